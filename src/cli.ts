@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import type { CommandIO, CommandMain } from './commands/types.js';
+import { UsageError } from './commands/types.js';
+
+interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<CommandMain>;
+}
+
+// Loaded on demand so that `resolve` does not pay for the UI's start-up.
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  scanlog: {
+    summary: 'follow the logs and explain AppArmor, seccomp and device-cgroup denials',
+    load: async () => (await import('./commands/scanlog.js')).main,
+  },
+  resolve: {
+    summary: 'resolve syscall numbers and names per architecture (scmp_sys_resolver drop-in)',
+    load: async () => (await import('./commands/resolve.js')).main,
+  },
+  seccomp: {
+    summary: 'compile, disassemble and explain snapd seccomp profiles',
+    load: async () => (await import('./commands/seccomp.js')).main,
+  },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: snappy-debug [COMMAND] [OPTIONS]',
+    '',
+    'Finds why a snap is blocked by its sandbox and what would allow it.',
+    'Without a command, runs scanlog (as Canonical snappy-debug does).',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  -h, --help     show this help (COMMAND --help for a command)',
+    '  -V, --version  print the version',
+    '',
+  ].join('\n');
+}
+
+export async function run(argv: readonly string[], io: CommandIO): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '-h' || first === '--help' || first === 'help') {
+    io.stdout.write(usage());
+    return 0;
+  }
+  if (first === '-V' || first === '--version') {
+    io.stdout.write(`snappy-debug ${version()}\n`);
+    return 0;
+  }
+  // Like Canonical's snappy-debug, no command (or a snap name) means scanlog.
+  const entry = first !== undefined ? COMMANDS[first] : undefined;
+  const command = entry ?? COMMANDS.scanlog!;
+  const args = entry ? rest : argv;
+  try {
+    const main = await command.load();
+    return await main(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`snappy-debug: ${error.message}\n`);
+      return error.status;
+    }
+    throw error;
+  }
+}
+
