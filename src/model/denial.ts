@@ -57,6 +57,8 @@ export interface Denial {
   readonly kind: DenialKind;
   /** Timestamp from the line's prefix or audit(...) stamp, ISO 8601 when the year is known. */
   readonly time?: string;
+  /** The stamp as the log printed it when no year is known (`Mar 13 15:17:16`), shown as is. */
+  readonly timeText?: string;
   /** audit(SECONDS.MILLIS:SERIAL) when present. */
   readonly auditStamp?: { readonly seconds: number; readonly millis: number; readonly serial: number };
   readonly source?: SourceName;
