@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CommandIO, CommandMain } from './commands/types.js';
 import { UsageError } from './commands/types.js';
+import { packageRoot } from './paths.js';
 
 interface CommandEntry {
   readonly summary: string;
@@ -24,7 +26,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
 };
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
     version: string;
   };
   return pkg.version;

@@ -18,12 +18,11 @@ export class Enricher {
     const withSyscall = resolveSyscall(denial);
     if (!this.rules) return withSyscall;
     const key = accessKey(withSyscall);
-    let suggestions = this.cache.get(key);
-    if (!suggestions) {
-      suggestions = suggest(withSyscall, this.rules);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, suggestions);
-    }
+    const cached = this.cache.get(key);
+    if (cached) return { ...withSyscall, suggestions: cached };
+    const suggestions = suggest(withSyscall, this.rules);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, suggestions);
     return { ...withSyscall, suggestions };
   }
 }

@@ -1,0 +1,200 @@
+import { fstatSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Denial } from '../model/denial.js';
+import { formatJsonLine } from '../output/json.js';
+import { formatBlock } from '../output/text.js';
+import { rulesDir } from '../paths.js';
+import { Enricher } from '../scan/enrich.js';
+import type { DenialFilter } from '../scan/filter.js';
+import { denials } from '../scan/pipeline.js';
+import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
+import { detectSource, fileSource, sourceByName, stdinSource } from '../sources/index.js';
+import type { LogSource, SourceGap } from '../sources/types.js';
+import { loadRules } from '../suggest/index.js';
+import { lowerPrintkRatelimit } from '../system/printk.js';
+import { isRoot, unreadableSources } from '../system/privileges.js';
+import { UsageError, type CommandIO, type CommandMain } from './types.js';
+
+const SOURCES = ['auto', 'journald', 'syslog', 'kmsg', 'audit', 'stdin'] as const;
+
+export const HELP = `Usage: snappy-debug scanlog [OPTIONS] [SNAP]
+
+Follows the system's logs and explains every AppArmor, seccomp and device-cgroup
+denial of SNAP (all snaps when omitted) as it happens. On a terminal it opens the
+interactive UI; otherwise it prints snappy-debug's blocks (or JSON lines).
+
+Options:
+      --only-snap=SNAP      only denials of SNAP (same as the positional SNAP)
+      --source=SOURCE       auto (default), journald, syslog, kmsg, audit or stdin
+      --file=PATH           read PATH (plain or .gz) instead of following a source
+      --all                 also read what the log already holds (default: only new events)
+      --no-follow           stop at the end of what exists
+      --json                one JSON object per denial
+      --plain               print blocks even on a terminal (no UI)
+      --include-unconfined  also show denials of profiles that are not snaps
+      --keep-ratelimit      do not change kernel.printk_ratelimit
+  -h, --help                show this help
+
+Lines piped on standard input are read as the log (journalctl -f | snappy-debug).
+As root, kernel.printk_ratelimit is set to 0 while scanning and restored on exit.
+`;
+
+interface ScanOptions {
+  readonly filter: DenialFilter;
+  readonly source: LogSource;
+  readonly sourceReason: string;
+  readonly all: boolean;
+  readonly follow: boolean;
+  readonly json: boolean;
+  readonly ui: boolean;
+  readonly keepRatelimit: boolean;
+}
+
+function stdinIsPipeOrFile(io: CommandIO): boolean {
+  if (io.stdin.isTTY) return false;
+  const fd = (io.stdin as { fd?: number }).fd;
+  if (fd === undefined) return true;
+  try {
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isFile() || stat.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+async function parseOptions(argv: readonly string[], io: CommandIO): Promise<ScanOptions | 'help'> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        'only-snap': { type: 'string' },
+        source: { type: 'string' },
+        file: { type: 'string' },
+        all: { type: 'boolean' },
+        'no-follow': { type: 'boolean' },
+        json: { type: 'boolean' },
+        plain: { type: 'boolean' },
+        'include-unconfined': { type: 'boolean' },
+        'keep-ratelimit': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`scanlog: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length > 1) throw new UsageError(`scanlog: one SNAP at most, got: ${positionals.join(' ')}`);
+  const snap = values['only-snap'] ?? positionals[0];
+  if (snap !== undefined && !/^[a-z0-9](?:-?[a-z0-9])*(?:_[a-z0-9]{1,10})?$/.test(snap)) {
+    throw new UsageError(`scanlog: '${snap}' is not a valid snap name`);
+  }
+  const sourceName = values.source ?? 'auto';
+  if (!(SOURCES as readonly string[]).includes(sourceName)) {
+    throw new UsageError(`scanlog: unknown source '${sourceName}' (choose from ${SOURCES.join(', ')})`);
+  }
+  if (values.file !== undefined && values.source !== undefined) {
+    throw new UsageError('scanlog: --file and --source cannot be used together');
+  }
+
+  let source: LogSource;
+  let sourceReason: string;
+  if (values.file !== undefined) {
+    source = await fileSource(values.file);
+    sourceReason = `reading ${values.file}`;
+  } else if (sourceName === 'stdin' || (sourceName === 'auto' && stdinIsPipeOrFile(io))) {
+    source = stdinSource(io.stdin);
+    sourceReason = 'reading standard input';
+  } else if (sourceName === 'auto') {
+    ({ source, reason: sourceReason } = await detectSource());
+  } else {
+    source = await sourceByName(sourceName);
+    sourceReason = `following ${source.description}`;
+  }
+  const json = values.json === true;
+  return {
+    filter: { ...(snap !== undefined ? { snap } : {}), includeUnconfined: values['include-unconfined'] === true },
+    source,
+    sourceReason,
+    all: values.all === true || values.file !== undefined || source.name === 'stdin',
+    follow: values['no-follow'] !== true,
+    json,
+    ui: !json && values.plain !== true && io.stdout.isTTY === true && io.stdin.isTTY === true,
+    keepRatelimit: values['keep-ratelimit'] === true,
+  };
+}
+
+/** Sets printk_ratelimit to 0 as root (restored on every exit path); warns what a non-root run misses. */
+async function prepareSystem(options: ScanOptions, io: CommandIO): Promise<() => Promise<void>> {
+  if (!isRoot()) {
+    const missed = await unreadableSources();
+    const what = missed.length > 0 ? `; cannot read ${missed.join(', ')}` : '';
+    io.stderr.write(
+      `WARN: not root: kernel.printk_ratelimit stays as it is, so bursts of denials may be dropped${what}\n`,
+    );
+    return async () => {};
+  }
+  if (options.keepRatelimit || options.source.name === 'file' || options.source.name === 'stdin') {
+    return async () => {};
+  }
+  const lowered = await lowerPrintkRatelimit();
+  io.stderr.write('kernel.printk_ratelimit = 0\n');
+  return lowered.restore;
+}
+
+async function printDenials(stream: AsyncIterable<Denial>, json: boolean, io: CommandIO): Promise<void> {
+  let first = true;
+  for await (const denial of stream) {
+    if (json) {
+      io.stdout.write(formatJsonLine(denial));
+    } else {
+      io.stdout.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
+      first = false;
+    }
+  }
+}
+
+export const main: CommandMain = async (argv, io) => {
+  const options = await parseOptions(argv, io);
+  if (options === 'help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const stats: ScanStats = newScanStats();
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const restore = await prepareSystem(options, io);
+  try {
+    io.stderr.write(`INFO: ${options.sourceReason}\n`);
+    const onGap = (gap: SourceGap): void => {
+      stats.gaps++;
+      stats.lost += gap.lost ?? 0;
+      if (!options.ui) {
+        const lost = gap.lost !== undefined ? `${gap.lost} messages lost` : 'messages may have been lost';
+        io.stderr.write(`WARN: ${gap.source}: ${lost} (${gap.reason})\n`);
+      }
+    };
+    const lines = options.source.lines({ all: options.all, follow: options.follow, signal: abort.signal, onGap });
+    const stream = denials(lines, { filter: options.filter, enricher: new Enricher(loadRules(rulesDir())), stats });
+    if (options.ui) {
+      const { runTui } = await import('../ui/run-tui.js');
+      return await runTui({
+        denials: stream,
+        sourceDescription: options.source.description,
+        ...(options.filter.snap !== undefined ? { snapFilter: options.filter.snap } : {}),
+        stats: () => ({ lines: stats.lines, unparsed: stats.unparsed, gaps: stats.gaps }),
+      });
+    }
+    await printDenials(stream, options.json, io);
+    io.stderr.write(`${formatScanStats(stats)}\n`);
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    await restore();
+  }
+};

@@ -1,0 +1,67 @@
+import type { Denial } from '../model/denial.js';
+
+/** The JSON form of a denial: snake_case keys, every documented key present (null when unknown). */
+export function toJsonRecord(d: Denial): Record<string, unknown> {
+  return {
+    kind: d.kind,
+    time: d.time ?? d.timeText ?? null,
+    source: d.source ?? null,
+    snap: d.snap ?? null,
+    instance: d.instance ?? null,
+    app: d.app ?? null,
+    hook: d.hook ?? null,
+    label: d.label ?? null,
+    decision: d.decision ?? null,
+    operation: d.operation ?? null,
+    class: d.class ?? null,
+    path: d.path ?? null,
+    requested_mask: d.requestedMask ?? null,
+    denied_mask: d.deniedMask ?? null,
+    capability: d.capname ?? null,
+    capability_number: d.capability ?? null,
+    family: d.family ?? null,
+    sock_type: d.sockType ?? null,
+    protocol: d.protocol ?? null,
+    peer: d.peer ?? d.peerLabel ?? null,
+    signal: d.signal ?? null,
+    dbus: d.dbus
+      ? {
+          bus: d.dbus.bus ?? null,
+          path: d.dbus.path ?? null,
+          interface: d.dbus.interface ?? null,
+          member: d.dbus.member ?? null,
+        }
+      : null,
+    syscall: d.syscall
+      ? {
+          number: d.syscall.number,
+          name: d.syscall.name ?? null,
+          arch: d.syscall.arch ?? null,
+          audit_arch: d.syscall.auditArch,
+          compat: d.syscall.compat ?? null,
+        }
+      : null,
+    device: d.device ?? null,
+    action: d.action ?? null,
+    pid: d.pid ?? null,
+    comm: d.comm ?? null,
+    exe: d.exe ?? null,
+    repeat: d.repeat ?? 1,
+    raw: d.raw,
+    suggestions: (d.suggestions ?? []).map((s) => ({
+      kind: s.kind,
+      id: s.id,
+      text: s.text,
+      reason: s.reason ?? null,
+      auto_connect: s.autoConnect ?? null,
+      needs_review: s.needsReview ?? null,
+      command: s.command ?? null,
+      plugs_line: s.plugsLine ?? null,
+    })),
+  };
+}
+
+/** One line of JSON, newline-terminated. */
+export function formatJsonLine(d: Denial): string {
+  return `${JSON.stringify(toJsonRecord(d))}\n`;
+}
