@@ -149,6 +149,8 @@ int main(int argc, char **argv)
 {
 	struct options opts;
 	parse_options(argc, argv, &opts);
+	/* Asked before the filter: the filtered syscall may be getpid itself. */
+	pid_t pid = getpid();
 	install_filter(&opts);
 	long result = 0;
 	for (long i = 0; i < opts.count; i++) {
@@ -157,7 +159,7 @@ int main(int argc, char **argv)
 							     : call_x86_64(opts.syscall_nr);
 	}
 	int err = result < 0 && result > -4096 ? (int)-result : 0;
-	printf("pid=%d arch=%s syscall=%ld action=%s count=%ld result=%ld errno=%d\n", getpid(),
+	printf("pid=%d arch=%s syscall=%ld action=%s count=%ld result=%ld errno=%d\n", (int)pid,
 	       opts.arch_name, opts.syscall_nr, opts.action_name, opts.count,
 	       err != 0 ? -1L : result, err);
 	if (fflush(stdout) != 0) {
