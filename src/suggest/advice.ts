@@ -1,0 +1,72 @@
+import type { Denial } from '../model/denial.js';
+import { parseSnapLabel } from '../model/label.js';
+import { deniedFilePerms, ownsFile } from './access.js';
+import { compileGlob, type GlobVariables } from './glob.js';
+import { pathPattern } from './pattern.js';
+import type { AdviceCondition, AdviceRule } from './rules.js';
+
+export interface AdviceContext {
+  readonly denial: Denial;
+  readonly variables: GlobVariables;
+  /** Whether some interface allows the access. */
+  readonly interfaceMatched: boolean;
+}
+
+/** Whether every condition of an advice rule holds for the denial. */
+export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolean {
+  const d = ctx.denial;
+  const anyOf = (values: readonly string[] | undefined, value: string | undefined) =>
+    values === undefined || (value !== undefined && values.includes(value));
+  const globs = (patterns: readonly string[] | undefined, value: string | undefined) =>
+    patterns === undefined ||
+    (value !== undefined && patterns.some((p) => compileGlob(p, ctx.variables).test(value)));
+
+  if (!anyOf(when.kind, d.kind)) return false;
+  if (!anyOf(when.class, d.class)) return false;
+  if (!anyOf(when.operation, d.operation)) return false;
+  if (!globs(when.path, d.path)) return false;
+  if (when.notPath && d.path !== undefined && globs(when.notPath, d.path)) return false;
+  if (!anyOf(when.syscall, d.syscall?.name)) return false;
+  if (!anyOf(when.capability, d.capname)) return false;
+  if (!anyOf(when.family, d.family)) return false;
+  if (!globs(when.peer, d.peer ?? d.peerLabel)) return false;
+  if (when.mask !== undefined) {
+    const perms = deniedFilePerms(d);
+    if (![...when.mask].some((p) => perms.includes(p))) return false;
+  }
+  if (when.maskOnly !== undefined) {
+    const perms = deniedFilePerms(d);
+    if (!perms || ![...perms].every((p) => when.maskOnly!.includes(p))) return false;
+  }
+  if (when.snapLabel !== undefined && isSnapDenial(d) !== when.snapLabel) return false;
+  if (when.samePeerSnap !== undefined && samePeerSnap(d) !== when.samePeerSnap) return false;
+  if (when.noInterface === true && ctx.interfaceMatched) return false;
+  if (when.noInterface === false && !ctx.interfaceMatched) return false;
+  if (when.owner !== undefined && ownsFile(d) !== when.owner) return false;
+  return true;
+}
+
+export function isSnapDenial(d: Denial): boolean {
+  if (d.kind !== 'apparmor') return d.snap !== undefined || d.instance !== undefined;
+  return parseSnapLabel(d.label) !== undefined;
+}
+
+function samePeerSnap(d: Denial): boolean {
+  const own = parseSnapLabel(d.label)?.instance ?? d.instance;
+  const peer = parseSnapLabel(d.peer ?? d.peerLabel)?.instance;
+  return own !== undefined && own === peer;
+}
+
+/** Fills {path}, {pattern}, {snap}, {syscall}, {capability}, {peer} and {family}. */
+export function adviceText(rule: AdviceRule, d: Denial): string {
+  const values: Record<string, string | undefined> = {
+    path: d.path,
+    pattern: d.path !== undefined ? pathPattern(d.path, d) : undefined,
+    snap: d.instance ?? d.snap,
+    syscall: d.syscall?.name,
+    capability: d.capname,
+    peer: d.peer ?? d.peerLabel,
+    family: d.family,
+  };
+  return rule.text.replace(/\{([a-z]+)\}/g, (whole, key: string) => values[key] ?? whole);
+}

@@ -1,0 +1,109 @@
+/**
+ * AppArmor path globs compiled to anchored regular expressions.
+ *
+ * Semantics follow AppArmor's: `*` matches within one path component, `**` across components,
+ * and either one right after a `/` must match at least one character (so `/dir/*` does not
+ * match `/dir/`, hence the usual `/dir/{,**}` idiom). `?` is one non-slash character,
+ * `{a,b}` alternation (nestable, empty alternatives allowed), `[...]`/`[^...]` classes, and
+ * `@{NAME}` variables expand to regular-expression fragments given by the caller.
+ */
+
+/** Variable name → regular-expression fragment (already escaped where literal). */
+export type GlobVariables = Readonly<Record<string, string>>;
+
+const cache = new Map<string, RegExp>();
+const CACHE_LIMIT = 20_000;
+
+export class GlobSyntaxError extends Error {}
+
+/** Compiles (and caches) an AppArmor glob; unknown variables match one path component. */
+export function compileGlob(glob: string, variables: GlobVariables = {}): RegExp {
+  const key = `${glob}\0${variableKey(glob, variables)}`;
+  let re = cache.get(key);
+  if (!re) {
+    re = new RegExp(`^${globToRegexSource(glob, variables)}$`, 's');
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, re);
+  }
+  return re;
+}
+
+export function globMatches(glob: string, path: string, variables: GlobVariables = {}): boolean {
+  return compileGlob(glob, variables).test(path);
+}
+
+function variableKey(glob: string, variables: GlobVariables): string {
+  if (!glob.includes('@{')) return '';
+  const used = [...glob.matchAll(/@\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
+  return used.map((name) => `${name}=${variables[name] ?? ''}`).join('\0');
+}
+
+/** The regular-expression source (unanchored) for an AppArmor glob. */
+export function globToRegexSource(glob: string, variables: GlobVariables = {}): string {
+  const pattern = collapseSlashes(glob);
+  let out = '';
+  let braceDepth = 0;
+  let i = 0;
+  while (i < pattern.length) {
+    const ch = pattern[i]!;
+    const afterSlash = i > 0 && pattern[i - 1] === '/';
+    if (ch === '*') {
+      const double = pattern[i + 1] === '*';
+      // A run of three or more stars means the same as two.
+      let j = i + 1;
+      while (pattern[j] === '*') j++;
+      if (double) out += afterSlash ? '.+' : '.*';
+      else out += afterSlash ? '[^/]+' : '[^/]*';
+      i = j;
+    } else if (ch === '?') {
+      out += '[^/]';
+      i++;
+    } else if (ch === '{') {
+      braceDepth++;
+      out += '(?:';
+      i++;
+    } else if (ch === ',' && braceDepth > 0) {
+      out += '|';
+      i++;
+    } else if (ch === '}' && braceDepth > 0) {
+      braceDepth--;
+      out += ')';
+      i++;
+    } else if (ch === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) throw new GlobSyntaxError(`unterminated character class in glob "${glob}"`);
+      out += characterClass(pattern.slice(i + 1, end));
+      i = end + 1;
+    } else if (ch === '@' && pattern[i + 1] === '{') {
+      const end = pattern.indexOf('}', i + 2);
+      if (end < 0) throw new GlobSyntaxError(`unterminated variable in glob "${glob}"`);
+      const name = pattern.slice(i + 2, end);
+      out += `(?:${variables[name] ?? '[^/]+'})`;
+      i = end + 1;
+    } else if (ch === '\\' && i + 1 < pattern.length) {
+      out += escapeRegex(pattern[i + 1]!);
+      i += 2;
+    } else {
+      out += escapeRegex(ch);
+      i++;
+    }
+  }
+  if (braceDepth !== 0) throw new GlobSyntaxError(`unbalanced braces in glob "${glob}"`);
+  return out;
+}
+
+function characterClass(body: string): string {
+  const negated = body.startsWith('^') || body.startsWith('!');
+  const members = (negated ? body.slice(1) : body).replace(/[\\\]]/g, '\\$&');
+  // A negated class never matches "/" in AppArmor: it stays inside one component.
+  return negated ? `[^/${members}]` : `[${members}]`;
+}
+
+/** AppArmor treats repeated slashes as one: `@{HOME}/` expands to a path ending in two slashes. */
+function collapseSlashes(glob: string): string {
+  return glob.replace(/\/{2,}/g, '/');
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,84 @@
+import type { Denial, Suggestion } from '../model/denial.js';
+import { adviceApplies, adviceText } from './advice.js';
+import { nearestReason } from './nearest.js';
+import {
+  isFullMatch,
+  matchContext,
+  matchInterface,
+  type InterfaceMatch,
+  type PartialMatch,
+} from './match.js';
+import { rankMatches, selectShown } from './rank.js';
+import type { AdviceRule, RuleSet } from './rules.js';
+import { variablesFor } from './variables.js';
+
+export { loadRules } from './load.js';
+export { compileGlob, globMatches } from './glob.js';
+export { pathPattern } from './pattern.js';
+export type { RuleSet, InterfaceRule, AdviceRule } from './rules.js';
+
+/**
+ * The ways out of one denial, best first: advice that must come first, then ONE best interface
+ * and a few close alternatives, then advice that helps after; or a single `none` that says why
+ * nothing fits.
+ */
+export function suggest(denial: Denial, rules: RuleSet): Suggestion[] {
+  const variables = variablesFor(denial);
+  const ctx = matchContext(denial, variables);
+  const matches: InterfaceMatch[] = [];
+  const partials: PartialMatch[] = [];
+  for (const rule of rules.interfaces) {
+    // Attribute-driven interfaces (personal-files, system-files) grant only what a plug names.
+    if (rule.attributes.length > 0) continue;
+    const result = matchInterface(ctx, rule);
+    if (isFullMatch(result)) matches.push(result);
+    else if (result) partials.push(result);
+  }
+  const ranked = rankMatches(matches);
+  const advice = rules.advice.filter((rule) =>
+    adviceApplies(rule.when, { denial, variables, interfaceMatched: ranked.length > 0 }),
+  );
+  const exclusive = advice.some((a) => a.exclusive);
+  const interfaces = exclusive ? [] : selectShown(ranked).map((m, i) => interfaceSuggestion(m, i, denial));
+  const before = advice.filter((a) => a.priority > 0 || (a.exclusive && a.priority === 0));
+  const after = advice.filter((a) => !before.includes(a));
+  const out: Suggestion[] = [
+    ...before.map((a) => adviceSuggestion(a, denial)),
+    ...interfaces,
+    ...after.map((a) => adviceSuggestion(a, denial)),
+  ];
+  if (out.length === 0) {
+    return [{ kind: 'none', id: 'none', text: `no interface grants this: ${nearestReason(ctx, partials)}` }];
+  }
+  return out.map((s, rank) => ({ ...s, rank: rank + 1 }));
+}
+
+function interfaceSuggestion(match: InterfaceMatch, index: number, denial: Denial): Suggestion {
+  const { rule } = match;
+  const snap = denial.instance ?? denial.snap ?? 'SNAP';
+  const command = `snap connect ${snap}:${rule.id}`;
+  const how = rule.needsReview
+    ? ` (needs store review; connect with: ${command})`
+    : rule.autoConnect
+      ? ''
+      : ` (not auto-connected: ${command})`;
+  return {
+    kind: 'interface',
+    id: rule.id,
+    text: `${index === 0 ? 'add' : 'or add'} '${rule.id}' to 'plugs'${how}`,
+    reason: match.reason,
+    autoConnect: rule.autoConnect,
+    needsReview: rule.needsReview,
+    command,
+    plugsLine: `plugs: [${rule.id}]`,
+  };
+}
+
+function adviceSuggestion(rule: AdviceRule, denial: Denial): Suggestion {
+  return {
+    kind: 'advice',
+    id: rule.id,
+    text: adviceText(rule, denial),
+    reason: `advice rule ${rule.origin}`,
+  };
+}

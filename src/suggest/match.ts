@@ -1,0 +1,288 @@
+import type { Denial } from '../model/denial.js';
+import {
+  accessKind,
+  deniedFilePerms,
+  deniedWords,
+  describePerms,
+  ownsFile,
+  permsCovered,
+  type AccessKind,
+} from './access.js';
+import { deviceIdentity } from './devices.js';
+import { compileGlob, type GlobVariables } from './glob.js';
+import type { InterfaceRule, PeerGrant, SeccompGrant } from './rules.js';
+import { netlinkProtocolName } from './netlink.js';
+
+/** An interface whose policy allows the denied access, and why. */
+export interface InterfaceMatch {
+  readonly rule: InterfaceRule;
+  readonly reason: string;
+  /**
+   * How precisely the matching grant names this access: 3 literal, 2 wildcards within a path
+   * component, 1 recursive wildcard or any-value, 0 allowed only under conditions we cannot see.
+   */
+  readonly exactness: number;
+  /** Literal characters in the matching pattern (finer tie-break). */
+  readonly literal: number;
+}
+
+/** A near miss, kept to explain why nothing matched. */
+export interface PartialMatch {
+  readonly rule: InterfaceRule;
+  readonly reason: string;
+}
+
+export interface MatchContext {
+  readonly denial: Denial;
+  readonly kind: AccessKind;
+  readonly variables: GlobVariables;
+}
+
+export function matchContext(denial: Denial, variables: GlobVariables): MatchContext {
+  return { denial, kind: accessKind(denial), variables };
+}
+
+type Result = InterfaceMatch | PartialMatch | undefined;
+
+export function matchInterface(ctx: MatchContext, rule: InterfaceRule): Result {
+  switch (ctx.kind) {
+    case 'file':
+      return matchFile(ctx, rule, ctx.denial.path ?? '');
+    case 'capability':
+      return matchCapability(ctx, rule);
+    case 'network':
+      return matchNetwork(ctx, rule);
+    case 'unix':
+      return matchUnix(ctx, rule);
+    case 'dbus':
+      return matchDbus(ctx, rule);
+    case 'signal':
+      return matchPeer(ctx, rule, rule.signal, 'signal');
+    case 'ptrace':
+      return matchPeer(ctx, rule, rule.ptrace, 'ptrace');
+    case 'mount':
+      return matchMount(ctx, rule);
+    case 'userns':
+      return rule.userns ? full(rule, 'allows creating user namespaces (userns)', 2, 0) : undefined;
+    case 'syscall':
+      return matchSyscall(ctx, rule);
+    case 'device':
+      return matchDevice(ctx, rule);
+    default:
+      return undefined;
+  }
+}
+
+export function isFullMatch(result: Result): result is InterfaceMatch {
+  return result !== undefined && 'exactness' in result;
+}
+
+function full(rule: InterfaceRule, reason: string, exactness: number, literal: number): InterfaceMatch {
+  return { rule, reason, exactness, literal };
+}
+
+function globExactness(glob: string): number {
+  if (!/[*?[{@]/.test(glob)) return 3;
+  if (glob.includes('**')) return 1;
+  return 2;
+}
+
+function literalLength(glob: string): number {
+  return glob.replace(/@\{[^}]*\}|\*+|\?|\[[^\]]*\]|\{[^}]*\}/g, '').length;
+}
+
+function globOk(glob: string | undefined, value: string | undefined, variables: GlobVariables): boolean {
+  if (glob === undefined) return true;
+  if (value === undefined) return false;
+  return compileGlob(glob, variables).test(value);
+}
+
+function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result {
+  const needed = deniedFilePerms(ctx.denial);
+  if (!path || !needed) return undefined;
+  const owned = ownsFile(ctx.denial);
+  const hits = rule.file.filter((g) => (!g.owner || owned) && compileGlob(g.path, ctx.variables).test(path));
+  if (hits.length === 0) return undefined;
+  const granted = hits.map((g) => g.perms).join('');
+  // The most specific rule that alone covers the access names the reason; else the union does.
+  const covering = hits
+    .filter((g) => permsCovered(needed, g.perms))
+    .sort((a, b) => literalLength(b.path) - literalLength(a.path));
+  const best = covering[0] ?? hits[0]!;
+  const ruleText = `${best.owner ? 'owner ' : ''}${best.path} ${best.perms}`;
+  if (!permsCovered(needed, granted)) {
+    return {
+      rule,
+      reason: `file rule "${ruleText}" matches ${path} but grants only ${describePerms(granted)}`,
+    };
+  }
+  const reason = `file rule "${ruleText}" matched ${path} (${describePerms(needed)})`;
+  return full(rule, reason, globExactness(best.path), literalLength(best.path));
+}
+
+function matchCapability(ctx: MatchContext, rule: InterfaceRule): Result {
+  const cap = ctx.denial.capname;
+  if (!cap || !rule.capability.includes(cap)) return undefined;
+  return full(rule, `capability rule "capability ${cap}" matched`, 2, 0);
+}
+
+function matchNetwork(ctx: MatchContext, rule: InterfaceRule): Result {
+  const { family, sockType, protocol } = ctx.denial;
+  if (!family) return undefined;
+  const grant = rule.network.find(
+    (g) => (!g.family || g.family === family) && (!g.type || g.type === sockType),
+  );
+  if (!grant) return undefined;
+  const text = ['network', grant.family ?? '', grant.type ?? ''].filter(Boolean).join(' ');
+  const netlink = family === 'netlink' && protocol !== undefined ? netlinkProtocolName(protocol) : undefined;
+  if (netlink) {
+    const lines = rule.seccomp.filter((s) => s.syscall === 'socket' && s.args[0] === 'AF_NETLINK');
+    const allowing = lines.find((s) => s.args[2] === undefined || s.args[2] === '-' || s.args[2] === netlink);
+    if (lines.length > 0 && !allowing) {
+      return { rule, reason: `"${text}" matches but its seccomp rules do not allow ${netlink} sockets` };
+    }
+    if (allowing) {
+      return full(
+        rule,
+        `network rule "${text}" and seccomp rule "${allowing.line}" matched ${netlink}`,
+        3,
+        0,
+      );
+    }
+  }
+  const exactness = grant.family ? (grant.type ? 2 : 1) : 0;
+  const what = [family, sockType].filter(Boolean).join(' ');
+  return full(rule, `network rule "${text}" matched ${what}`, exactness, 0);
+}
+
+function matchUnix(ctx: MatchContext, rule: InterfaceRule): Result {
+  const d = ctx.denial;
+  const wanted = deniedWords(d);
+  const grant = rule.unix.find(
+    (g) =>
+      (!g.type || !d.sockType || g.type === d.sockType) &&
+      globOk(g.addr, d.addr, ctx.variables) &&
+      globOk(g.peerAddr, d.peerAddr, ctx.variables) &&
+      (g.access.length === 0 || wanted.every((w) => g.access.includes(w))),
+  );
+  if (!grant) return undefined;
+  const reason = `unix rule${grant.addr ? ` addr="${grant.addr}"` : ''} matched ${d.addr ?? d.peerAddr ?? 'the socket'}`;
+  return full(rule, reason, grant.addr ? globExactness(grant.addr) : 1, literalLength(grant.addr ?? ''));
+}
+
+function matchDbus(ctx: MatchContext, rule: InterfaceRule): Result {
+  const d = ctx.denial;
+  const dbus = d.dbus ?? {};
+  const wanted = (dbus.mask ?? d.deniedMask ?? d.requestedMask ?? '').split(/\s+/).filter(Boolean);
+  const grant = rule.dbus.find(
+    (g) =>
+      (!g.bus || !dbus.bus || g.bus === dbus.bus) &&
+      globOk(g.path, dbus.path, ctx.variables) &&
+      globOk(g.interface, dbus.interface, ctx.variables) &&
+      globOk(g.member, dbus.member, ctx.variables) &&
+      globOk(g.name, dbus.name, ctx.variables) &&
+      (!g.peerLabel || !d.peerLabel || compileGlob(g.peerLabel, ctx.variables).test(d.peerLabel)) &&
+      (g.access.length === 0 || wanted.every((w) => g.access.includes(w))),
+  );
+  if (!grant) return undefined;
+  const target = dbus.name ?? [dbus.interface, dbus.member].filter(Boolean).join('.');
+  const parts = [grant.bus, grant.path, grant.interface, grant.member, grant.name].filter(Boolean);
+  const exactness = grant.member && !/[*{]/.test(grant.member) ? 3 : grant.interface ? 2 : 1;
+  return full(rule, `dbus rule "${parts.join(' ')}" matched ${target}`, exactness, 0);
+}
+
+function matchPeer(
+  ctx: MatchContext,
+  rule: InterfaceRule,
+  grants: readonly PeerGrant[],
+  what: string,
+): Result {
+  const d = ctx.denial;
+  const wanted = deniedWords(d);
+  const peer = d.peer ?? d.peerLabel;
+  const grant = grants.find(
+    (g) =>
+      (g.access.length === 0 || wanted.every((w) => g.access.includes(w) || impliedAccess(g.access, w))) &&
+      (g.signal.length === 0 || !d.signal || g.signal.includes(d.signal)) &&
+      (!g.peer || (peer !== undefined && compileGlob(g.peer, ctx.variables).test(peer))),
+  );
+  if (!grant) return undefined;
+  const reason = `${what} rule (${grant.access.join(', ') || 'any'}) peer=${grant.peer ?? 'any'} matched ${peer ?? 'the peer'}`;
+  return full(rule, reason, grant.peer ? globExactness(grant.peer) : 1, literalLength(grant.peer ?? ''));
+}
+
+/** ptrace "trace" includes "read"; "tracedby" includes "readby". */
+function impliedAccess(granted: readonly string[], wanted: string): boolean {
+  return (
+    (wanted === 'read' && granted.includes('trace')) || (wanted === 'readby' && granted.includes('tracedby'))
+  );
+}
+
+function matchMount(ctx: MatchContext, rule: InterfaceRule): Result {
+  const d = ctx.denial;
+  const grant = rule.mount.find(
+    (g) =>
+      (g.fstype.length === 0 || (d.fstype !== undefined && g.fstype.includes(d.fstype))) &&
+      globOk(g.mountpoint, d.path, ctx.variables) &&
+      (!g.source || !d.srcname || compileGlob(g.source, ctx.variables).test(d.srcname)),
+  );
+  if (!grant) return undefined;
+  const reason = `mount rule fstype=${grant.fstype.join(',') || 'any'} -> ${grant.mountpoint ?? 'any'} matched ${d.path ?? ''}`;
+  return full(rule, reason, grant.mountpoint ? globExactness(grant.mountpoint) : 1, 0);
+}
+
+function matchSyscall(ctx: MatchContext, rule: InterfaceRule): Result {
+  const name = ctx.denial.syscall?.name;
+  if (!name) return undefined;
+  const lines = rule.seccomp.filter((s) => s.syscall === name);
+  if (lines.length === 0) return undefined;
+  const unconditional = lines.find((s) => s.args.every((a) => a === '-'));
+  const line: SeccompGrant = unconditional ?? lines[0]!;
+  const reason = unconditional
+    ? `seccomp rule "${line.line}" allows ${name}`
+    : `seccomp rule "${line.line}" allows ${name} with these arguments only (the log does not show them)`;
+  return full(rule, reason, unconditional ? 3 : 1, 0);
+}
+
+function matchDevice(ctx: MatchContext, rule: InterfaceRule): Result {
+  const device = ctx.denial.device;
+  if (!device) return undefined;
+  const identity = deviceIdentity(device);
+  const grant = rule.devices.find(
+    (g) =>
+      (g.kernel === undefined ||
+        (identity.kernel !== undefined && udevGlob(g.kernel).test(identity.kernel))) &&
+      (g.subsystem === undefined || g.subsystem === identity.subsystem) &&
+      (g.kernel !== undefined || g.subsystem !== undefined),
+  );
+  const where = `${device.type} ${device.major}:${device.minor}${identity.kernel ? ` (${identity.kernel})` : ''}`;
+  if (grant) {
+    const pattern = grant.kernel ? `KERNEL=="${grant.kernel}"` : `SUBSYSTEM=="${grant.subsystem}"`;
+    const exactness = grant.kernel ? globExactness(grant.kernel) : 1;
+    return full(rule, `udev rule ${pattern} selects ${where}`, exactness, literalLength(grant.kernel ?? ''));
+  }
+  if (identity.kernel) {
+    const viaFile = matchFile(ctx, rule, `/dev/${identity.kernel}`);
+    if (isFullMatch(viaFile)) return { ...viaFile, exactness: Math.min(viaFile.exactness, 1) };
+  }
+  return undefined;
+}
+
+const udevCache = new Map<string, RegExp>();
+
+/** udev KERNEL== globs: `*`, `?`, `[...]` and `|` alternatives, over the whole name. */
+function udevGlob(pattern: string): RegExp {
+  let re = udevCache.get(pattern);
+  if (!re) {
+    const alternatives = pattern.split('|').map((alt) =>
+      alt
+        .replace(/[.+^${}()\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')
+        .replace(/\[!/g, '[^'),
+    );
+    re = new RegExp(`^(?:${alternatives.join('|')})$`);
+    udevCache.set(pattern, re);
+  }
+  return re;
+}
