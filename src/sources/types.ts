@@ -20,11 +20,20 @@ export interface SourceGap {
 export interface SourceOptions {
   /** Also read what the log already holds (default: only new lines). */
   readonly all?: boolean;
-  /** Stop at the end of what exists. */
+  /**
+   * Keep waiting for new lines (default true for journald, syslog, kmsg and audit; false for
+   * --file). When false, stop at the end of what exists.
+   */
   readonly follow?: boolean;
   readonly signal?: AbortSignal;
   /** Called for each gap the source detects. */
   readonly onGap?: (gap: SourceGap) => void;
+  /**
+   * Called once when the source is positioned (file opened, journal cursor taken, ring buffer
+   * skipped): every line logged after this call will be delivered. Optional; tests use it to
+   * produce denials only when the source is sure to see them.
+   */
+  readonly onReady?: () => void;
 }
 
 /** A log source: yields lines until aborted, or until its end when not following. */

@@ -1,0 +1,167 @@
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { abortableDelay } from './abortable-delay.js';
+import { LineSplitter } from './line-splitter.js';
+import { unreadTailOfRotatedCopy } from './rotated-copy.js';
+
+export interface FollowFileOptions {
+  /** Start at the beginning instead of the current end. */
+  readonly fromStart: boolean;
+  /** Keep following after the end (through rotations) until aborted. */
+  readonly follow: boolean;
+  readonly signal?: AbortSignal;
+  /** Called once the file is open and positioned: from here on nothing written is missed. */
+  readonly onReady?: () => void;
+  /** Called when lines were lost (a truncation whose copy could not be found). */
+  readonly onLoss?: (reason: string) => void;
+  readonly pollMs?: number;
+  /** How long a renamed-away file is still drained after its last growth. */
+  readonly retireAfterMs?: number;
+}
+
+const CHUNK = 64 * 1024;
+const TAIL_CHECK = 64;
+
+interface OpenFile {
+  readonly handle: FileHandle;
+  readonly ino: number;
+  readonly dev: number;
+  readonly splitter: LineSplitter;
+  position: number;
+  /** The last bytes read, to recognise the same file content after a truncation. */
+  lastBytes: Buffer;
+  lastGrowth: number;
+}
+
+/**
+ * Follows a file like `tail -F`, by polling: survives rotation by rename (the old file is
+ * drained until its writer has moved on) and by copytruncate (what was not read yet is taken
+ * from the rotated copy). Yields each line exactly once.
+ */
+export async function* followFile(path: string, options: FollowFileOptions): AsyncGenerator<string> {
+  const pollMs = options.pollMs ?? 50;
+  const retireAfterMs = options.retireAfterMs ?? 2000;
+  const signal = options.signal;
+  let current = await openWhenPresent(path, options);
+  if (!current) return;
+  const retired: OpenFile[] = [];
+  try {
+    if (!options.fromStart) await seekToEnd(current);
+    options.onReady?.();
+    while (!signal?.aborted) {
+      for (const old of retired) yield* readNew(old);
+      yield* await checkTruncation(path, current, options);
+      yield* readNew(current);
+      if (!options.follow) {
+        const partial = current.splitter.finish();
+        if (partial !== undefined) yield partial;
+        return;
+      }
+      const now = Date.now();
+      for (const old of retired.filter((file) => now - file.lastGrowth > retireAfterMs)) {
+        const partial = old.splitter.finish();
+        if (partial !== undefined) yield partial;
+        retired.splice(retired.indexOf(old), 1);
+        await old.handle.close();
+      }
+      const replacement = await openIfReplaced(path, current);
+      if (replacement) {
+        current.lastGrowth = Date.now();
+        retired.push(current);
+        current = replacement;
+        continue;
+      }
+      await abortableDelay(pollMs, signal);
+    }
+  } finally {
+    await Promise.all([current, ...retired].map((file) => file.handle.close().catch(() => {})));
+  }
+}
+
+async function openWhenPresent(path: string, options: FollowFileOptions): Promise<OpenFile | undefined> {
+  for (;;) {
+    try {
+      return await openFile(path);
+    } catch (error) {
+      if (!options.follow || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (options.signal?.aborted) return undefined;
+    await abortableDelay(options.pollMs ?? 50, options.signal);
+  }
+}
+
+async function openFile(path: string): Promise<OpenFile> {
+  const handle = await open(path, 'r');
+  const info = await handle.stat();
+  return {
+    handle,
+    ino: info.ino,
+    dev: info.dev,
+    splitter: new LineSplitter(),
+    position: 0,
+    lastBytes: Buffer.alloc(0),
+    lastGrowth: Date.now(),
+  };
+}
+
+async function seekToEnd(file: OpenFile): Promise<void> {
+  const { size } = await file.handle.stat();
+  file.position = size;
+  file.lastBytes = await readAt(file.handle, Math.max(0, size - TAIL_CHECK), Math.min(size, TAIL_CHECK));
+}
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+function* linesOf(file: OpenFile, chunk: Buffer): Generator<string> {
+  file.position += chunk.length;
+  const kept = Buffer.concat([file.lastBytes, chunk]);
+  file.lastBytes = Buffer.from(kept.subarray(Math.max(0, kept.length - TAIL_CHECK)));
+  file.lastGrowth = Date.now();
+  yield* file.splitter.push(chunk);
+}
+
+async function* readNew(file: OpenFile): AsyncGenerator<string> {
+  for (;;) {
+    const buffer = Buffer.alloc(CHUNK);
+    const { bytesRead } = await file.handle.read(buffer, 0, CHUNK, file.position);
+    if (bytesRead === 0) return;
+    yield* linesOf(file, buffer.subarray(0, bytesRead));
+  }
+}
+
+/** A file truncated in place is shorter than our position, or holds other bytes before it. */
+async function checkTruncation(path: string, file: OpenFile, options: FollowFileOptions): Promise<string[]> {
+  if (file.position === 0) return [];
+  const { size } = await file.handle.stat();
+  if (size === file.position) return [];
+  if (size > file.position) {
+    const before = await readAt(file.handle, file.position - file.lastBytes.length, file.lastBytes.length);
+    if (before.equals(file.lastBytes)) return [];
+  }
+  const lines: string[] = [];
+  const unread = await unreadTailOfRotatedCopy(path, file.position, file.lastBytes);
+  if (unread) {
+    lines.push(...linesOf(file, unread));
+  } else {
+    options.onLoss?.(`${path} was truncated; lines written since the last read may be lost`);
+  }
+  const partial = file.splitter.finish();
+  if (partial !== undefined) lines.push(partial);
+  file.position = 0;
+  file.lastBytes = Buffer.alloc(0);
+  return lines;
+}
+
+async function openIfReplaced(path: string, file: OpenFile): Promise<OpenFile | undefined> {
+  try {
+    const info = await stat(path);
+    if (info.ino === file.ino && info.dev === file.dev) return undefined;
+    return await openFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import { execa } from 'execa';
+import { abortableDelay } from './abortable-delay.js';
+import { auditRecordKey, parseJournalEntry, RecentKeys } from './journal-entry.js';
+import { sourceLine } from './source-line.js';
+import { streamLines } from './stream-lines.js';
+import type { LogSource, SourceLine, SourceOptions } from './types.js';
+
+export interface JournaldOptions {
+  readonly journalctl?: string;
+  /** Extra journalctl arguments, e.g. ['--directory', DIR] or matches. */
+  readonly extraArgs?: readonly string[];
+}
+
+const MAX_FAILED_STARTS = 5;
+const RESTART_DELAY_MS = 200;
+
+/**
+ * journald through `journalctl --output=json`, one JSON object per line. New entries only by
+ * default: the journal's tail cursor is taken first and following starts after it, so nothing
+ * written after `lines()` is entered is missed. If journalctl exits while following, it is
+ * restarted after the last cursor delivered: no line lost, none repeated. The two copies of
+ * one audit record (audit and kernel transports) are delivered once.
+ */
+export function journaldSource(opts: JournaldOptions = {}): LogSource {
+  const journalctl = opts.journalctl ?? 'journalctl';
+  const extraArgs = opts.extraArgs ?? [];
+  return {
+    name: 'journald',
+    description: 'journald (journalctl --follow)',
+    async *lines(options: SourceOptions): AsyncIterable<SourceLine> {
+      const follow = options.follow ?? true;
+      const signal = options.signal;
+      let cursor = options.all ? undefined : await tailCursor(journalctl, extraArgs);
+      options.onReady?.();
+      if (!options.all && !follow && cursor === undefined) return;
+      const auditRecords = new RecentKeys(4096);
+      let failedStarts = 0;
+      while (!signal?.aborted) {
+        const position = cursor === undefined ? ['--lines=all'] : [`--after-cursor=${cursor}`];
+        const args = [
+          '--output=json',
+          '--no-pager',
+          ...(follow ? ['--follow'] : []),
+          ...position,
+          ...extraArgs,
+        ];
+        const child = execa(journalctl, args, {
+          stdin: 'ignore',
+          buffer: { stdout: false, stderr: true },
+          reject: false,
+          ...(signal ? { cancelSignal: signal } : {}),
+        });
+        let delivered = 0;
+        for await (const line of streamLines(child.stdout, signal)) {
+          const entry = parseJournalEntry(line);
+          const entryCursor = entry?.['__CURSOR'];
+          if (typeof entryCursor === 'string') cursor = entryCursor;
+          const key = entry ? auditRecordKey(entry) : undefined;
+          if (key !== undefined && auditRecords.seen(key)) continue;
+          delivered++;
+          yield sourceLine(line, 'journald');
+        }
+        const result = await child;
+        if (signal?.aborted || !follow) {
+          if (!signal?.aborted && result.exitCode !== 0) throw journalctlError(result);
+          return;
+        }
+        failedStarts = delivered > 0 ? 0 : failedStarts + 1;
+        if (failedStarts >= MAX_FAILED_STARTS) throw journalctlError(result);
+        await abortableDelay(RESTART_DELAY_MS, signal);
+      }
+    },
+  };
+}
+
+async function tailCursor(journalctl: string, extraArgs: readonly string[]): Promise<string | undefined> {
+  const result = await execa(
+    journalctl,
+    ['--lines=0', '--show-cursor', '--quiet', '--no-pager', ...extraArgs],
+    {
+      stdin: 'ignore',
+      reject: false,
+    },
+  );
+  if (result.failed && result.exitCode === undefined) throw journalctlError(result);
+  const match = /^-- cursor: (.+)$/m.exec(result.stdout);
+  return match?.[1];
+}
+
+function journalctlError(result: { readonly shortMessage?: string; readonly stderr?: unknown }): Error {
+  const stderr = typeof result.stderr === 'string' ? result.stderr.trim().split('\n')[0] : '';
+  return new Error(`cannot follow journald: ${stderr || result.shortMessage || 'journalctl failed'}`);
+}
