@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Extracts the plug-side policy of every snapd interface into rules/interfaces/NAME.yaml.
+//
+// usage: node scripts/extract-snapd-rules.mjs SNAPD_CHECKOUT [--abstractions DIR] [--tsv FILE]
+//        [--out DIR] [--only a,b,c] [--force] [--dry-run]
+//
+// SNAPD_CHECKOUT is a work tree of canonical/snapd (interfaces/builtin/*.go are read).
+// --abstractions points at an AppArmor abstractions directory (e.g. from Debian's apparmor
+// package) so `#include <abstractions/x>` lines are expanded; expanded rules carry `via`.
+// Existing files are kept unless --force; with --force their summary, attributes and samples
+// are carried over, and a file whose first line is `# curated` is never rewritten (hand fixes,
+// real samples and their source URLs live there).
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Document, isMap, isSeq, parse, visit } from 'yaml';
+import { parseGoFile, plugSnippets } from './extract-snapd-rules/go-source.mjs';
+import { parseAppArmor } from './extract-snapd-rules/apparmor.mjs';
+import { parseSeccomp, parseUdev } from './extract-snapd-rules/seccomp-udev.mjs';
+import { buildSamples } from './extract-snapd-rules/samples.mjs';
+import { SNIPPET_EXCLUSIONS, FILE_OVERRIDES } from './extract-snapd-rules/exclusions.mjs';
+
+function parseArgs(argv) {
+  const options = {
+    tsv: '../shared/reference/snapd-interfaces.tsv',
+    out: 'rules/interfaces',
+    force: false,
+    dryRun: false,
+  };
+  const positional = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--force') options.force = true;
+    else if (arg === '--dry-run') options.dryRun = true;
+    else if (['--abstractions', '--tsv', '--out', '--only'].includes(arg)) {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${arg} needs a value`);
+      options[arg.slice(2)] = value;
+    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) throw new Error('usage: extract-snapd-rules.mjs SNAPD_CHECKOUT [options]');
+  options.snapd = positional[0];
+  return options;
+}
+
+function readTsv(path) {
+  const [header, ...rows] = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const columns = header.split('\t');
+  return rows.map((row) => Object.fromEntries(row.split('\t').map((v, i) => [columns[i], v])));
+}
+
+function goFileFor(builtinDir, name) {
+  const guess = join(builtinDir, name.replace(/-/g, '_') + '.go');
+  if (existsSync(guess)) return guess;
+  for (const file of readdirSync(builtinDir)) {
+    if (!file.endsWith('.go') || file.endsWith('_test.go')) continue;
+    const text = readFileSync(join(builtinDir, file), 'utf8');
+    if (new RegExp(`return "${name}"|name:\\s*"${name}"`).test(text)) return join(builtinDir, file);
+  }
+  return undefined;
+}
+
+function needsReview(go) {
+  const declarations = go.baseDeclarationPlugs + '\n' + go.baseDeclarationSlots;
+  return (
+    /allow-installation:\s*false|deny-installation:\s*true|deny-connection:\s*true/.test(
+      go.baseDeclarationPlugs,
+    ) || /deny-connection:\s*true/.test(declarations)
+  );
+}
+
+function extractOne(row, options, builtinDir) {
+  const file = goFileFor(builtinDir, row.interface);
+  if (!file) return { warnings: [`${row.interface}: no Go source found`] };
+  const go = parseGoFile(readFileSync(file, 'utf8'));
+  const excluded = new Set(SNIPPET_EXCLUSIONS[row.interface] ?? []);
+  const snippets = plugSnippets(go, excluded);
+  const warnings = [];
+  const apparmor = parseAppArmor(snippets.apparmor.join('\n'), {
+    abstractions: options.abstractions,
+    warn: (m) => warnings.push(`${row.interface}: ${m}`),
+  });
+  const seccomp = parseSeccomp(snippets.seccomp.join('\n'));
+  const devices = parseUdev(snippets.udev, (m) => warnings.push(`${row.interface}: ${m}`));
+  const doc = {
+    id: row.interface,
+    summary: '',
+    auto_connect: row.auto_connect === 'yes',
+    needs_review: needsReview(go),
+    source: 'interfaces/builtin/' + file.split('/').pop(),
+    attributes: [],
+    apparmor,
+    seccomp,
+    devices,
+    ...FILE_OVERRIDES[row.interface],
+  };
+  doc.samples = buildSamples(doc, (m) => warnings.push(`${row.interface}: ${m}`));
+  return { doc, warnings, consts: snippets.names };
+}
+
+function carryOver(doc, old) {
+  if (old?.summary) doc.summary = old.summary;
+  if (old?.attributes?.length) doc.attributes = old.attributes;
+  if (old?.samples) doc.samples = old.samples;
+}
+
+// Rules and devices as one-line flow maps, the rest in block style.
+function toYaml(doc) {
+  const document = new Document(doc);
+  visit(document, {
+    Seq(_, seq) {
+      for (const item of seq.items) if (isMap(item) || isSeq(item)) item.flow = true;
+    },
+  });
+  return document.toString({ lineWidth: 0 });
+}
+
+function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const builtinDir = join(options.snapd, 'interfaces', 'builtin');
+  if (!existsSync(builtinDir)) throw new Error(`cannot find ${builtinDir}: not a snapd checkout`);
+  const only = options.only ? new Set(options.only.split(',')) : undefined;
+  const rows = readTsv(options.tsv).filter((r) => !only || only.has(r.interface));
+  let written = 0;
+  for (const row of rows) {
+    if (row.has_apparmor !== 'yes' && row.has_seccomp !== 'yes' && row.has_udev !== 'yes') continue;
+    const target = join(options.out, row.interface + '.yaml');
+    const previous = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
+    if (previous !== undefined && (!options.force || previous.startsWith('# curated'))) continue;
+    const { doc, warnings, consts } = extractOne(row, options, builtinDir);
+    if (doc && previous !== undefined) carryOver(doc, parse(previous));
+    for (const w of warnings) console.error('warning: ' + w);
+    if (!doc) continue;
+    if (options.dryRun) {
+      console.log(`# ${row.interface}: ${consts.join(' ')}`);
+      continue;
+    }
+    const header = `# Plug-side policy of the ${row.interface} interface, extracted from canonical/snapd ${doc.source}\n`;
+    writeFileSync(target, header + toYaml(doc));
+    written++;
+  }
+  console.error(`${written} file(s) written to ${options.out}`);
+}
+
+try {
+  main();
+} catch (error) {
+  console.error(`extract-snapd-rules: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

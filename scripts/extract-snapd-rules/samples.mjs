@@ -1,0 +1,168 @@
+// Constructed denial lines (kernel formats) that one interface's rules allow (match) and a
+// near miss they do not (no_match). Every line is checked against the rules before it is kept.
+import { readFileSync } from 'node:fs';
+import { globMatches, instantiate } from './glob.mjs';
+import { CAPABILITIES, FAMILIES, PRIVILEGED_SYSCALLS } from './kernel-names.mjs';
+
+const PROFILE = 'snap.demo.app';
+let serial = 100;
+const stamp = () => `audit(1700000000.${String(serial % 1000).padStart(3, '0')}:${serial++})`;
+
+const x86_64 = new Map(
+  readFileSync(new URL('../../../shared/data/libseccomp-syscalls.csv', import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((row) => row.split(','))
+    .filter((cols) => /^\d+$/.test(cols[3] ?? ''))
+    .map((cols) => [cols[0], Number(cols[3])]),
+);
+
+export function fileLine(path, mask, owner) {
+  const operation = {
+    r: 'open',
+    w: 'open',
+    a: 'open',
+    c: 'mknod',
+    x: 'exec',
+    m: 'file_mmap',
+    k: 'file_lock',
+    l: 'link',
+    d: 'unlink',
+  }[mask];
+  return (
+    `audit: type=1400 ${stamp()}: apparmor="DENIED" operation="${operation}" class="file" profile="${PROFILE}" ` +
+    `name="${path}" pid=2345 comm="demo" requested_mask="${mask}" denied_mask="${mask}" fsuid=1000 ouid=${owner ? 1000 : 0}`
+  );
+}
+
+function capabilityLine(name) {
+  const number = CAPABILITIES.indexOf(name);
+  return `audit: type=1400 ${stamp()}: apparmor="DENIED" operation="capable" class="cap" profile="${PROFILE}" pid=2345 comm="demo" capability=${number}  capname="${name}"`;
+}
+
+function networkLine(family, type) {
+  return (
+    `audit: type=1400 ${stamp()}: apparmor="DENIED" operation="create" class="net" profile="${PROFILE}" pid=2345 comm="demo" ` +
+    `family="${family}" sock_type="${type}" protocol=0 requested_mask="create" denied_mask="create"`
+  );
+}
+
+function dbusLine(rule, member) {
+  const bus = rule.bus ?? 'session';
+  const path = instantiate(rule.path ?? '/org/example/Object');
+  const iface = instantiate(rule.interface ?? 'org.example.Interface');
+  const name = rule.peer_name ? ` name="${instantiate(rule.peer_name)}"` : '';
+  const peerLabel = rule.peer_label ? instantiate(rule.peer_label) : 'unconfined';
+  const access = rule.access.split(' ')[0];
+  const operation = access === 'receive' ? 'dbus_signal' : 'dbus_method_call';
+  return (
+    `audit: type=1107 ${stamp()}: pid=811 uid=102 auid=4294967295 ses=4294967295 subj=unconfined msg='apparmor="DENIED" ` +
+    `operation="${operation}" bus="${bus}" path="${path}" interface="${iface}" member="${member}" mask="${access}"${name} ` +
+    `pid=2345 label="${PROFILE}" peer_pid=900 peer_label="${peerLabel}" exe="/usr/bin/dbus-daemon" sauid=102 hostname=? addr=? terminal=?'`
+  );
+}
+
+export function seccompLine(syscall) {
+  const number = x86_64.get(syscall);
+  if (number === undefined) throw new Error(`no x86_64 number for ${syscall}`);
+  return (
+    `audit: type=1326 ${stamp()}: auid=1000 uid=1000 gid=1000 ses=3 subj=${PROFILE} pid=2345 comm="demo" ` +
+    `exe="/snap/demo/x1/bin/demo" sig=0 arch=c000003e syscall=${number} compat=0 ip=0x7f2a1c3e4b5d code=0x50001`
+  );
+}
+
+const grantsFile = (doc, path, mask, owner) =>
+  doc.apparmor.file.some((rule) => {
+    const letters = mask === 'c' || mask === 'd' ? 'w' : mask;
+    if (!rule.perms.includes(letters)) return false;
+    if (rule.owner && !owner) return false;
+    return globMatches(rule.path, path);
+  });
+
+function nearPaths(path) {
+  const parts = path.split('/');
+  const last = parts.length - 1 - (path.endsWith('/') ? 1 : 0);
+  const out = [];
+  for (let i = last; i >= 1; i--) {
+    for (const suffix of ['.bak', 'x', '-other']) {
+      const copy = [...parts];
+      copy[i] = copy[i] + suffix;
+      out.push(copy.join('/'));
+    }
+  }
+  return out;
+}
+
+function fileSamples(doc) {
+  const rules = doc.apparmor.file.filter(
+    (r) => !r.via && /[rw]/.test(r.perms) && !r.path.startsWith('/{,**}'),
+  );
+  const ranked = [...rules].sort((a, b) => wildcardCount(a.path) - wildcardCount(b.path));
+  for (const rule of ranked) {
+    const path = instantiate(rule.path);
+    const mask = rule.perms.includes('r') ? 'r' : 'w';
+    if (!grantsFile(doc, path, mask, true)) continue;
+    const owner = Boolean(rule.owner);
+    if (!grantsFile(doc, path, mask, owner)) continue;
+    const missing = ['w', 'r'].find((m) => !grantsFile(doc, path, m, true));
+    if (missing)
+      return {
+        match: fileLine(path, mask, owner),
+        no_match: fileLine(path, missing === 'w' ? 'w' : 'r', true),
+      };
+    const sibling = nearPaths(path).find((p) => !grantsFile(doc, p, mask, true));
+    if (sibling) return { match: fileLine(path, mask, owner), no_match: fileLine(sibling, mask, true) };
+  }
+  return undefined;
+}
+
+function wildcardCount(glob) {
+  return (glob.match(/\*|\?|\[|\{|@\{/g) ?? []).length;
+}
+
+function otherSamples(doc) {
+  const { apparmor } = doc;
+  const caps = apparmor.capability.filter((c) => c !== '*');
+  if (caps.length > 0 && !apparmor.capability.includes('*')) {
+    const miss = ['sys_admin', 'net_admin', 'sys_module', 'sys_rawio', 'dac_override'].find(
+      (c) => !caps.includes(c),
+    );
+    return { match: capabilityLine(caps[0]), no_match: capabilityLine(miss) };
+  }
+  const net = apparmor.network.find((n) => n.family !== '*' && !n.via);
+  if (net) {
+    const granted = new Set(apparmor.network.map((n) => n.family));
+    const miss = FAMILIES.find((f) => !granted.has(f) && !granted.has('*'));
+    if (miss)
+      return {
+        match: networkLine(net.family, net.type ?? 'raw'),
+        no_match: networkLine(miss, net.type ?? 'raw'),
+      };
+  }
+  const dbus = apparmor.dbus.find(
+    (d) => !d.via && d.member && !/[*{[]/.test(d.member) && d.access !== 'bind',
+  );
+  if (dbus)
+    return {
+      match: dbusLine(dbus, dbus.member),
+      no_match: dbusLine({ ...dbus, interface: 'org.example.Unrelated' }, dbus.member),
+    };
+  return undefined;
+}
+
+function seccompSamples(doc) {
+  const names = doc.seccomp.map((line) => line.split(' ')[0]).filter((n) => !n.startsWith('~'));
+  const chosen = names.find((n) => PRIVILEGED_SYSCALLS.includes(n) && x86_64.has(n));
+  if (!chosen) return undefined;
+  const miss = PRIVILEGED_SYSCALLS.find((n) => !names.includes(n) && x86_64.has(n));
+  return { match: seccompLine(chosen), no_match: seccompLine(miss) };
+}
+
+export function buildSamples(doc, warn) {
+  const found = fileSamples(doc) ?? otherSamples(doc) ?? seccompSamples(doc);
+  if (!found) {
+    warn('no sample could be constructed');
+    return { match: [], no_match: [] };
+  }
+  return { match: [found.match], no_match: [found.no_match] };
+}
