@@ -114,6 +114,11 @@ export interface Denial {
   readonly auid?: number;
   readonly ses?: number;
   readonly ip?: string;
+  /**
+   * Every key=value of the record as logged, hex values decoded (for USER_AVC, the fields of the
+   * nested msg='...'), including those without a field of their own (laddr, parent, gid, ...).
+   */
+  readonly fields?: Readonly<Record<string, string>>;
   /** How many times the line stood for (rsyslog "message repeated N times"). */
   readonly repeat?: number;
   readonly suggestions?: readonly Suggestion[];

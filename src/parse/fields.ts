@@ -1,0 +1,17 @@
+/** Small readers for decoded audit field values. */
+import type { AuditFields } from './tokenize.js';
+
+const INTEGER = /^-?\d{1,16}$/;
+
+/** A decimal integer field, or undefined when absent or not a number. */
+export function intField(fields: AuditFields, key: string): number | undefined {
+  const text = fields[key];
+  return text !== undefined && INTEGER.test(text) ? Number(text) : undefined;
+}
+
+/** Drops undefined members so records compare cleanly and print compactly. */
+export function withoutUndefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) if (member !== undefined) out[key] = member;
+  return out as T;
+}

@@ -1,0 +1,106 @@
+/**
+ * The log-line parser: any line from syslog, journald, dmesg, /dev/kmsg, audit.log or our launcher
+ * in, a Denial (or the reason there is none) out. Pure: strings in, values out.
+ */
+import type { Denial, SourceName } from '../model/denial.js';
+import { buildAppArmor, type BuildResult, type RecordBase } from './apparmor.js';
+import { buildCgroup } from './cgroup.js';
+import { stripPrefix } from './prefix.js';
+import { findRecord, type Envelope } from './record.js';
+import { buildSeccomp } from './seccomp.js';
+import { isoFromMillis } from './time.js';
+import { tokenize, type Tokens } from './tokenize.js';
+
+export type ParseResult =
+  | { readonly kind: 'denial'; readonly denial: Denial }
+  | { readonly kind: 'other' }
+  | { readonly kind: 'unparsed'; readonly reason: string };
+
+const OTHER: ParseResult = Object.freeze({ kind: 'other' });
+
+/** `"MESSAGE" : [` — a journal JSON entry whose message is bytes, so its text cannot be searched. */
+function hasByteArrayMessage(line: string): boolean {
+  const at = line.indexOf('"MESSAGE"');
+  if (at < 0) return false;
+  for (let i = at + 9; i < line.length && i < at + 16; i++) {
+    const code = line.charCodeAt(i);
+    if (code === 0x5b /* [ */) return true;
+    if (code !== 0x20 && code !== 0x3a /* : */) return false;
+  }
+  return false;
+}
+
+/**
+ * Fast pre-filter: false means the line certainly holds no AppArmor, seccomp or device-cgroup
+ * record. A handful of substring searches, no tokenizing.
+ */
+export function looksLikeDenial(line: string): boolean {
+  return (
+    line.includes('apparmor=') ||
+    line.includes('type=1326') ||
+    line.includes('SECCOMP') ||
+    line.includes('DEVICE_CGROUP') ||
+    line.includes('type=150') ||
+    line.includes('APPARMOR_') ||
+    (line.charCodeAt(0) === 0x7b /* { */ && hasByteArrayMessage(line))
+  );
+}
+
+const BUILDERS: Readonly<Record<Envelope['family'], (base: RecordBase, tokens: Tokens) => BuildResult>> = {
+  apparmor: buildAppArmor,
+  seccomp: buildSeccomp,
+  cgroup: buildCgroup,
+};
+
+/** The record text snappy-debug shows after `Log:`; auditd's enrichment after 0x1d is not part of it. */
+function logText(body: string): string {
+  const enrichment = body.indexOf('\x1d');
+  return (enrichment < 0 ? body : body.slice(0, enrichment)).trimEnd();
+}
+
+function parseCandidate(line: string, source: SourceName | undefined, now: Date | undefined): ParseResult {
+  const prefix = stripPrefix(line, now);
+  const envelope = findRecord(prefix.message);
+  if (envelope === undefined) return OTHER;
+  if ('problem' in envelope) return { kind: 'unparsed', reason: envelope.problem };
+
+  const stamp = envelope.auditStamp;
+  const time = stamp ? isoFromMillis(stamp.seconds * 1000 + stamp.millis) : prefix.time;
+  const base: RecordBase = {
+    raw: line,
+    log: logText(envelope.body),
+    ...(source !== undefined ? { source } : {}),
+    ...(time !== undefined ? { time } : {}),
+    ...(prefix.timeText !== undefined ? { timeText: prefix.timeText } : {}),
+    ...(stamp ? { auditStamp: stamp } : {}),
+    ...(envelope.auditType !== undefined ? { auditType: envelope.auditType } : {}),
+    ...(prefix.repeat !== undefined ? { repeat: prefix.repeat } : {}),
+  };
+  const built = BUILDERS[envelope.family](base, tokenize(envelope.body));
+  if (built === undefined) return OTHER;
+  if ('problem' in built) return { kind: 'unparsed', reason: built.problem };
+  return { kind: 'denial', denial: built.denial };
+}
+
+/**
+ * Turns one log line into a denial. Never throws: lines that are not denials give `other`, lines
+ * that look like one but cannot be read give `unparsed` with a one-line reason.
+ * `now` lets year-less syslog stamps become ISO times (the year is inferred from it).
+ */
+export function parseLine(line: string, source?: SourceName, now?: Date): ParseResult {
+  if (!looksLikeDenial(line)) return OTHER;
+  try {
+    return parseCandidate(line, source, now);
+  } catch (error) {
+    return {
+      kind: 'unparsed',
+      reason: `parser failure: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+export { stripPrefix, type Prefix } from './prefix.js';
+export { tokenize, decodeHex, encodeAuditValue, type AuditFields, type Tokens } from './tokenize.js';
+export { formatCgroupDenialLine, CGROUP_TAG, CGROUP_AUDIT_TYPE, type CgroupDenialLine } from './cgroup.js';
+export { decodeSeccompCode } from './seccomp.js';
+export { protocolName, protocolNumber } from './protocols.js';

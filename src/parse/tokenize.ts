@@ -1,0 +1,200 @@
+/**
+ * The audit `key=value` tokenizer.
+ *
+ * The kernel writes values three ways: bare (`pid=42`), double-quoted (`name="/etc/fstab"`) and,
+ * for "untrusted" strings that contain a space, a quote or a non-printable byte, as upper-case hex
+ * with no quotes (`name=2F746D702F61206200` is "/tmp/a b"). User-space records (USER_AVC) nest a
+ * whole record in single quotes: `msg='apparmor="DENIED" operation=... '`. auditd's enriched format
+ * appends translated fields after a 0x1d byte (`ouid=0\x1dOUID="root"`).
+ *
+ * One linear scan, no regular expressions: lines can be a megabyte long.
+ */
+
+/** Decoded fields of one record, in the order they were logged (first occurrence wins). */
+export type AuditFields = Readonly<Record<string, string>>;
+
+export interface Tokens {
+  readonly fields: AuditFields;
+  /** Content of a single-quoted `msg='...'`, tokenized the same way (USER_AVC). */
+  readonly nested?: Tokens;
+  /** Why the text is not a well-formed record (first problem found); undefined when it is. */
+  readonly problem?: string;
+  /** True when a single-quoted value ran to the end of the text without its closing quote. */
+  readonly openSingleQuote?: boolean;
+}
+
+/** Keys whose values the kernel logs with audit_log_untrustedstring: quoted, or hex when unsafe. */
+const UNTRUSTED_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'name2',
+  'comm',
+  'exe',
+  'profile',
+  'label',
+  'peer',
+  'peer_label',
+  'peer_profile',
+  'target',
+  'srcname',
+  'namespace',
+  'execpath',
+  'tcontext',
+  'addr',
+  'peer_addr',
+  'fstype',
+  'cwd',
+  'proctitle',
+]);
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const GROUP_SEPARATOR = 0x1d;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isSeparator(code: number): boolean {
+  return code === SPACE || code === TAB || code === GROUP_SEPARATOR || code === 0x0a || code === 0x0d;
+}
+
+function isKeyChar(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    code === 0x5f || // _
+    code === 0x2d || // -
+    code === 0x2e // .
+  );
+}
+
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x41 + 10;
+  return -1;
+}
+
+/**
+ * Decodes the kernel's upper-case hex encoding of an untrusted string. Returns undefined when the
+ * text is not even-length upper-case hex or the bytes are not UTF-8.
+ */
+export function decodeHex(text: string): string | undefined {
+  if (text.length === 0 || text.length % 2 !== 0) return undefined;
+  const bytes = new Uint8Array(text.length / 2);
+  for (let i = 0; i < bytes.length; i++) {
+    const high = hexDigit(text.charCodeAt(2 * i));
+    const low = hexDigit(text.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) return undefined;
+    bytes[i] = high * 16 + low;
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function isUpperHex(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (hexDigit(text.charCodeAt(i)) < 0) return false;
+  return true;
+}
+
+/** Whether a string can be logged between double quotes (the kernel's own test). */
+function isSafeForQuotes(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === DOUBLE_QUOTE || code < 0x21 || code > 0x7e) return false;
+  }
+  return true;
+}
+
+/** Writes a value the way the kernel writes an untrusted string: quoted when safe, else hex. */
+export function encodeAuditValue(value: string): string {
+  if (isSafeForQuotes(value)) return `"${value}"`;
+  let hex = '';
+  for (const byte of new TextEncoder().encode(value)) hex += byte.toString(16).toUpperCase().padStart(2, '0');
+  return hex;
+}
+
+/** `(enforce)`-style mode word that follows an unquoted label (`subj=snap.a.b (enforce)`). */
+function modeSuffixEnd(text: string, start: number): number {
+  if (text.charCodeAt(start) !== SPACE || text.charCodeAt(start + 1) !== OPEN_PAREN) return -1;
+  for (let i = start + 2; i < text.length && i < start + 24; i++) {
+    const code = text.charCodeAt(i);
+    if (code === CLOSE_PAREN) return i > start + 2 ? i + 1 : -1;
+    if (!(code >= 0x61 && code <= 0x7a) && code !== 0x5f) return -1;
+  }
+  return -1;
+}
+
+/** Splits audit text into fields. Never throws; problems are reported in `problem`. */
+export function tokenize(text: string): Tokens {
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  let nested: Tokens | undefined;
+  let problem: string | undefined;
+  let openSingleQuote = false;
+  const length = text.length;
+  let i = 0;
+
+  while (i < length) {
+    while (i < length && isSeparator(text.charCodeAt(i))) i++;
+    if (i >= length) break;
+    const keyStart = i;
+    while (i < length && isKeyChar(text.charCodeAt(i))) i++;
+    if (i === keyStart || i >= length || text.charCodeAt(i) !== EQUALS) {
+      // A word that is not key=value (`user`, `AVC`, `(hostname=?,`): skip it.
+      while (i < length && !isSeparator(text.charCodeAt(i))) i++;
+      continue;
+    }
+    const key = text.slice(keyStart, i);
+    i++; // '='
+    const first = text.charCodeAt(i);
+    let value: string;
+    if (first === DOUBLE_QUOTE) {
+      const close = text.indexOf('"', i + 1);
+      if (close < 0) {
+        problem ??= `unterminated quote in ${key}=`;
+        value = text.slice(i + 1);
+        i = length;
+      } else {
+        value = text.slice(i + 1, close);
+        i = close + 1;
+      }
+    } else if (first === SINGLE_QUOTE) {
+      const close = text.indexOf("'", i + 1);
+      const inner = close < 0 ? text.slice(i + 1) : text.slice(i + 1, close);
+      if (close < 0) openSingleQuote = true;
+      i = close < 0 ? length : close + 1;
+      value = inner;
+      if (key === 'msg' && nested === undefined) {
+        nested = tokenize(inner);
+        if (nested.problem !== undefined) problem ??= `${nested.problem} (inside msg=)`;
+      }
+    } else {
+      const start = i;
+      while (i < length && !isSeparator(text.charCodeAt(i))) i++;
+      value = text.slice(start, i);
+      const suffixEnd = modeSuffixEnd(text, i);
+      if (suffixEnd > 0) {
+        value = text.slice(start, suffixEnd);
+        i = suffixEnd;
+      } else if (UNTRUSTED_KEYS.has(key) && value.length > 0 && value !== '?' && value !== 'none') {
+        const decoded = decodeHex(value);
+        if (decoded !== undefined) value = decoded;
+        else if (isUpperHex(value)) problem ??= `${key}= holds hex that is not a UTF-8 string`;
+      }
+    }
+    if (!(key in fields)) fields[key] = value;
+  }
+
+  return {
+    fields,
+    ...(nested !== undefined ? { nested } : {}),
+    ...(problem !== undefined ? { problem } : {}),
+    ...(openSingleQuote ? { openSingleQuote } : {}),
+  };
+}
