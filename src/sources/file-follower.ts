@@ -1,6 +1,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { abortableDelay } from './abortable-delay.js';
 import { LineSplitter } from './line-splitter.js';
+import { cannotRead } from './open-error.js';
 import { unreadTailOfRotatedCopy } from './rotated-copy.js';
 
 export interface FollowFileOptions {
@@ -82,7 +83,8 @@ async function openWhenPresent(path: string, options: FollowFileOptions): Promis
     try {
       return await openFile(path);
     } catch (error) {
-      if (!options.follow || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (!options.follow || (error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw cannotRead(path, error);
     }
     if (options.signal?.aborted) return undefined;
     await abortableDelay(options.pollMs ?? 50, options.signal);

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { followFile } from './file-follower.js';
+import { cannotRead, opening } from './open-error.js';
 import { sourceLine } from './source-line.js';
 import { streamLines } from './stream-lines.js';
 import type { LogSource, SourceLine, SourceOptions } from './types.js';
@@ -21,11 +22,15 @@ export function fileSource(path: string): LogSource {
           input.once('open', () => resolve());
           input.once('error', reject);
         });
-        await opened;
+        await opening(path, () => opened);
         options.onReady?.();
         const gunzip = input.pipe(createGunzip());
         input.once('error', (error) => gunzip.destroy(error));
-        for await (const line of streamLines(gunzip, options.signal)) yield sourceLine(line, 'file');
+        try {
+          for await (const line of streamLines(gunzip, options.signal)) yield sourceLine(line, 'file');
+        } catch (error) {
+          throw cannotRead(path, error);
+        }
         return;
       }
       const lines = followFile(path, {

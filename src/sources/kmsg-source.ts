@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { abortableDelay } from './abortable-delay.js';
+import { opening } from './open-error.js';
 import { parseKmsgRecord, recordsLostBetween } from './kmsg-record.js';
 import { sourceLine } from './source-line.js';
 import type { LogSource, SourceLine, SourceOptions } from './types.js';
@@ -21,7 +22,7 @@ export function kmsgSource(path: string = KMSG, pollMs = 50): LogSource {
     name: 'kmsg',
     description: `kernel ring buffer (${path})`,
     async *lines(options: SourceOptions): AsyncIterable<SourceLine> {
-      const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      const handle = await opening(path, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK));
       const buffer = Buffer.alloc(RECORD_BUFFER);
       let lastSequence: number | undefined;
       let overrun = false;
