@@ -103,7 +103,7 @@ export function buildAppArmor(base: RecordBase, tokens: Tokens): BuildResult {
     info: fields.info,
     error: intField(fields, 'error'),
     path: isDbus || isCapability ? undefined : fields.name,
-    target: fields.target,
+    target: fields.target ?? fields.name2,
     requestedMask: fields.requested_mask ?? fields.requested,
     deniedMask: fields.denied_mask ?? fields.denied,
     fsuid: intField(fields, 'fsuid'),

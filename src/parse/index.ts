@@ -42,6 +42,7 @@ export function looksLikeDenial(line: string): boolean {
     line.includes('DEVICE_CGROUP') ||
     line.includes('type=150') ||
     line.includes('APPARMOR_') ||
+    line.includes('UNKNOWN[15') ||
     (line.charCodeAt(0) === 0x7b /* { */ && hasByteArrayMessage(line))
   );
 }
