@@ -217,6 +217,7 @@ describe('snappy-debug resolve behaves like scmp_sys_resolver on the command lin
     ['-a', 'aarch64', '--', '-10166'],
     ['-a', 'aarch64', 'open'],
     ['nosuchcall'],
+    ['oldwait4'],
     ['+5'],
     ['-'],
     ['1x'],

@@ -685,7 +685,6 @@ export const PSEUDO_NUMBERS: ReadonlyMap<string, number> = new Map([
   ['memfd_create', -10110],
   ['kexec_file_load', -10111],
   ['sysfs', -10145],
-  ['oldwait4', -10146],
   ['access', -10147],
   ['alarm', -10148],
   ['chmod', -10149],
