@@ -1,0 +1,221 @@
+import { Box, useApp, useInput } from 'ink';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
+import type { Denial } from '../src/model/denial.js';
+import { detailLines } from '../src/ui/detail-lines.js';
+import { renderReport } from '../src/ui/export-markdown.js';
+import type { GroupStore } from '../src/ui/group-store.js';
+import { keyNames } from '../src/ui/keymap.js';
+import { layout } from '../src/ui/layout.js';
+import { reduce, resolveCursor, type ViewInfo } from '../src/ui/reducer.js';
+import { initialState, type PipelineStats, type UiState } from '../src/ui/state.js';
+import { makeTheme } from '../src/ui/theme.js';
+import { GroupView, type ViewQuery } from '../src/ui/view.js';
+import { viewDescription } from '../src/ui/view-description.js';
+import { BottomLine } from './BottomLine.js';
+import { DetailPane } from './DetailPane.js';
+import { GroupList } from './GroupList.js';
+import { Header } from './Header.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { StatusBar } from './StatusBar.js';
+import { ThemeContext } from './ThemeContext.js';
+import { useDenialFeed } from './useDenialFeed.js';
+import { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
+
+export interface AppProps {
+  /** Where groups accumulate; passed in so a caller (or a benchmark) can pre-load it. */
+  readonly store: GroupStore;
+  /** Live denials; each is added to the store as it arrives. */
+  readonly denials?: AsyncIterable<Denial>;
+  readonly sourceDescription: string;
+  /** Initial snap filter (positional SNAP / --only-snap). */
+  readonly snapFilter?: string;
+  readonly stats: () => PipelineStats;
+  readonly colour: boolean;
+  /** Writes the Markdown report (to a default path when undefined) and returns the path written. */
+  readonly writeReport: (path: string | undefined, markdown: string) => Promise<string>;
+  /** Fixed screen size (tests); the terminal's size otherwise. */
+  readonly size?: TerminalSize;
+  /** Longest wait between a denial's arrival and its redraw. */
+  readonly flushMs?: number;
+  readonly now?: () => number;
+}
+
+function useQuery(state: UiState): ViewQuery {
+  const { sort, kinds, snap, filter, reviewed, hideReviewed } = state;
+  return useMemo(
+    () => ({ sort, kinds, filter, reviewed, hideReviewed, ...(snap ? { snap } : {}) }),
+    [sort, kinds, snap, filter, reviewed, hideReviewed],
+  );
+}
+
+/** The whole UI: header, list, detail, status and prompt; keys go through the one dispatcher. */
+export function App(props: AppProps) {
+  const { store } = props;
+  const { exit } = useApp();
+  const [state, dispatch] = useReducer(reduce, props.snapFilter, (snap) =>
+    initialState(snap ? { snap } : {}),
+  );
+  const theme = useMemo(() => makeTheme(props.colour), [props.colour]);
+  const view = useMemo(() => new GroupView(store), [store]);
+  const query = useQuery(state);
+  const visible = view.compute(query);
+  const size = useTerminalSize(props.size);
+  const screen = layout(size.columns, size.rows, state.zoomed, state.overlay);
+  const { rows } = visible;
+  const viewBase = {
+    length: rows.length,
+    newestIndex: visible.newestIndex,
+    indexOf: (key: string) => rows.findIndex((group) => group.key === key),
+  };
+  const cursor = resolveCursor(state, viewBase);
+  const selected = cursor >= 0 ? rows[cursor] : undefined;
+  const selectedCount = selected?.count;
+  const lines = useMemo(
+    () => (selected ? detailLines(selected, size.columns) : []),
+    // The group object is updated in place; its count says when its detail changed.
+    [selected, selectedCount, size.columns],
+  );
+  const detailScroll = Math.min(state.detailScroll, Math.max(0, lines.length - screen.detailRows));
+  const viewInfo = useRef<ViewInfo | undefined>(undefined);
+  viewInfo.current = {
+    ...viewBase,
+    keyAt: (index) => rows[index]?.key,
+    pageSize: Math.max(1, screen.listRows),
+    detailHeight: Math.max(1, screen.detailRows),
+    detailLength: lines.length,
+  };
+
+  useInput((input, key) => {
+    for (const name of keyNames(input, key)) {
+      if (viewInfo.current) dispatch({ type: 'key', name, view: viewInfo.current });
+    }
+  });
+
+  useDenialFeed(
+    store,
+    props.denials,
+    {
+      onBatch: (revision) => dispatch({ type: 'ingested', revision }),
+      onEnd: (error) =>
+        dispatch(error === undefined ? { type: 'sourceEnded' } : { type: 'sourceEnded', error }),
+    },
+    props.flushMs ?? 80,
+  );
+
+  const { stats } = props;
+  useEffect(() => {
+    let last = '';
+    const poll = (): void => {
+      const current = stats();
+      const signature = `${current.lines}/${current.unparsed}/${current.gaps}`;
+      if (signature !== last) dispatch({ type: 'stats', stats: current });
+      last = signature;
+    };
+    poll();
+    const timer = setInterval(poll, 500);
+    return () => clearInterval(timer);
+  }, [stats]);
+
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const effect = state.effect;
+  useEffect(() => {
+    if (!effect) return;
+    if (effect.type === 'quit') {
+      exit();
+      return;
+    }
+    if (effect.type === 'clear') {
+      store.clear();
+      dispatch({ type: 'ingested', revision: store.revision });
+      dispatch({ type: 'effectDone', id: effect.id, message: { level: 'info', text: 'cleared all groups' } });
+      return;
+    }
+    const shown = rowsRef.current;
+    const markdown = renderReport(shown, {
+      generatedAt: (props.now ?? Date.now)(),
+      sourceDescription: props.sourceDescription,
+      viewDescription: viewDescription(state),
+    });
+    props.writeReport(effect.path, markdown).then(
+      (path) =>
+        dispatch({
+          type: 'effectDone',
+          id: effect.id,
+          message: { level: 'info', text: `exported ${shown.length} groups to ${path}` },
+        }),
+      (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        dispatch({
+          type: 'effectDone',
+          id: effect.id,
+          message: { level: 'error', text: `export failed: ${reason}` },
+        });
+      },
+    );
+    // Runs once per effect id; the other values are read at that moment on purpose.
+  }, [effect?.id]);
+
+  const width = size.columns;
+  const body = screen.help ? (
+    <HelpOverlay width={width} height={screen.rows} />
+  ) : (
+    <>
+      <Header
+        sourceDescription={props.sourceDescription}
+        {...(state.snap ? { snap: state.snap } : {})}
+        kindCounts={store.kindCounts()}
+        kinds={state.kinds}
+        groups={store.size}
+        stats={state.stats}
+        ended={state.source !== 'live'}
+        width={width}
+      />
+      {screen.listRows > 0 ? (
+        <GroupList
+          rows={rows}
+          cursor={cursor}
+          height={screen.listRows}
+          width={width}
+          reviewed={state.reviewed}
+          nowBucket={store.latestBucket}
+          focused={state.focus === 'list'}
+          emptyText={
+            store.size === 0 ? 'waiting for denials...' : 'no group matches the view (Esc clears the filter)'
+          }
+        />
+      ) : null}
+      <DetailPane
+        lines={lines}
+        scroll={detailScroll}
+        height={screen.detailRows}
+        width={width}
+        focused={state.focus === 'detail'}
+      />
+      <StatusBar
+        position={cursor + 1}
+        total={rows.length}
+        filter={state.filter}
+        {...(visible.filterMode ? { filterMode: visible.filterMode } : {})}
+        sort={state.sort}
+        following={state.following}
+        hideReviewed={state.hideReviewed}
+        width={width}
+      />
+      <BottomLine
+        overlay={state.overlay}
+        filter={state.filter}
+        input={state.input}
+        {...(state.message ? { message: state.message } : {})}
+        width={width}
+      />
+    </>
+  );
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={width} height={screen.rows}>
+        {body}
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

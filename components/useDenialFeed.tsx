@@ -1,0 +1,66 @@
+import { useEffect, useRef } from 'react';
+import type { Denial } from '../src/model/denial.js';
+import type { GroupStore } from '../src/ui/group-store.js';
+
+/** Events added between yields to the event loop, so timers and keys keep running during bursts. */
+const YIELD_EVERY = 512;
+
+export interface FeedCallbacks {
+  /** Called at most once per `flushMs` with the store's revision. */
+  readonly onBatch: (revision: number) => void;
+  /** Called once when the iterable ends or fails. */
+  readonly onEnd: (error?: string) => void;
+}
+
+/**
+ * Pours denials into the store as they arrive (O(1) each) and tells the UI at most once per
+ * `flushMs`, so a burst of thousands per second costs a handful of renders.
+ */
+export function useDenialFeed(
+  store: GroupStore,
+  denials: AsyncIterable<Denial> | undefined,
+  callbacks: FeedCallbacks,
+  flushMs: number,
+): void {
+  const latest = useRef(callbacks);
+  latest.current = callbacks;
+  useEffect(() => {
+    if (!denials) return;
+    const iterator = denials[Symbol.asyncIterator]();
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const flush = (): void => {
+      timer = undefined;
+      if (!stopped) latest.current.onBatch(store.revision);
+    };
+    const pump = async (): Promise<void> => {
+      let sinceYield = 0;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done || stopped) return;
+        store.add(next.value, Date.now());
+        timer ??= setTimeout(flush, flushMs);
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+    };
+    pump().then(
+      () => {
+        if (stopped) return;
+        if (timer) clearTimeout(timer);
+        flush();
+        latest.current.onEnd();
+      },
+      (error: unknown) => {
+        if (!stopped) latest.current.onEnd(error instanceof Error ? error.message : String(error));
+      },
+    );
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      void iterator.return?.();
+    };
+  }, [store, denials, flushMs]);
+}

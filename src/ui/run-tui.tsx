@@ -1,0 +1,99 @@
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { render } from 'ink';
+import { App } from '../../components/App.js';
+import type { Denial } from '../model/denial.js';
+import { GroupStore } from './group-store.js';
+import { colourWanted } from './theme.js';
+
+export interface TuiOptions {
+  /** Enriched denials, live. */
+  readonly denials: AsyncIterable<Denial>;
+  /** e.g. "journald (journalctl --follow)". */
+  readonly sourceDescription: string;
+  /** Positional SNAP / --only-snap. */
+  readonly snapFilter?: string;
+  /** Counters from the pipeline. */
+  readonly stats: () => { lines: number; unparsed: number; gaps: number };
+  readonly stdin?: NodeJS.ReadStream;
+  readonly stdout?: NodeJS.WriteStream;
+}
+
+const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H';
+const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** snappy-debug-report-YYYYMMDD-HHMMSS.md in the current directory. */
+export function defaultReportPath(now: Date): string {
+  const stamp =
+    `${now.getFullYear()}${pad2(now.getMonth() + 1)}${pad2(now.getDate())}-` +
+    `${pad2(now.getHours())}${pad2(now.getMinutes())}${pad2(now.getSeconds())}`;
+  return resolve(`snappy-debug-report-${stamp}.md`);
+}
+
+/** Writes next to the target and renames, so a reader never sees half a report. */
+export async function writeReportAtomically(path: string | undefined, markdown: string): Promise<string> {
+  const target = resolve(path ?? defaultReportPath(new Date()));
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, markdown, { flag: 'wx', mode: 0o644 });
+    await rename(temporary, target);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot write ${target}${code ? ` (${code})` : ''}`);
+  }
+  return target;
+}
+
+/**
+ * Runs the interactive UI on the alternate screen until the user quits; resolves with the exit
+ * status. The terminal is restored on every way out, crashes included.
+ */
+export async function runTui(options: TuiOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    if (stdin.isTTY) stdin.setRawMode(false);
+    stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+  };
+  const onCrash = (error: unknown): void => {
+    restore();
+    process.stderr.write(
+      `snappy-debug: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(70);
+  };
+  process.on('exit', restore);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  stdout.write(ENTER_ALTERNATE_SCREEN);
+  try {
+    const instance = render(
+      <App
+        store={new GroupStore()}
+        denials={options.denials}
+        sourceDescription={options.sourceDescription}
+        {...(options.snapFilter ? { snapFilter: options.snapFilter } : {})}
+        stats={options.stats}
+        colour={colourWanted(process.env)}
+        writeReport={writeReportAtomically}
+      />,
+      { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+    );
+    await instance.waitUntilExit();
+    return 0;
+  } finally {
+    restore();
+    process.off('exit', restore);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+}
