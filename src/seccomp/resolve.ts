@@ -30,10 +30,23 @@ export function resolveAuditSyscall(
   number: number,
   compat?: number,
 ): ResolvedSyscall {
-  const arch = auditSyscallArch(archByAudit(auditArch), number, compat);
+  const arch = auditSyscallArch(candidatesFor(auditArch), number, compat);
   if (arch === undefined) return {};
   const name = syscallName(arch, number);
   return name === undefined ? { arch } : { arch, name };
+}
+
+// Logs carry a handful of distinct arch= values; remembering them keeps scanlog's per-denial cost low.
+const candidatesByAudit = new Map<string | number, readonly ArchInfo[]>();
+
+function candidatesFor(auditArch: string | number): readonly ArchInfo[] {
+  let candidates = candidatesByAudit.get(auditArch);
+  if (candidates === undefined) {
+    if (candidatesByAudit.size >= 64) candidatesByAudit.clear();
+    candidates = archByAudit(auditArch);
+    candidatesByAudit.set(auditArch, candidates);
+  }
+  return candidates;
 }
 
 function auditSyscallArch(
