@@ -1,6 +1,6 @@
 /**
- * Abbreviated month names as strftime's %b writes them in the C, de, fr and es locales
- * (journalctl under LANG=de_DE.UTF-8 prints `Mär 13`, fr_FR `févr. 13`, es_ES `dic 13`).
+ * Abbreviated month names as strftime's %b writes them in the C, de, fr, es and pl locales
+ * (journalctl under LANG=de_DE.UTF-8 prints `Mär 13`, fr_FR `févr. 13`, es_ES `dic 13`, pl_PL `kwi 19`).
  * Keys are lower-case, without the trailing dot. Values are 1-12.
  */
 const MONTHS: ReadonlyMap<string, number> = new Map([
@@ -40,7 +40,18 @@ const MONTHS: ReadonlyMap<string, number> = new Map([
   ['abr', 4],
   ['ago', 8],
   ['dic', 12],
-  ['set', 9],
+  // Polish (pl_PL)
+  ['sty', 1],
+  ['lut', 2],
+  ['kwi', 4],
+  ['maj', 5],
+  ['cze', 6],
+  ['lip', 7],
+  ['sie', 8],
+  ['wrz', 9],
+  ['paź', 10],
+  ['lis', 11],
+  ['gru', 12],
 ]);
 
 /** 1-12 for a month abbreviation in a supported locale, undefined otherwise. */

@@ -54,6 +54,7 @@ const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
 const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
+const AT = 0x40;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -120,6 +121,23 @@ export function encodeAuditValue(value: string): string {
   return hex;
 }
 
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * An abstract unix address is logged as `"@NAME"`, with NAME in hex when it holds control bytes
+ * (often trailing NULs). Decode only then, so a printable name that happens to look like hex stays.
+ */
+function abstractAddress(value: string): string {
+  const decoded = decodeHex(value.slice(1));
+  return decoded !== undefined && hasControlCharacter(decoded) ? `@${decoded}` : value;
+}
+
 /** `(enforce)`-style mode word that follows an unquoted label (`subj=snap.a.b (enforce)`). */
 function modeSuffixEnd(text: string, start: number): number {
   if (text.charCodeAt(start) !== SPACE || text.charCodeAt(start + 1) !== OPEN_PAREN) return -1;
@@ -163,6 +181,8 @@ export function tokenize(text: string): Tokens {
       } else {
         value = text.slice(i + 1, close);
         i = close + 1;
+        if (value.charCodeAt(0) === AT && (key === 'addr' || key === 'peer_addr'))
+          value = abstractAddress(value);
       }
     } else if (first === SINGLE_QUOTE) {
       const close = text.indexOf("'", i + 1);
