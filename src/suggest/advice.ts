@@ -1,6 +1,6 @@
 import type { Denial } from '../model/denial.js';
 import { parseSnapLabel } from '../model/label.js';
-import { deniedFilePerms, ownsFile } from './access.js';
+import { accessKind, deniedFilePerms, ownsFile, type AccessKind } from './access.js';
 import { compileGlob, type GlobVariables } from './glob.js';
 import { pathPattern } from './pattern.js';
 import type { AdviceCondition, AdviceRule } from './rules.js';
@@ -12,6 +12,19 @@ export interface AdviceContext {
   readonly interfaceMatched: boolean;
 }
 
+/** The class= a kernel would log for the access (older kernels log none). */
+const KIND_CLASS: Partial<Record<AccessKind, string>> = {
+  file: 'file',
+  capability: 'cap',
+  network: 'net',
+  unix: 'unix',
+  dbus: 'dbus',
+  signal: 'signal',
+  ptrace: 'ptrace',
+  mount: 'mount',
+  userns: 'namespace',
+};
+
 /** Whether every condition of an advice rule holds for the denial. */
 export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolean {
   const d = ctx.denial;
@@ -22,14 +35,17 @@ export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolea
     (value !== undefined && patterns.some((p) => compileGlob(p, ctx.variables).test(value)));
 
   if (!anyOf(when.kind, d.kind)) return false;
-  if (!anyOf(when.class, d.class)) return false;
+  if (when.class && !(anyOf(when.class, d.class) || anyOf(when.class, KIND_CLASS[accessKind(d)])))
+    return false;
   if (!anyOf(when.operation, d.operation)) return false;
   if (!globs(when.path, d.path)) return false;
   if (when.notPath && d.path !== undefined && globs(when.notPath, d.path)) return false;
   if (!anyOf(when.syscall, d.syscall?.name)) return false;
   if (!anyOf(when.capability, d.capname)) return false;
   if (!anyOf(when.family, d.family)) return false;
+  if (!anyOf(when.sockType, d.sockType)) return false;
   if (!globs(when.peer, d.peer ?? d.peerLabel)) return false;
+  if (!globs(when.dbusInterface, d.dbus?.interface)) return false;
   if (when.mask !== undefined) {
     const perms = deniedFilePerms(d);
     if (![...when.mask].some((p) => perms.includes(p))) return false;
@@ -57,7 +73,7 @@ function samePeerSnap(d: Denial): boolean {
   return own !== undefined && own === peer;
 }
 
-/** Fills {path}, {pattern}, {snap}, {syscall}, {capability}, {peer} and {family}. */
+/** Fills {path}, {pattern}, {snap}, {syscall}, {capability}, {peer}, {family}, {label} and {toplevel} (first component under $HOME). */
 export function adviceText(rule: AdviceRule, d: Denial): string {
   const values: Record<string, string | undefined> = {
     path: d.path,
@@ -67,6 +83,8 @@ export function adviceText(rule: AdviceRule, d: Denial): string {
     capability: d.capname,
     peer: d.peer ?? d.peerLabel,
     family: d.family,
+    label: d.label,
+    toplevel: /^(?:\/home\/[^/]+|\/root)\/([^/]+)/.exec(d.path ?? '')?.[1],
   };
   return rule.text.replace(/\{([a-z]+)\}/g, (whole, key: string) => values[key] ?? whole);
 }

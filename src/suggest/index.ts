@@ -2,9 +2,11 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { adviceApplies, adviceText } from './advice.js';
 import { nearestReason } from './nearest.js';
 import {
+  accessedObject,
   isFullMatch,
   matchContext,
   matchInterface,
+  relevance,
   type InterfaceMatch,
   type PartialMatch,
 } from './match.js';
@@ -27,25 +29,31 @@ export function suggest(denial: Denial, rules: RuleSet): Suggestion[] {
   const ctx = matchContext(denial, variables);
   const matches: InterfaceMatch[] = [];
   const partials: PartialMatch[] = [];
+  const object = accessedObject(denial);
   for (const rule of rules.interfaces) {
     // Attribute-driven interfaces (personal-files, system-files) grant only what a plug names.
     if (rule.attributes.length > 0) continue;
     const result = matchInterface(ctx, rule);
-    if (isFullMatch(result)) matches.push(result);
+    if (isFullMatch(result)) matches.push({ ...result, relevance: relevance(rule, object) });
     else if (result) partials.push(result);
   }
   const ranked = rankMatches(matches);
+  // Interfaces that need a store review are a last resort: advice that fits comes first.
+  const interfaceMatched = ranked.some((m) => !m.rule.needsReview);
   const advice = rules.advice.filter((rule) =>
-    adviceApplies(rule.when, { denial, variables, interfaceMatched: ranked.length > 0 }),
+    adviceApplies(rule.when, { denial, variables, interfaceMatched }),
   );
   const exclusive = advice.some((a) => a.exclusive);
-  const interfaces = exclusive ? [] : selectShown(ranked).map((m, i) => interfaceSuggestion(m, i, denial));
-  const before = advice.filter((a) => a.priority > 0 || (a.exclusive && a.priority === 0));
-  const after = advice.filter((a) => !before.includes(a));
+  const shown = exclusive ? [] : selectShown(ranked);
+  const interfaces = shown.map((m, i) => interfaceSuggestion(m, i, denial));
+  const adviceWhere = (keep: (a: AdviceRule) => boolean) =>
+    advice.filter(keep).map((a) => adviceSuggestion(a, denial));
   const out: Suggestion[] = [
-    ...before.map((a) => adviceSuggestion(a, denial)),
-    ...interfaces,
-    ...after.map((a) => adviceSuggestion(a, denial)),
+    ...adviceWhere((a) => a.priority > 0 || (a.exclusive && a.priority === 0)),
+    ...interfaces.filter((s) => !s.needsReview),
+    ...adviceWhere((a) => a.priority === 0 && !a.exclusive),
+    ...interfaces.filter((s) => s.needsReview),
+    ...adviceWhere((a) => a.priority < 0),
   ];
   if (out.length === 0) {
     return [{ kind: 'none', id: 'none', text: `no interface grants this: ${nearestReason(ctx, partials)}` }];

@@ -12,19 +12,28 @@ type Validator = ((data: unknown) => boolean) & {
 
 const loaded = new Map<string, { readonly stamp: string; readonly rules: RuleSet }>();
 
+export interface LoadOptions {
+  /** Throw on any invalid file instead of leaving it out and listing it in `problems`. */
+  readonly strict?: boolean;
+}
+
 /**
  * Reads, validates and normalises every rules/interfaces/*.yaml and rules/advice/*.yaml once;
  * later calls return the same RuleSet until a file in the directory changes. A relative `dir`
  * is taken from the package root (where package.json is), so it works from any cwd.
+ *
+ * A file that breaks the schema is left out and named in `problems` (one bad file must not
+ * silence every suggestion); problems confined to its `samples` do not exclude it, since the
+ * engine never reads samples. `strict` turns every problem into an exception.
  */
-export function loadRules(dir = 'rules'): RuleSet {
+export function loadRules(dir = 'rules', { strict = false }: LoadOptions = {}): RuleSet {
   const root = isAbsolute(dir) ? dir : resolve(packageRoot(), dir);
   const files = {
     interfaces: yamlFiles(join(root, 'interfaces')),
     advice: yamlFiles(join(root, 'advice')),
   };
   const stamp = [...files.interfaces, ...files.advice].map((f) => `${f}:${statSync(f).mtimeMs}`).join('|');
-  const cached = loaded.get(root);
+  const cached = loaded.get(`${root}\0${strict}`);
   if (cached && cached.stamp === stamp) return cached.rules;
 
   const problems: string[] = [];
@@ -32,12 +41,13 @@ export function loadRules(dir = 'rules'): RuleSet {
   const adviceSchema = validator(join(root, 'schema', 'advice.schema.json'));
   const interfaces = readAll(root, files.interfaces, interfaceSchema, problems, toInterfaceRule);
   const advice = readAll(root, files.advice, adviceSchema, problems, toAdviceRule);
-  if (problems.length > 0) throw new RuleDataError(`invalid rules in ${root}: ${problems.join('; ')}`);
+  if (problems.length > 0 && strict)
+    throw new RuleDataError(`invalid rules in ${root}: ${problems.join('; ')}`);
 
   const byId = new Map<string, InterfaceRule>();
   for (const rule of interfaces) byId.set(rule.id, rule);
-  const rules: RuleSet = { interfaces, advice: sortAdvice(advice), byId, dir: root };
-  loaded.set(root, { stamp, rules });
+  const rules: RuleSet = { interfaces, advice: sortAdvice(advice), byId, dir: root, problems };
+  loaded.set(`${root}\0${strict}`, { stamp, rules });
   return rules;
 }
 
@@ -105,5 +115,5 @@ function validator(schemaFile: string): Validator | undefined {
     return undefined;
   }
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
-  return new Ajv2020({ allErrors: false, strict: false }).compile(schema);
+  return new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 }

@@ -24,6 +24,8 @@ export interface InterfaceMatch {
   readonly exactness: number;
   /** Literal characters in the matching pattern (finer tie-break). */
   readonly literal: number;
+  /** How many words of the interface's name the accessed object names (mount-observe for …/mounts). */
+  readonly relevance: number;
 }
 
 /** A near miss, kept to explain why nothing matched. */
@@ -78,13 +80,48 @@ export function isFullMatch(result: Result): result is InterfaceMatch {
 }
 
 function full(rule: InterfaceRule, reason: string, exactness: number, literal: number): InterfaceMatch {
-  return { rule, reason, exactness, literal };
+  return { rule, reason, exactness, literal, relevance: 0 };
+}
+
+/** Words too general to tie an interface to an object. */
+const GENERIC_WORDS = new Set([
+  'observe',
+  'control',
+  'support',
+  'service',
+  'access',
+  'legacy',
+  'files',
+  'setup',
+]);
+
+/** What the denial names, lower-case: path, D-Bus names, syscall, capability, device. */
+export function accessedObject(d: Denial): string {
+  return [d.path, d.dbus?.path, d.dbus?.interface, d.dbus?.name, d.syscall?.name, d.capname, d.device?.name]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+}
+
+export function relevance(rule: InterfaceRule, object: string): number {
+  if (!object) return 0;
+  return rule.id.split('-').filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w) && object.includes(w))
+    .length;
 }
 
 function globExactness(glob: string): number {
   if (!/[*?[{@]/.test(glob)) return 3;
   if (glob.includes('**')) return 1;
   return 2;
+}
+
+/**
+ * A rule that opens nearly the whole filesystem (`/{,var/lib/snapd/hostfs/}[^dsp]**`): it
+ * "allows" any path, so matching it says nothing about which interface the access is for.
+ */
+function isCatchAll(glob: string): boolean {
+  const prefix = /^[^*?[{@]*/.exec(glob)![0];
+  return prefix.length <= 1 && glob.includes('**');
 }
 
 function literalLength(glob: string): number {
@@ -110,6 +147,9 @@ function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result
     .sort((a, b) => literalLength(b.path) - literalLength(a.path));
   const best = covering[0] ?? hits[0]!;
   const ruleText = `${best.owner ? 'owner ' : ''}${best.path} ${best.perms}`;
+  if (covering.length > 0 && covering.every((g) => isCatchAll(g.path))) {
+    return { rule, reason: `only its catch-all rule "${ruleText}" covers ${path}` };
+  }
   if (!permsCovered(needed, granted)) {
     return {
       rule,
@@ -122,15 +162,18 @@ function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result
 
 function matchCapability(ctx: MatchContext, rule: InterfaceRule): Result {
   const cap = ctx.denial.capname;
-  if (!cap || !rule.capability.includes(cap)) return undefined;
-  return full(rule, `capability rule "capability ${cap}" matched`, 2, 0);
+  if (!cap) return undefined;
+  if (rule.capability.includes(cap)) return full(rule, `capability rule "capability ${cap}" matched`, 2, 0);
+  if (rule.capability.includes('*'))
+    return full(rule, `capability rule "capability" (all) matched ${cap}`, 0, 0);
+  return undefined;
 }
 
 function matchNetwork(ctx: MatchContext, rule: InterfaceRule): Result {
   const { family, sockType, protocol } = ctx.denial;
   if (!family) return undefined;
   const grant = rule.network.find(
-    (g) => (!g.family || g.family === family) && (!g.type || g.type === sockType),
+    (g) => (!g.family || g.family === '*' || g.family === family) && (!g.type || g.type === sockType),
   );
   if (!grant) return undefined;
   const text = ['network', grant.family ?? '', grant.type ?? ''].filter(Boolean).join(' ');
@@ -150,7 +193,7 @@ function matchNetwork(ctx: MatchContext, rule: InterfaceRule): Result {
       );
     }
   }
-  const exactness = grant.family ? (grant.type ? 2 : 1) : 0;
+  const exactness = grant.family && grant.family !== '*' ? (grant.type ? 2 : 1) : 0;
   const what = [family, sockType].filter(Boolean).join(' ');
   return full(rule, `network rule "${text}" matched ${what}`, exactness, 0);
 }
@@ -220,8 +263,10 @@ function impliedAccess(granted: readonly string[], wanted: string): boolean {
 
 function matchMount(ctx: MatchContext, rule: InterfaceRule): Result {
   const d = ctx.denial;
+  const operation = d.operation === 'pivotroot' ? 'pivot_root' : d.operation;
   const grant = rule.mount.find(
     (g) =>
+      g.operation === operation &&
       (g.fstype.length === 0 || (d.fstype !== undefined && g.fstype.includes(d.fstype))) &&
       globOk(g.mountpoint, d.path, ctx.variables) &&
       (!g.source || !d.srcname || compileGlob(g.source, ctx.variables).test(d.srcname)),

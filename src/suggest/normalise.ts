@@ -105,6 +105,7 @@ function unix(value: unknown): UnixGrant[] {
 
 function mount(value: unknown): MountGrant[] {
   return list(value).map((rule) => ({
+    operation: str(rule.operation) ?? 'mount',
     fstype: words(rule.fstype),
     ...optional('mountpoint', rule.mountpoint),
     ...optional('source', rule.source),
@@ -167,20 +168,32 @@ export function toInterfaceRule(data: unknown, origin: string): InterfaceRule {
   return { ...rule, grantCount };
 }
 
+function wordList(value: unknown): string[] | undefined {
+  return value === undefined ? undefined : words(value);
+}
+
+/** A string or a list of strings, kept whole (globs contain commas). */
+function strings(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return (Array.isArray(value) ? value : [value]).map((v) => str(v)).filter((v): v is string => !!v);
+}
+
 function condition(data: Obj): AdviceCondition {
-  const globs = (v: unknown) => (v === undefined ? undefined : words(v));
+  const globs = strings;
   const entries: [keyof AdviceCondition, unknown][] = [
-    ['kind', globs(data.kind)],
-    ['class', globs(data.class)],
-    ['operation', globs(data.operation)],
+    ['kind', wordList(data.kind)],
+    ['class', wordList(data.class)],
+    ['operation', wordList(data.operation)],
     ['path', globs(data.path)],
     ['notPath', globs(data.not_path)],
     ['mask', str(data.mask)],
     ['maskOnly', str(data.mask_only)],
-    ['syscall', globs(data.syscall)],
-    ['capability', globs(data.capability)],
-    ['family', globs(data.family)],
+    ['syscall', wordList(data.syscall)],
+    ['capability', wordList(data.capability)],
+    ['family', wordList(data.family)],
+    ['sockType', wordList(data.sock_type)],
     ['peer', globs(data.peer)],
+    ['dbusInterface', globs(data.dbus_interface)],
     ['snapLabel', typeof data.snap_label === 'boolean' ? data.snap_label : undefined],
     ['samePeerSnap', typeof data.same_peer_snap === 'boolean' ? data.same_peer_snap : undefined],
     ['noInterface', typeof data.no_interface === 'boolean' ? data.no_interface : undefined],

@@ -1,16 +1,29 @@
 import type { InterfaceMatch } from './match.js';
 
 /**
+ * What plugging the interface costs in privilege: everything it grants, with grants that need
+ * a manual `snap connect` weighing more than ones the system connects anyway. An auto-connected
+ * giant (browser-support) still loses to a small manual interface (mount-observe) that says
+ * exactly this.
+ */
+export const MANUAL_CONNECT_WEIGHT = 3;
+
+export function privilegeCost(match: InterfaceMatch): number {
+  return match.rule.grantCount * (match.rule.autoConnect ? 1 : MANUAL_CONNECT_WEIGHT);
+}
+
+/**
  * Best first: interfaces that need no store review, then the grant that names this access most
- * precisely, then auto-connecting ones, then the interface that grants least overall.
+ * precisely (exactness), then the one named after what was accessed (mount-observe for
+ * /proc/PID/mounts), then the longer literal pattern, then the cheapest in privilege.
  */
 export function compareMatches(a: InterfaceMatch, b: InterfaceMatch): number {
   return (
     Number(a.rule.needsReview) - Number(b.rule.needsReview) ||
     b.exactness - a.exactness ||
-    Number(b.rule.autoConnect) - Number(a.rule.autoConnect) ||
-    a.rule.grantCount - b.rule.grantCount ||
+    b.relevance - a.relevance ||
     b.literal - a.literal ||
+    privilegeCost(a) - privilegeCost(b) ||
     a.rule.id.localeCompare(b.rule.id)
   );
 }

@@ -11,6 +11,7 @@ export interface FileGrant {
 }
 
 export interface NetworkGrant {
+  /** Absent or `*`: any family. */
   readonly family?: string;
   readonly type?: string;
 }
@@ -39,6 +40,8 @@ export interface UnixGrant {
 }
 
 export interface MountGrant {
+  /** mount, remount, umount or pivot_root. */
+  readonly operation: string;
   readonly fstype: readonly string[];
   readonly mountpoint?: string;
   readonly source?: string;
@@ -97,8 +100,11 @@ export interface AdviceCondition {
   readonly syscall?: readonly string[];
   readonly capability?: readonly string[];
   readonly family?: readonly string[];
+  readonly sockType?: readonly string[];
   /** Globs over the peer label (signal, ptrace, unix). */
   readonly peer?: readonly string[];
+  /** Globs over the D-Bus interface. */
+  readonly dbusInterface?: readonly string[];
   /** true: the denial's profile is a snap's (snap.NAME.*); false: it is not. */
   readonly snapLabel?: boolean;
   /** true: the peer label belongs to the same snap instance. */
@@ -126,4 +132,6 @@ export interface RuleSet {
   readonly advice: readonly AdviceRule[];
   readonly byId: ReadonlyMap<string, InterfaceRule>;
   readonly dir: string;
+  /** Files left out (or, for sample-only problems, kept) and why: `FILE: PATH message`. */
+  readonly problems: readonly string[];
 }
