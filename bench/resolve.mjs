@@ -1,4 +1,3 @@
-/* global process, console */
 // Syscall resolution cost: snappy-debug's in-process resolver (what scanlog uses for every seccomp
 // denial) against spawning Debian's scmp_sys_resolver per lookup (what Canonical's snappy-debug
 // does), plus spawning our own `snappy-debug resolve` CLI for a like-for-like process comparison.

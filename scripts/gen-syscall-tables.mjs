@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global URL, process, console */
 // Generates src/seccomp/generated/syscalls.ts from libseccomp's syscalls.csv.
 //
 //   node scripts/gen-syscall-tables.mjs [CSV] [OUT]

@@ -165,8 +165,8 @@ export const main: CommandMain = async (argv, io) => {
   const stats: ScanStats = newScanStats();
   const abort = new AbortController();
   const stop = (): void => abort.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const restore = await prepareSystem(options, io);
   try {
     io.stderr.write(`INFO: ${options.sourceReason}\n`);
