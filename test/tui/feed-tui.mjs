@@ -2,7 +2,6 @@
 // Runs the TUI on a recorded log through the real pipeline (file source, parser, enricher) built
 // in dist/: the stand-in for `snappy-debug scanlog --file FILE` while its rules are not loadable.
 // Usage: node test/tui/feed-tui.mjs FILE [--delay MS] [--snap NAME]
-/* global process, URL */
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 
