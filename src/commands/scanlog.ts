@@ -169,7 +169,6 @@ export const main: CommandMain = async (argv, io) => {
   process.on('SIGTERM', stop);
   const restore = await prepareSystem(options, io);
   try {
-    io.stderr.write(`INFO: ${options.sourceReason}\n`);
     const onGap = (gap: SourceGap): void => {
       stats.gaps++;
       stats.lost += gap.lost ?? 0;
@@ -178,7 +177,15 @@ export const main: CommandMain = async (argv, io) => {
         io.stderr.write(`WARN: ${gap.source}: ${lost} (${gap.reason})\n`);
       }
     };
-    const lines = options.source.lines({ all: options.all, follow: options.follow, signal: abort.signal, onGap });
+    // Announced once the source is positioned: from here on, nothing logged is missed.
+    const onReady = (): void => void io.stderr.write(`INFO: ${options.sourceReason}\n`);
+    const lines = options.source.lines({
+      all: options.all,
+      follow: options.follow,
+      signal: abort.signal,
+      onGap,
+      onReady,
+    });
     const stream = denials(lines, { filter: options.filter, enricher: new Enricher(loadRules(rulesDir())), stats });
     if (options.ui) {
       const { runTui } = await import('../ui/run-tui.js');
