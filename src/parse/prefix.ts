@@ -42,6 +42,8 @@ interface Stamp {
   readonly time?: string;
   readonly timeText?: string;
   readonly monotonic?: number;
+  /** dmesg and kmsg stamps: no host or tag follows. */
+  readonly bare?: boolean;
   readonly length: number;
 }
 
@@ -54,7 +56,7 @@ function readStamp(line: string, now: Date | undefined): Stamp | undefined {
   const first = line.charCodeAt(0);
   if (first >= 0x30 && first <= 0x39) {
     const kmsg = KMSG.exec(line);
-    if (kmsg) return { monotonic: Number(kmsg[3]) / 1e6, length: kmsg[0].length };
+    if (kmsg) return { monotonic: Number(kmsg[3]) / 1e6, bare: true, length: kmsg[0].length };
     const m = RFC3339.exec(line);
     if (!m) return undefined;
     const date = civilToDate({
@@ -71,7 +73,7 @@ function readStamp(line: string, now: Date | undefined): Stamp | undefined {
   }
   if (first === 0x5b /* [ */) {
     const dmesg = DMESG.exec(line);
-    if (dmesg) return { monotonic: Number(`${dmesg[1]}.${dmesg[2]}`), length: dmesg[0].length };
+    if (dmesg) return { monotonic: Number(`${dmesg[1]}.${dmesg[2]}`), bare: true, length: dmesg[0].length };
     const m = DMESG_T.exec(line);
     const month = m ? monthNumber(m[1]!) : undefined;
     if (!m || month === undefined) return undefined;
@@ -84,7 +86,7 @@ function readStamp(line: string, now: Date | undefined): Stamp | undefined {
       second: Number(m[5]),
       millis: 0,
     });
-    return stampFromDate(date, m[0].length);
+    return stampFromDate(date, m[0].length, { bare: true });
   }
   const m = SYSLOG.exec(line);
   const month = m ? monthNumber(m[1]!) : undefined;
@@ -172,8 +174,7 @@ export function stripPrefix(line: string, now?: Date): Prefix {
   const stamp = readStamp(line, now);
   if (!stamp) return compact(unwrapMessage(line));
   const rest = line.slice(stamp.length);
-  // dmesg and kmsg stamps have no host or tag after them; syslog-style stamps do.
-  const origin: Origin = stamp.monotonic !== undefined ? { length: 0 } : readOrigin(rest);
+  const origin: Origin = stamp.bare ? { length: 0 } : readOrigin(rest);
   const inner = unwrapMessage(rest.slice(origin.length));
   return compact({
     time: stamp.time,

@@ -28,7 +28,7 @@ export type EnvelopeResult = Envelope | { readonly problem: string } | undefined
 const APPARMOR_TYPE_NAMES: ReadonlySet<string> = new Set(['AVC', 'USER_AVC']);
 const SECCOMP_TYPE_NAMES: ReadonlySet<string> = new Set(['SECCOMP']);
 const CGROUP_TYPE = 'DEVICE_CGROUP';
-const LEADING_TYPE_WORD = /^(AVC|USER_AVC|SECCOMP|APPARMOR_[A-Z]{1,12}|DEVICE_CGROUP) /;
+const LEADING_TYPE_WORD = /^(AVC|USER_AVC|SECCOMP|APPARMOR_[A-Z]{1,12}|DEVICE_CGROUP) (?=[a-z_]{1,20}=)/;
 const STAMP = /^audit\((\d{1,12})\.(\d{1,3}):(\d{1,20})\): ?/;
 
 /** 'apparmor', 'seccomp', 'cgroup' or undefined for a type written as number or name. */
