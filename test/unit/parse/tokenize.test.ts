@@ -149,9 +149,7 @@ describe('tokenize properties', () => {
           maxLength: 10,
         }),
         (triples) => {
-          const usable = triples.filter(
-            ([k, value, quoted]) => quoted || !/[ ,]/.test(value) || value === '',
-          );
+          const usable = triples.filter(([, value, quoted]) => quoted || !/[ ,]/.test(value) || value === '');
           const text = usable
             .map(([k, value, quoted]) => (quoted || value === '' ? `${k}="${value}"` : `${k}=${value}`))
             .join(' ');
