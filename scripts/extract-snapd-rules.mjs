@@ -7,9 +7,9 @@
 // SNAPD_CHECKOUT is a work tree of canonical/snapd (interfaces/builtin/*.go are read).
 // --abstractions points at an AppArmor abstractions directory (e.g. from Debian's apparmor
 // package) so `#include <abstractions/x>` lines are expanded; expanded rules carry `via`.
-// Existing files are kept unless --force; with --force their summary, attributes and samples
-// are carried over, and a file whose first line is `# curated` is never rewritten (hand fixes,
-// real samples and their source URLs live there).
+// Existing files are kept unless --force; with --force their summary and attributes are
+// carried over and samples are rebuilt, except in files whose first line starts with
+// `# curated`: their `samples:` block (real denials with their source URLs) is kept verbatim.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, parse, visit } from 'yaml';
@@ -17,7 +17,12 @@ import { parseGoFile, plugSnippets } from './extract-snapd-rules/go-source.mjs';
 import { parseAppArmor } from './extract-snapd-rules/apparmor.mjs';
 import { parseSeccomp, parseUdev } from './extract-snapd-rules/seccomp-udev.mjs';
 import { buildSamples } from './extract-snapd-rules/samples.mjs';
-import { SNIPPET_EXCLUSIONS, FILE_OVERRIDES } from './extract-snapd-rules/exclusions.mjs';
+import {
+  FILE_OVERRIDES,
+  NO_FILE,
+  SNIPPET_EXCLUSIONS,
+  TEMPLATE_DEFAULTS,
+} from './extract-snapd-rules/exclusions.mjs';
 
 function parseArgs(argv) {
   const options = {
@@ -69,6 +74,15 @@ function needsReview(go) {
   );
 }
 
+function applyOverride(doc, override) {
+  if (!override) return;
+  const { apparmor_file: files, apparmor_dbus: dbus, notes, ...fields } = override;
+  if (files) doc.apparmor.file.push(...files);
+  if (dbus) doc.apparmor.dbus.push(...dbus);
+  Object.assign(doc, fields);
+  if (notes) doc.notes = notes;
+}
+
 function extractOne(row, options, builtinDir) {
   const file = goFileFor(builtinDir, row.interface);
   if (!file) return { warnings: [`${row.interface}: no Go source found`] };
@@ -76,7 +90,10 @@ function extractOne(row, options, builtinDir) {
   const excluded = new Set(SNIPPET_EXCLUSIONS[row.interface] ?? []);
   const snippets = plugSnippets(go, excluded);
   const warnings = [];
-  const apparmor = parseAppArmor(snippets.apparmor.join('\n'), {
+  let apparmorText = snippets.apparmor.join('\n');
+  for (const [marker, text] of Object.entries(TEMPLATE_DEFAULTS))
+    apparmorText = apparmorText.split(marker).join(text);
+  const apparmor = parseAppArmor(apparmorText, {
     abstractions: options.abstractions,
     warn: (m) => warnings.push(`${row.interface}: ${m}`),
   });
@@ -92,16 +109,22 @@ function extractOne(row, options, builtinDir) {
     apparmor,
     seccomp,
     devices,
-    ...FILE_OVERRIDES[row.interface],
   };
+  applyOverride(doc, FILE_OVERRIDES[row.interface]);
   doc.samples = buildSamples(doc, (m) => warnings.push(`${row.interface}: ${m}`));
   return { doc, warnings, consts: snippets.names };
+}
+
+/** The `samples:` block of a curated file, comments included, up to the end of the file. */
+function curatedSamples(text) {
+  const at = text.search(/^samples:/m);
+  if (at === -1) throw new Error('curated file without a samples block');
+  return text.slice(at);
 }
 
 function carryOver(doc, old) {
   if (old?.summary) doc.summary = old.summary;
   if (old?.attributes?.length) doc.attributes = old.attributes;
-  if (old?.samples) doc.samples = old.samples;
 }
 
 // Rules and devices as one-line flow maps, the rest in block style.
@@ -124,9 +147,10 @@ function main() {
   let written = 0;
   for (const row of rows) {
     if (row.has_apparmor !== 'yes' && row.has_seccomp !== 'yes' && row.has_udev !== 'yes') continue;
+    if (row.interface in NO_FILE) continue;
     const target = join(options.out, row.interface + '.yaml');
     const previous = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-    if (previous !== undefined && (!options.force || previous.startsWith('# curated'))) continue;
+    if (previous !== undefined && !options.force) continue;
     const { doc, warnings, consts } = extractOne(row, options, builtinDir);
     if (doc && previous !== undefined) carryOver(doc, parse(previous));
     for (const w of warnings) console.error('warning: ' + w);
@@ -135,8 +159,12 @@ function main() {
       console.log(`# ${row.interface}: ${consts.join(' ')}`);
       continue;
     }
-    const header = `# Plug-side policy of the ${row.interface} interface, extracted from canonical/snapd ${doc.source}\n`;
-    writeFileSync(target, header + toYaml(doc));
+    const curated = previous?.startsWith('# curated') ? curatedSamples(previous) : undefined;
+    const header = curated
+      ? `# curated samples (kept verbatim by the extractor); policy extracted from canonical/snapd ${doc.source}\n`
+      : `# Plug-side policy of the ${row.interface} interface, extracted from canonical/snapd ${doc.source}\n`;
+    if (curated) delete doc.samples;
+    writeFileSync(target, header + toYaml(doc) + (curated ?? ''));
     written++;
   }
   console.error(`${written} file(s) written to ${options.out}`);

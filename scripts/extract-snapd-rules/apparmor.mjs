@@ -72,7 +72,7 @@ function keyValues(rest) {
   let m;
   while ((m = re.exec(rest)) !== null && m[0] !== '') {
     if (m[1] !== undefined) access = m[1].split(/[\s,]+/).filter(Boolean);
-    else if (m[2] !== undefined) fields[m[2]] = m[3];
+    else if (m[2] !== undefined) fields[m[2]] = unquote(m[3]);
     else if (m[4] !== undefined) access = [...(access ?? []), m[4]];
   }
   return { access, fields };
@@ -279,8 +279,20 @@ function includeTarget(line) {
   return m?.[1];
 }
 
+// Child profiles (`profile name (flags) {` ... `}`) confine helpers, not the app itself.
+function withoutChildProfiles(text) {
+  const out = [];
+  let depth = 0;
+  for (const line of text.split('\n')) {
+    if (depth === 0 && /^\s*(profile\s|\^)\S.*\{\s*$/.test(line)) depth = 1;
+    else if (depth > 0) depth += (line.match(/\{/g) ?? []).length - (line.match(/\}/g) ?? []).length;
+    else out.push(line);
+  }
+  return out.join('\n');
+}
+
 function addText(policy, text, context, seen) {
-  const cleaned = stripComments(substitutePlaceholders(text));
+  const cleaned = withoutChildProfiles(stripComments(substitutePlaceholders(text)));
   let body = [];
   const flush = () => {
     for (const statement of statements(body.join('\n'))) {

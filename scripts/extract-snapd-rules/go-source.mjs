@@ -94,10 +94,15 @@ export function parseGoFile(text) {
 function referencedSnippets(go, body, excluded, names, withLists = false) {
   const out = [];
   if (!body) return out;
-  const code = body.replace(/\/\/[^\n]*/g, '');
+  // Rules emitted for snap-update-ns (mount setup) are not the app's policy.
+  const code = body
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/(?:emit|AddUpdateNS\w*)\(\s*`[^`]*`[^\n]*/g, '')
+    .replace(/^.*(?:emit|AddUpdateNS\w*)\(.*$/gm, '');
   for (const m of code.matchAll(/`([^`]*)`|\b([A-Za-z_]\w*)\b/g)) {
     if (m[1] !== undefined) {
-      if (/\n|,\s*$/.test(m[1])) out.push(m[1]);
+      if (/AddSnippet\(\s*(?:fmt\.Sprintf\(\s*)?$/.test(code.slice(0, m.index)) && /\n|,\s*$/.test(m[1]))
+        out.push(m[1]);
       continue;
     }
     const id = m[2];

@@ -47,19 +47,53 @@ function networkLine(family, type) {
   );
 }
 
-function dbusLine(rule, member) {
-  const bus = rule.bus ?? 'session';
-  const path = instantiate(rule.path ?? '/org/example/Object');
-  const iface = instantiate(rule.interface ?? 'org.example.Interface');
-  const name = rule.peer_name ? ` name="${instantiate(rule.peer_name)}"` : '';
-  const peerLabel = rule.peer_label ? instantiate(rule.peer_label) : 'unconfined';
-  const access = rule.access.split(' ')[0];
-  const operation = access === 'receive' ? 'dbus_signal' : 'dbus_method_call';
+function dbusLine(event) {
+  const operation = event.access === 'receive' ? 'dbus_signal' : 'dbus_method_call';
+  const name = event.peerName ? ` name="${event.peerName}"` : '';
   return (
     `audit: type=1107 ${stamp()}: pid=811 uid=102 auid=4294967295 ses=4294967295 subj=unconfined msg='apparmor="DENIED" ` +
-    `operation="${operation}" bus="${bus}" path="${path}" interface="${iface}" member="${member}" mask="${access}"${name} ` +
-    `pid=2345 label="${PROFILE}" peer_pid=900 peer_label="${peerLabel}" exe="/usr/bin/dbus-daemon" sauid=102 hostname=? addr=? terminal=?'`
+    `operation="${operation}" bus="${event.bus}" path="${event.path}" interface="${event.interface}" member="${event.member}" ` +
+    `mask="${event.access}"${name} pid=2345 label="${PROFILE}" peer_pid=900 peer_label="${event.peerLabel}" ` +
+    `exe="/usr/bin/dbus-daemon" sauid=102 hostname=? addr=? terminal=?'`
   );
+}
+
+const grantsDbus = (doc, e) =>
+  doc.apparmor.dbus.some(
+    (r) =>
+      r.access.split(' ').includes(e.access) &&
+      (!r.bus || r.bus === e.bus) &&
+      (!r.path || globMatches(r.path, e.path)) &&
+      (!r.interface || globMatches(r.interface, e.interface)) &&
+      (!r.member || globMatches(r.member, e.member)) &&
+      (!r.peer_label || globMatches(r.peer_label, e.peerLabel)),
+  );
+
+function dbusSamples(doc) {
+  const rules = doc.apparmor.dbus.filter(
+    (d) => !d.via && (d.interface || d.path) && /send|receive/.test(d.access),
+  );
+  for (const rule of rules) {
+    const event = {
+      bus: rule.bus ?? 'session',
+      path: instantiate(rule.path ?? '/org/example/Object'),
+      interface: instantiate(rule.interface ?? 'org.example.Interface'),
+      member: rule.member ? instantiate(rule.member) : 'Get',
+      access: rule.access.includes('send') ? 'send' : 'receive',
+      peerName: rule.peer_name ? instantiate(rule.peer_name) : undefined,
+      peerLabel: rule.peer_label ? instantiate(rule.peer_label) : 'unconfined',
+    };
+    if (!grantsDbus(doc, event)) continue;
+    const misses = [
+      { ...event, member: event.member + 'Other' },
+      { ...event, interface: event.interface + '.Other' },
+      { ...event, interface: 'org.example.Unrelated', path: '/org/example/Unrelated' },
+      { ...event, bus: event.bus === 'system' ? 'session' : 'system' },
+    ];
+    const miss = misses.find((m) => !grantsDbus(doc, m));
+    if (miss) return { match: dbusLine(event), no_match: dbusLine(miss) };
+  }
+  return undefined;
 }
 
 export function seccompLine(syscall) {
@@ -97,7 +131,12 @@ function fileSamples(doc) {
   const rules = doc.apparmor.file.filter(
     (r) => !r.via && /[rw]/.test(r.perms) && !r.path.startsWith('/{,**}'),
   );
-  const ranked = [...rules].sort((a, b) => wildcardCount(a.path) - wildcardCount(b.path));
+  // Source order (snippets start with their most characteristic rules), files before directories.
+  const shallow = (rule) => {
+    const path = instantiate(rule.path);
+    return (path.endsWith('/') ? 2 : 0) + (path.split('/').filter(Boolean).length < 2 ? 1 : 0);
+  };
+  const ranked = [...rules].sort((a, b) => shallow(a) - shallow(b));
   for (const rule of ranked) {
     const path = instantiate(rule.path);
     const mask = rule.perms.includes('r') ? 'r' : 'w';
@@ -114,10 +153,6 @@ function fileSamples(doc) {
     if (sibling) return { match: fileLine(path, mask, owner), no_match: fileLine(sibling, mask, true) };
   }
   return undefined;
-}
-
-function wildcardCount(glob) {
-  return (glob.match(/\*|\?|\[|\{|@\{/g) ?? []).length;
 }
 
 function otherSamples(doc) {
@@ -139,15 +174,7 @@ function otherSamples(doc) {
         no_match: networkLine(miss, net.type ?? 'raw'),
       };
   }
-  const dbus = apparmor.dbus.find(
-    (d) => !d.via && d.member && !/[*{[]/.test(d.member) && d.access !== 'bind',
-  );
-  if (dbus)
-    return {
-      match: dbusLine(dbus, dbus.member),
-      no_match: dbusLine({ ...dbus, interface: 'org.example.Unrelated' }, dbus.member),
-    };
-  return undefined;
+  return dbusSamples(doc);
 }
 
 function seccompSamples(doc) {
