@@ -2,15 +2,15 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { adviceApplies, adviceText } from './advice.js';
 import { nearestReason } from './nearest.js';
 import {
-  accessedObject,
   isFullMatch,
   matchContext,
   matchInterface,
-  relevance,
   type InterfaceMatch,
   type PartialMatch,
 } from './match.js';
 import { rankMatches, selectShown } from './rank.js';
+import { SLOT_FROM_ANOTHER_SNAP } from './slots.js';
+import { accessedObject, relevance } from './topics.js';
 import type { AdviceRule, RuleSet } from './rules.js';
 import { variablesFor } from './variables.js';
 
@@ -34,7 +34,7 @@ export function suggest(denial: Denial, rules: RuleSet): Suggestion[] {
     // Attribute-driven interfaces (personal-files, system-files) grant only what a plug names.
     if (rule.attributes.length > 0) continue;
     const result = matchInterface(ctx, rule);
-    if (isFullMatch(result)) matches.push({ ...result, relevance: relevance(rule, object) });
+    if (isFullMatch(result)) matches.push({ ...result, relevance: relevance(rule, denial, object) });
     else if (result) partials.push(result);
   }
   const ranked = rankMatches(matches);
@@ -67,9 +67,11 @@ function interfaceSuggestion(match: InterfaceMatch, index: number, denial: Denia
   const command = `snap connect ${snap}:${rule.id}`;
   const how = rule.needsReview
     ? ` (needs store review; connect with: ${command})`
-    : rule.autoConnect
-      ? ''
-      : ` (not auto-connected: ${command})`;
+    : SLOT_FROM_ANOTHER_SNAP.has(rule.id)
+      ? ` (its slot must come from a gadget or another snap)`
+      : rule.autoConnect
+        ? ''
+        : ` (not auto-connected: ${command})`;
   return {
     kind: 'interface',
     id: rule.id,

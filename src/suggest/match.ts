@@ -32,6 +32,8 @@ export interface InterfaceMatch {
 export interface PartialMatch {
   readonly rule: InterfaceRule;
   readonly reason: string;
+  /** Only a catch-all rule covered it: the least telling explanation. */
+  readonly weak?: boolean;
 }
 
 export interface MatchContext {
@@ -83,32 +85,6 @@ function full(rule: InterfaceRule, reason: string, exactness: number, literal: n
   return { rule, reason, exactness, literal, relevance: 0 };
 }
 
-/** Words too general to tie an interface to an object. */
-const GENERIC_WORDS = new Set([
-  'observe',
-  'control',
-  'support',
-  'service',
-  'access',
-  'legacy',
-  'files',
-  'setup',
-]);
-
-/** What the denial names, lower-case: path, D-Bus names, syscall, capability, device. */
-export function accessedObject(d: Denial): string {
-  return [d.path, d.dbus?.path, d.dbus?.interface, d.dbus?.name, d.syscall?.name, d.capname, d.device?.name]
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
-}
-
-export function relevance(rule: InterfaceRule, object: string): number {
-  if (!object) return 0;
-  return rule.id.split('-').filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w) && object.includes(w))
-    .length;
-}
-
 function globExactness(glob: string): number {
   if (!/[*?[{@]/.test(glob)) return 3;
   if (glob.includes('**')) return 1;
@@ -148,7 +124,7 @@ function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result
   const best = covering[0] ?? hits[0]!;
   const ruleText = `${best.owner ? 'owner ' : ''}${best.path} ${best.perms}`;
   if (covering.length > 0 && covering.every((g) => isCatchAll(g.path))) {
-    return { rule, reason: `only its catch-all rule "${ruleText}" covers ${path}` };
+    return { rule, reason: `only its catch-all rule "${ruleText}" covers ${path}`, weak: true };
   }
   if (!permsCovered(needed, granted)) {
     return {
@@ -210,7 +186,9 @@ function matchUnix(ctx: MatchContext, rule: InterfaceRule): Result {
   );
   if (!grant) return undefined;
   const reason = `unix rule${grant.addr ? ` addr="${grant.addr}"` : ''} matched ${d.addr ?? d.peerAddr ?? 'the socket'}`;
-  return full(rule, reason, grant.addr ? globExactness(grant.addr) : 1, literalLength(grant.addr ?? ''));
+  const unrestricted = !grant.addr && !grant.peerAddr && !grant.type && grant.access.length === 0;
+  const exactness = grant.addr ? globExactness(grant.addr) : unrestricted ? 0 : 1;
+  return full(rule, reason, exactness, literalLength(grant.addr ?? ''));
 }
 
 function matchDbus(ctx: MatchContext, rule: InterfaceRule): Result {
@@ -229,6 +207,9 @@ function matchDbus(ctx: MatchContext, rule: InterfaceRule): Result {
   );
   if (!grant) return undefined;
   const target = dbus.name ?? [dbus.interface, dbus.member].filter(Boolean).join('.');
+  if (!grant.path && !grant.interface && !grant.member && !grant.name && !grant.peerLabel) {
+    return { rule, reason: `only its unrestricted D-Bus rule covers ${target}`, weak: true };
+  }
   const parts = [grant.bus, grant.path, grant.interface, grant.member, grant.name].filter(Boolean);
   const exactness = grant.member && !/[*{]/.test(grant.member) ? 3 : grant.interface ? 2 : 1;
   return full(rule, `dbus rule "${parts.join(' ')}" matched ${target}`, exactness, 0);

@@ -74,6 +74,18 @@ function optional<K extends string>(key: K, value: unknown): Partial<Record<K, s
   return s === undefined ? {} : ({ [key]: s } as Record<K, string>);
 }
 
+/** `{plasmashell unconfined}` (space-separated, as AppArmor's peer=(label=...) lists appear in some data) → `{plasmashell,unconfined}`. */
+function braceList(value: string | undefined): string | undefined {
+  return value?.replace(
+    /\{([^{}]*)\}/g,
+    (_, body: string) =>
+      `{${body
+        .trim()
+        .split(/[\s,]+/)
+        .join(',')}}`,
+  );
+}
+
 function dbus(value: unknown): DbusGrant[] {
   return list(value).map((rule) => ({
     ...optional('bus', rule.bus),
@@ -81,7 +93,7 @@ function dbus(value: unknown): DbusGrant[] {
     ...optional('interface', rule.interface),
     ...optional('member', rule.member),
     ...optional('name', rule.name),
-    ...optional('peerLabel', rule.peer_label ?? rule.peerLabel ?? rule.label),
+    ...optional('peerLabel', braceList(str(rule.peer_label ?? rule.peerLabel ?? rule.label))),
     access: words(rule.access),
   }));
 }

@@ -1,4 +1,5 @@
 import type { InterfaceMatch } from './match.js';
+import { SLOT_FROM_ANOTHER_SNAP } from './slots.js';
 
 /**
  * What plugging the interface costs in privilege: everything it grants, with grants that need
@@ -13,13 +14,15 @@ export function privilegeCost(match: InterfaceMatch): number {
 }
 
 /**
- * Best first: interfaces that need no store review, then the grant that names this access most
+ * Best first: interfaces that need no store review, then those whose slot the system itself
+ * provides, then the grant that names this access most
  * precisely (exactness), then the one named after what was accessed (mount-observe for
  * /proc/PID/mounts), then the longer literal pattern, then the cheapest in privilege.
  */
 export function compareMatches(a: InterfaceMatch, b: InterfaceMatch): number {
   return (
     Number(a.rule.needsReview) - Number(b.rule.needsReview) ||
+    Number(SLOT_FROM_ANOTHER_SNAP.has(a.rule.id)) - Number(SLOT_FROM_ANOTHER_SNAP.has(b.rule.id)) ||
     b.exactness - a.exactness ||
     b.relevance - a.relevance ||
     b.literal - a.literal ||

@@ -1,0 +1,72 @@
+import type { Denial } from '../model/denial.js';
+import type { InterfaceRule } from './rules.js';
+
+/**
+ * What each capability is for, as words an interface's name or summary would use. Many
+ * interfaces carry net_admin or sys_admin as a side effect; the one whose purpose is the
+ * capability's purpose (network-control for net_admin) is the one to suggest.
+ */
+const CAPABILITY_TOPICS: Readonly<Record<string, RegExp>> = {
+  net_admin: /\bnetwork/,
+  net_raw: /\bnetwork|\braw\b/,
+  net_bind_service: /network service|\bbind/,
+  sys_module: /\bmodule/,
+  sys_time: /\btime|\bclock/,
+  wake_alarm: /\balarm|\bwake/,
+  sys_nice: /\bprocess|\bpriorit|\bschedul/,
+  sys_resource: /\bprocess|\bresource/,
+  kill: /\bprocess/,
+  sys_ptrace: /\btrac|\bdebug/,
+  perfmon: /\bperf|\btrac/,
+  bpf: /\bbpf|\btrac/,
+  sys_boot: /\bshutdown|\breboot|\bpower/,
+  syslog: /\blog/,
+  audit_write: /\baudit/,
+  audit_control: /\baudit/,
+  audit_read: /\baudit/,
+  sys_rawio: /\braw|\bi\/o port|\bhardware/,
+  sys_tty_config: /\btty|\bterminal|\bconsole/,
+  ipc_lock: /\bmemory|\block/,
+  block_suspend: /\bsuspend|\bpower/,
+  sys_admin: /\bmount/,
+  sys_chroot: /\bchroot|\bcontainer/,
+  setuid: /\buser/,
+  setgid: /\buser|\bgroup/,
+};
+
+/** Interface names' words too general to tie them to an object. */
+const GENERIC_WORDS = new Set([
+  'observe',
+  'control',
+  'support',
+  'service',
+  'access',
+  'legacy',
+  'files',
+  'setup',
+]);
+
+/** What the denial names, lower-case: path, D-Bus names, syscall, device. */
+export function accessedObject(d: Denial): string {
+  return [d.path, d.dbus?.path, d.dbus?.interface, d.dbus?.name, d.syscall?.name, d.device?.name]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+}
+
+/**
+ * How strongly an interface is *about* what was accessed: words of its name found in the
+ * object (mount-observe for /proc/PID/mounts), or, for a capability, its purpose found in the
+ * interface's name or summary.
+ */
+export function relevance(rule: InterfaceRule, denial: Denial, object: string): number {
+  let score = 0;
+  if (object) {
+    score += rule.id
+      .split('-')
+      .filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w) && object.includes(w)).length;
+  }
+  const topic = denial.capname ? CAPABILITY_TOPICS[denial.capname] : undefined;
+  if (topic && topic.test(`${rule.id} ${rule.summary}`.toLowerCase())) score += 1;
+  return score;
+}
