@@ -185,11 +185,53 @@ function seccompSamples(doc) {
   return { match: seccompLine(chosen), no_match: seccompLine(miss) };
 }
 
+// major numbers of well-known character devices; others get one from the dynamic range
+const MAJORS = [
+  [/^video/, 81],
+  [/^(js|event|mouse|mice)/, 13],
+  [/^ttyUSB/, 188],
+  [/^ttyACM/, 166],
+  [/^ttyS/, 4],
+  [/^fb/, 29],
+  [/^(card|renderD)/, 226],
+  [/^i2c-/, 89],
+  [/^(pcmC|controlC|timer|seq|hwC|midiC)/, 116],
+  [/^(kvm|uinput|fuse|tun|hwrng|rfkill|uhid|vhost)/, 10],
+  [/^nvidia/, 195],
+  [/^tpm/, 10],
+];
+
+function cgroupLine(name) {
+  const major = MAJORS.find(([re]) => re.test(name))?.[1] ?? 240;
+  return (
+    `snappy-debug-confine: type=DEVICE_CGROUP ${stamp()}: decision="DENIED" label="${PROFILE}" pid=2345 ` +
+    `comm="demo" dev_type=c major=${major} minor=0 name="/dev/${name}" access="rw"`
+  );
+}
+
+const tagsDevice = (doc, name) =>
+  doc.devices.some((d) => (d.kernel ? globMatches(d.kernel, name) : d.subsystem !== undefined));
+
+/** A device-cgroup denial for the first device pattern with a kernel name, and a device it does not tag. */
+function deviceSamples(doc) {
+  // A pattern that also names a subsystem needs the device's real major to be recognised.
+  const device = doc.devices.find((d) => d.kernel && !d.subsystem && !d.subsystems && !d.attrs && !d.env);
+  if (!device) return undefined;
+  const name = instantiate(device.kernel);
+  if (name.includes('/') || !tagsDevice(doc, name)) return undefined;
+  const miss = ['kvm', 'fb0', 'video0', 'ttyUSB0', 'uinput'].find((n) => !tagsDevice(doc, n));
+  return miss ? { match: cgroupLine(name), no_match: cgroupLine(miss) } : undefined;
+}
+
 export function buildSamples(doc, warn) {
   const found = fileSamples(doc) ?? otherSamples(doc) ?? seccompSamples(doc);
   if (!found) {
     warn('no sample could be constructed');
     return { match: [], no_match: [] };
   }
-  return { match: [found.match], no_match: [found.no_match] };
+  const devices = deviceSamples(doc);
+  return {
+    match: [found.match, ...(devices ? [devices.match] : [])],
+    no_match: [found.no_match, ...(devices ? [devices.no_match] : [])],
+  };
 }

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parse, parseDocument, type Document } from 'yaml';
+import { parseLine } from '../../../src/parse/index.js';
 
 interface AjvError {
   readonly instancePath: string;
@@ -103,6 +104,18 @@ describe('rules/interfaces', () => {
       .map((i) => i.name);
     expect(missing).toEqual([]);
     expect(files.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('carries samples the log parser reads as denials', () => {
+    const unreadable = files.flatMap((f) => {
+      const doc = parse(readFileSync(join(interfacesDir, f), 'utf8')) as {
+        samples: { match: string[]; no_match: string[] };
+      };
+      return [...doc.samples.match, ...doc.samples.no_match]
+        .filter((line) => parseLine(line).kind !== 'denial')
+        .map((line) => `${f}: ${line}`);
+    });
+    expect(unreadable).toEqual([]);
   });
 
   it('has no file for an interface the index does not know', () => {
