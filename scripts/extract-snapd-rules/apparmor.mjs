@@ -120,7 +120,12 @@ export function emptyPolicy() {
 
 function addRule(policy, statement, via, warn) {
   let s = statement.replace(/^(allow|audit)\s+/, '');
-  if (/^deny\b|^audit deny\b/.test(s)) return;
+  if (/^deny\s/.test(s)) {
+    // Deny rules win over allows; remember them so identical allows can be dropped.
+    policy.denied ??= emptyPolicy();
+    addRule(policy.denied, s.slice(5), via, () => {});
+    return;
+  }
   if (/###|%[sdv]/.test(s)) return warn(`skipped rule built from attributes: ${s}`);
   let owner = false;
   if (s.startsWith('owner ')) {
@@ -322,9 +327,32 @@ function addText(policy, text, context, seen) {
 }
 
 /** @param {{abstractions?: string, warn: (m: string) => void}} context */
+// The part of a rule a deny rule names: an allow with the same target is overridden.
+const TARGET = {
+  file: (r) => r.path,
+  unix: (r) => JSON.stringify([r.type, r.addr, r.peer_addr, r.peer_label]),
+  dbus: (r) => JSON.stringify([r.bus, r.path, r.interface, r.member, r.name, r.peer_name]),
+  ptrace: (r) => r.peer,
+  signal: (r) => r.peer,
+  network: (r) => JSON.stringify([r.family, r.type]),
+};
+
+function dropDenied(policy) {
+  const { denied } = policy;
+  delete policy.denied;
+  if (!denied) return;
+  for (const [key, target] of Object.entries(TARGET)) {
+    const deniedTargets = new Set(denied[key].map(target));
+    policy[key] = policy[key].filter((rule) => !deniedTargets.has(target(rule)));
+  }
+  const deniedCaps = new Set(denied.capability);
+  policy.capability = policy.capability.filter((c) => !deniedCaps.has(c));
+}
+
 export function parseAppArmor(text, context) {
   const policy = emptyPolicy();
   addText(policy, text, { ...context, via: undefined }, new Set());
+  dropDenied(policy);
   policy.capability = [...new Set(policy.capability)];
   for (const key of ['file', 'network', 'dbus', 'signal', 'ptrace', 'unix', 'mount']) {
     const seen = new Set();

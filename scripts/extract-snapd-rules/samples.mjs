@@ -224,6 +224,7 @@ function deviceSamples(doc) {
 }
 
 export function buildSamples(doc, warn) {
+  serial = 100; // every file numbers its own samples, so re-running gives stable output
   const found = fileSamples(doc) ?? otherSamples(doc) ?? seccompSamples(doc);
   if (!found) {
     warn('no sample could be constructed');
