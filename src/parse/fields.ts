@@ -9,9 +9,12 @@ export function intField(fields: AuditFields, key: string): number | undefined {
   return text !== undefined && INTEGER.test(text) ? Number(text) : undefined;
 }
 
-/** Drops undefined members so records compare cleanly and print compactly. */
+/** A copy without the undefined members, so records compare cleanly and print compactly. */
 export function withoutUndefined<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) if (member !== undefined) out[key] = member;
+  for (const key in value) {
+    const member = value[key];
+    if (member !== undefined) out[key] = member;
+  }
   return out as T;
 }

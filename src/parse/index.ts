@@ -30,21 +30,17 @@ function hasByteArrayMessage(line: string): boolean {
   return false;
 }
 
+/** Substrings one of which every AppArmor, seccomp or device-cgroup record holds. */
+const RECORD_MARKERS = /apparmor=|type=1326|SECCOMP|DEVICE_CGROUP|type=150|APPARMOR_|UNKNOWN\[15/;
+
 /**
  * Fast pre-filter: false means the line certainly holds no AppArmor, seccomp or device-cgroup
- * record. A handful of substring searches, no tokenizing.
+ * record. Every such record has a key=value, so lines without `=` (most syslog noise) cost one
+ * character search; the rest one pass of a literal alternation. No tokenizing.
  */
 export function looksLikeDenial(line: string): boolean {
-  return (
-    line.includes('apparmor=') ||
-    line.includes('type=1326') ||
-    line.includes('SECCOMP') ||
-    line.includes('DEVICE_CGROUP') ||
-    line.includes('type=150') ||
-    line.includes('APPARMOR_') ||
-    line.includes('UNKNOWN[15') ||
-    (line.charCodeAt(0) === 0x7b /* { */ && hasByteArrayMessage(line))
-  );
+  if (line.charCodeAt(0) === 0x7b /* { */ && hasByteArrayMessage(line)) return true;
+  return line.includes('=') && RECORD_MARKERS.test(line);
 }
 
 const BUILDERS: Readonly<Record<Envelope['family'], (base: RecordBase, tokens: Tokens) => BuildResult>> = {

@@ -5,6 +5,7 @@
  * _SOURCE_REALTIME_TIMESTAMP, with MESSAGE = "TYPENAME body"; they are rebuilt into the kernel's
  * `type=N audit(S.MMM:SERIAL): body` form so one record parser serves every source.
  */
+import { TextDecoder } from 'node:util';
 import { isoFromMillis } from './time.js';
 
 export interface JournalEntry {

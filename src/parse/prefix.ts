@@ -8,6 +8,7 @@
  * `node=host type=...` (audit.log). Inside the message: the printk `[t]` stamp and rsyslog's
  * `message repeated N times: [ ... ]`.
  */
+import { withoutUndefined } from './fields.js';
 import { monthNumber } from './months.js';
 import { parseJournalJson } from './journal-json.js';
 import { civilToDate, fractionToMillis, inferYear, isoFromMillis, offsetMinutes } from './time.js';
@@ -154,29 +155,24 @@ function unwrapMessage(message: string): { message: string; monotonic?: number; 
   return { message: text, ...(repeat !== undefined ? { repeat } : {}) };
 }
 
-function compact<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
-}
-
 /** Splits a log line into its prefix fields and the message. Never throws. */
 export function stripPrefix(line: string, now?: Date): Prefix {
   if (line.charCodeAt(0) === 0x7b /* { */) {
     const journal = parseJournalJson(line);
     if (journal) {
       const inner = unwrapMessage(journal.message);
-      return compact({ ...journal, ...inner, monotonic: inner.monotonic ?? journal.monotonic });
+      return withoutUndefined({ ...journal, ...inner, monotonic: inner.monotonic ?? journal.monotonic });
     }
   }
   const node = AUDIT_NODE.exec(line);
   if (node) return { host: node[1], message: line.slice(node[0].length) };
 
   const stamp = readStamp(line, now);
-  if (!stamp) return compact(unwrapMessage(line));
+  if (!stamp) return unwrapMessage(line);
   const rest = line.slice(stamp.length);
   const origin: Origin = stamp.bare ? { length: 0 } : readOrigin(rest);
   const inner = unwrapMessage(rest.slice(origin.length));
-  return compact({
+  return withoutUndefined({
     time: stamp.time,
     timeText: stamp.timeText,
     host: origin.host,

@@ -9,6 +9,7 @@
  *
  * One linear scan, no regular expressions: lines can be a megabyte long.
  */
+import { TextDecoder, TextEncoder } from 'node:util';
 
 /** Decoded fields of one record, in the order they were logged (first occurrence wins). */
 export type AuditFields = Readonly<Record<string, string>>;
