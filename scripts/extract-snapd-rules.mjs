@@ -65,13 +65,15 @@ function goFileFor(builtinDir, name) {
   return undefined;
 }
 
+// Super-privileged: the plug cannot be installed or connected without a snap-declaration.
+// A slot-side deny-connection counts only for the system (core) slot: an app slot's own
+// declaration decides for app slots (cups, mir, ...).
 function needsReview(go) {
-  const declarations = go.baseDeclarationPlugs + '\n' + go.baseDeclarationSlots;
-  return (
-    /allow-installation:\s*false|deny-installation:\s*true|deny-connection:\s*true/.test(
-      go.baseDeclarationPlugs,
-    ) || /deny-connection:\s*true/.test(declarations)
-  );
+  const plugs = go.baseDeclarationPlugs;
+  const slots = go.baseDeclarationSlots;
+  if (/allow-installation:\s*false|deny-installation:\s*true|deny-connection:\s*true/.test(plugs))
+    return true;
+  return /deny-connection:\s*true/.test(slots) && /slot-snap-type:[^:]*-\s*core\b/.test(slots);
 }
 
 function applyOverride(doc, override) {
