@@ -18,7 +18,8 @@ import type { DeviceFields, Denial } from '../model/denial.js';
 import { parseSnapLabel } from '../model/label.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
 import { intField, withoutUndefined } from './fields.js';
-import { encodeAuditValue, type Tokens } from './tokenize.js';
+import { encodeAuditValue } from './hex.js';
+import type { Tokens } from './tokenize.js';
 
 export const CGROUP_TAG = 'snappy-debug-confine';
 export const CGROUP_AUDIT_TYPE = 'DEVICE_CGROUP';

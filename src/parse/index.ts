@@ -97,7 +97,8 @@ export function parseLine(line: string, source?: SourceName, now?: Date): ParseR
 }
 
 export { stripPrefix, type Prefix } from './prefix.js';
-export { tokenize, decodeHex, encodeAuditValue, type AuditFields, type Tokens } from './tokenize.js';
+export { tokenize, type AuditFields, type Tokens } from './tokenize.js';
+export { decodeHex, encodeAuditValue } from './hex.js';
 export { formatCgroupDenialLine, CGROUP_TAG, CGROUP_AUDIT_TYPE, type CgroupDenialLine } from './cgroup.js';
 export { decodeSeccompCode } from './seccomp.js';
 export { protocolName, protocolNumber } from './protocols.js';
