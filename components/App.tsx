@@ -6,7 +6,7 @@ import { renderReport } from '../src/ui/export-markdown.js';
 import type { GroupStore } from '../src/ui/group-store.js';
 import { keyNames } from '../src/ui/keymap.js';
 import { layout } from '../src/ui/layout.js';
-import { reduce, resolveCursor, type ViewInfo } from '../src/ui/reducer.js';
+import { detailScrollOf, reduce, resolveCursor, type ViewInfo } from '../src/ui/reducer.js';
 import { initialState, type PipelineStats, type UiState } from '../src/ui/state.js';
 import { makeTheme } from '../src/ui/theme.js';
 import { GroupView, type ViewQuery } from '../src/ui/view.js';
@@ -75,7 +75,10 @@ export function App(props: AppProps) {
     // The group object is updated in place; its count says when its detail changed.
     [selected, selectedCount, size.columns],
   );
-  const detailScroll = Math.min(state.detailScroll, Math.max(0, lines.length - screen.detailRows));
+  const detailScroll = Math.min(
+    detailScrollOf(state, selected?.key),
+    Math.max(0, lines.length - screen.detailRows),
+  );
   const viewInfo = useRef<ViewInfo | undefined>(undefined);
   viewInfo.current = {
     ...viewBase,
@@ -91,30 +94,37 @@ export function App(props: AppProps) {
     }
   });
 
+  const { stats } = props;
+  const lastStats = useRef('');
+  const refreshStats = (): void => {
+    const current = stats();
+    const signature = `${current.lines}/${current.unparsed}/${current.gaps}`;
+    if (signature !== lastStats.current) dispatch({ type: 'stats', stats: current });
+    lastStats.current = signature;
+  };
+  const refreshRef = useRef(refreshStats);
+  refreshRef.current = refreshStats;
+  useEffect(() => {
+    refreshRef.current();
+    const timer = setInterval(() => refreshRef.current(), 500);
+    return () => clearInterval(timer);
+  }, []);
+
   useDenialFeed(
     store,
     props.denials,
     {
-      onBatch: (revision) => dispatch({ type: 'ingested', revision }),
-      onEnd: (error) =>
-        dispatch(error === undefined ? { type: 'sourceEnded' } : { type: 'sourceEnded', error }),
+      onBatch: (revision) => {
+        refreshStats();
+        dispatch({ type: 'ingested', revision });
+      },
+      onEnd: (error) => {
+        refreshStats();
+        dispatch(error === undefined ? { type: 'sourceEnded' } : { type: 'sourceEnded', error });
+      },
     },
     props.flushMs ?? 80,
   );
-
-  const { stats } = props;
-  useEffect(() => {
-    let last = '';
-    const poll = (): void => {
-      const current = stats();
-      const signature = `${current.lines}/${current.unparsed}/${current.gaps}`;
-      if (signature !== last) dispatch({ type: 'stats', stats: current });
-      last = signature;
-    };
-    poll();
-    const timer = setInterval(poll, 500);
-    return () => clearInterval(timer);
-  }, [stats]);
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;

@@ -70,15 +70,27 @@ function selectRow(state: UiState, view: ViewInfo, row: number): UiState {
   };
 }
 
+/** The detail's scroll position, which belongs to the group it was scrolled on. */
+export function detailScrollOf(state: UiState, selectedKey: string | undefined): number {
+  return selectedKey !== undefined && state.detailKey === selectedKey ? state.detailScroll : 0;
+}
+
 function scrollDetail(state: UiState, view: ViewInfo, to: number): UiState {
   const max = Math.max(0, view.detailLength - view.detailHeight);
-  return { ...state, detailScroll: Math.min(Math.max(0, to), max) };
+  const key = view.keyAt(resolveCursor(state, view));
+  return {
+    ...state,
+    detailScroll: Math.min(Math.max(0, to), max),
+    ...(key !== undefined ? { detailKey: key } : {}),
+  };
 }
 
 function move(state: UiState, view: ViewInfo, command: CommandId): UiState {
   const inDetail = state.focus === 'detail' || state.zoomed;
   const page = inDetail ? Math.max(1, view.detailHeight - 1) : Math.max(1, view.pageSize - 1);
-  const current = inDetail ? state.detailScroll : resolveCursor(state, view);
+  const current = inDetail
+    ? detailScrollOf(state, view.keyAt(resolveCursor(state, view)))
+    : resolveCursor(state, view);
   const deltas: Partial<Record<CommandId, number>> = { down: 1, up: -1, pageDown: page, pageUp: -page };
   const target =
     command === 'top' ? 0 : command === 'bottom' ? Number.MAX_SAFE_INTEGER : current + (deltas[command] ?? 0);

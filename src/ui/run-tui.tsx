@@ -1,5 +1,6 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:os';
+import { relative, resolve, sep } from 'node:path';
 import { render } from 'ink';
 import { App } from '../../components/App.js';
 import type { Denial } from '../model/denial.js';
@@ -22,6 +23,7 @@ export interface TuiOptions {
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H';
 const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
+const QUIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
@@ -35,7 +37,13 @@ export function defaultReportPath(now: Date): string {
   return resolve(`snappy-debug-report-${stamp}.md`);
 }
 
-/** Writes next to the target and renames, so a reader never sees half a report. */
+/** A path as short as it can be told: relative when under the current directory. */
+export function displayPath(path: string, cwd: string): string {
+  const inside = relative(cwd, path);
+  return inside !== '' && !inside.startsWith('..') && !inside.startsWith(sep) ? `.${sep}${inside}` : path;
+}
+
+/** Writes next to the target and renames, so a reader never sees half a report. Returns the path to show. */
 export async function writeReportAtomically(path: string | undefined, markdown: string): Promise<string> {
   const target = resolve(path ?? defaultReportPath(new Date()));
   const temporary = `${target}.${process.pid}.tmp`;
@@ -47,7 +55,7 @@ export async function writeReportAtomically(path: string | undefined, markdown: 
     const code = (error as NodeJS.ErrnoException).code;
     throw new Error(`cannot write ${target}${code ? ` (${code})` : ''}`);
   }
-  return target;
+  return displayPath(target, process.cwd());
 }
 
 /**
@@ -74,9 +82,17 @@ export async function runTui(options: TuiOptions): Promise<number> {
   process.on('exit', restore);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
+  let status = 0;
+  let instance: ReturnType<typeof render> | undefined;
+  // A signal ends the UI like q does, with the shell's 128+N status, so the caller's cleanup runs.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    status = 128 + (constants.signals[signal] ?? 0);
+    instance?.unmount();
+  };
+  for (const signal of QUIT_SIGNALS) process.on(signal, onSignal);
   stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
-    const instance = render(
+    instance = render(
       <App
         store={new GroupStore()}
         denials={options.denials}
@@ -89,9 +105,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
       { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
     );
     await instance.waitUntilExit();
-    return 0;
+    return status;
   } finally {
     restore();
+    for (const signal of QUIT_SIGNALS) process.off(signal, onSignal);
     process.off('exit', restore);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);

@@ -40,6 +40,8 @@ export interface UiState {
   /** The detail pane fills the screen. */
   readonly zoomed: boolean;
   readonly detailScroll: number;
+  /** The group `detailScroll` belongs to; another group's detail starts at the top. */
+  readonly detailKey?: string;
   readonly overlay: Overlay;
   /** What is being typed after `:` (the filter is edited in place). */
   readonly input: string;

@@ -46,9 +46,11 @@ const stream = denials(paced(source.lines({ all: true, follow: false })), {
   enricher: new Enricher(await loadRuleSet()),
   stats,
 });
-process.exitCode = await runTui({
+const status = await runTui({
   denials: stream,
   sourceDescription: source.description,
   ...(values.snap ? { snapFilter: values.snap } : {}),
   stats: () => ({ lines: stats.lines, unparsed: stats.unparsed, gaps: stats.gaps }),
 });
+// The paced reader may still be sleeping; the UI is gone, so stop now.
+process.exit(status);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultReportPath, writeReportAtomically } from '../../../src/ui/run-tui.js';
+import { defaultReportPath, displayPath, writeReportAtomically } from '../../../src/ui/run-tui.js';
 
 describe('writeReportAtomically', () => {
   let dir: string;
@@ -25,6 +25,12 @@ describe('writeReportAtomically', () => {
     const target = join(dir, 'missing', 'r.md');
     await expect(writeReportAtomically(target, 'x')).rejects.toThrow(`cannot write ${target} (ENOENT)`);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('shows a path under the current directory relative to it', () => {
+    expect(displayPath('/work/x/r.md', '/work/x')).toBe('./r.md');
+    expect(displayPath('/work/x/sub/r.md', '/work/x')).toBe('./sub/r.md');
+    expect(displayPath('/work/y/r.md', '/work/x')).toBe('/work/y/r.md');
   });
 
   it('names the default report after the local time, in the current directory', () => {
