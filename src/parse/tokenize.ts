@@ -3,7 +3,7 @@
  *
  * The kernel writes values three ways: bare (`pid=42`), double-quoted (`name="/etc/fstab"`) and,
  * for "untrusted" strings that contain a space, a quote or a non-printable byte, as upper-case hex
- * with no quotes (`name=2F746D702F61206200` is "/tmp/a b"). User-space records (USER_AVC) nest a
+ * with no quotes (`name=2F746D702F612062` is "/tmp/a b"). User-space records (USER_AVC) nest a
  * whole record in single quotes: `msg='apparmor="DENIED" operation=... '`. auditd's enriched format
  * appends translated fields after a 0x1d byte (`ouid=0\x1dOUID="root"`).
  *
@@ -56,9 +56,23 @@ const SINGLE_QUOTE = 0x27;
 const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
 const AT = 0x40;
+const HASH = 0x23;
 
 function isSeparator(code: number): boolean {
   return code === SPACE || code === TAB || code === GROUP_SEPARATOR || code === 0x0a || code === 0x0d;
+}
+
+/**
+ * rsyslog writes control characters as `#` and three octal digits: the newline inside a USER_AVC
+ * becomes `#012`, a tab `#011`. Between values they separate like the characters they stand for.
+ */
+function escapedControlAt(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === HASH &&
+    text.charCodeAt(at + 1) === 0x30 &&
+    text.charCodeAt(at + 2) === 0x31 &&
+    (text.charCodeAt(at + 3) === 0x32 || text.charCodeAt(at + 3) === 0x31)
+  );
 }
 
 function isKeyChar(code: number): boolean {
@@ -93,7 +107,9 @@ export function tokenize(text: string): Tokens {
   let i = 0;
 
   while (i < length) {
-    while (i < length && isSeparator(text.charCodeAt(i))) i++;
+    while (i < length && (isSeparator(text.charCodeAt(i)) || escapedControlAt(text, i))) {
+      i += isSeparator(text.charCodeAt(i)) ? 1 : 4;
+    }
     if (i >= length) break;
     const keyStart = i;
     while (i < length && isKeyChar(text.charCodeAt(i))) i++;
@@ -130,7 +146,7 @@ export function tokenize(text: string): Tokens {
       }
     } else {
       const start = i;
-      while (i < length && !isSeparator(text.charCodeAt(i))) i++;
+      while (i < length && !isSeparator(text.charCodeAt(i)) && !escapedControlAt(text, i)) i++;
       value = text.slice(start, i);
       const suffixEnd = modeSuffixEnd(text, i);
       if (suffixEnd > 0) {

@@ -161,3 +161,21 @@ describe('tokenize properties', () => {
     );
   });
 });
+
+describe("rsyslog's #012 escapes", () => {
+  test('a USER_AVC whose newline rsyslog wrote as #012 keeps every field', () => {
+    // The telegram-desktop record (test/fixtures/lines/real-world.yaml) as rsyslog stores it.
+    const tokens = tokenize(
+      `pid=833 uid=102 msg='apparmor="DENIED" operation="dbus_method_call"  bus="system" pid=6920 label="snap.telegram-desktop.telegram-desktop" peer_pid=1049#012 exe="/usr/bin/dbus-daemon" sauid=102 hostname=? addr=? terminal=?'`,
+    );
+    expect(tokens.nested?.fields).toMatchObject({
+      peer_pid: '1049',
+      exe: '/usr/bin/dbus-daemon',
+      sauid: '102',
+    });
+  });
+
+  test('#012 inside a quoted value is text', () => {
+    expect(tokenize('name="/tmp/#012"').fields.name).toBe('/tmp/#012');
+  });
+});
