@@ -90,7 +90,12 @@ function listValue(value) {
 function peerFields(value) {
   if (value === undefined) return {};
   if (!value.startsWith('(')) return { label: unquote(value) };
-  return keyValues(value.slice(1, -1).replace(/,/g, ' ')).fields;
+  const fields = {};
+  // peer=(name=a, label="{b,c}"): commas separate keys only outside quotes and braces
+  for (const m of value.slice(1, -1).matchAll(/([a-z_]+)=("[^"]*"|[^\s,{]*\{[^}]*\}[^\s,]*|[^\s,]+)/g)) {
+    fields[m[1]] = unquote(m[2]);
+  }
+  return fields;
 }
 
 function normalisePerms(perms) {
