@@ -36,7 +36,13 @@ interface OpenFile {
 /**
  * Follows a file like `tail -F`, by polling: survives rotation by rename (the old file is
  * drained until its writer has moved on) and by copytruncate (what was not read yet is taken
- * from the rotated copy). Yields each line exactly once.
+ * from the rotated copy, PATH.N or PATH-SUFFIX, uncompressed). Yields each line exactly once.
+ * Limits: a truncation of a file we have read nothing from yet cannot be told from an empty
+ * file, and a rename rotation whose new file is itself renamed away before our next poll is
+ * not seen; both need two rotations within one poll interval.
+ *
+ * Not the `tail` package: on truncation it jumps to the new size (losing what was written
+ * since), and on rename it drops its pending reads and reuses the old offset in the new file.
  */
 export async function* followFile(path: string, options: FollowFileOptions): AsyncGenerator<string> {
   const pollMs = options.pollMs ?? 50;
@@ -49,9 +55,8 @@ export async function* followFile(path: string, options: FollowFileOptions): Asy
     if (!options.fromStart) await seekToEnd(current);
     options.onReady?.();
     while (!signal?.aborted) {
-      for (const old of retired) yield* readNew(old);
-      yield* await checkTruncation(path, current, options);
-      yield* readNew(current);
+      for (const old of retired) yield* readNew(path, old, options);
+      yield* readNew(path, current, options);
       if (!options.follow) {
         const partial = current.splitter.finish();
         if (partial !== undefined) yield partial;
@@ -125,24 +130,31 @@ function* linesOf(file: OpenFile, chunk: Buffer): Generator<string> {
   yield* file.splitter.push(chunk);
 }
 
-async function* readNew(file: OpenFile): AsyncGenerator<string> {
+/**
+ * Reads what was appended since the last read. Each read starts a few bytes early and checks
+ * those against what we last read, in the same read() call: a file truncated in place (even
+ * between two of our reads, even regrown past our position) is recognised and not misread.
+ */
+async function* readNew(path: string, file: OpenFile, options: FollowFileOptions): AsyncGenerator<string> {
   for (;;) {
-    const buffer = Buffer.alloc(CHUNK);
-    const { bytesRead } = await file.handle.read(buffer, 0, CHUNK, file.position);
-    if (bytesRead === 0) return;
-    yield* linesOf(file, buffer.subarray(0, bytesRead));
+    const overlap = file.lastBytes.length;
+    const buffer = Buffer.alloc(overlap + CHUNK);
+    const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.position - overlap);
+    if (bytesRead < overlap || !buffer.subarray(0, overlap).equals(file.lastBytes)) {
+      yield* await recoverFromTruncation(path, file, options);
+      continue;
+    }
+    if (bytesRead === overlap) return;
+    yield* linesOf(file, buffer.subarray(overlap, bytesRead));
   }
 }
 
-/** A file truncated in place is shorter than our position, or holds other bytes before it. */
-async function checkTruncation(path: string, file: OpenFile, options: FollowFileOptions): Promise<string[]> {
-  if (file.position === 0) return [];
-  const { size } = await file.handle.stat();
-  if (size === file.position) return [];
-  if (size > file.position) {
-    const before = await readAt(file.handle, file.position - file.lastBytes.length, file.lastBytes.length);
-    if (before.equals(file.lastBytes)) return [];
-  }
+/** After a truncation in place: the unread rest from the rotated copy, then start over at 0. */
+async function recoverFromTruncation(
+  path: string,
+  file: OpenFile,
+  options: FollowFileOptions,
+): Promise<string[]> {
   const lines: string[] = [];
   const unread = await unreadTailOfRotatedCopy(path, file.position, file.lastBytes);
   if (unread) {

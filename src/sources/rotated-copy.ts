@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const COMPRESSED = /\.(gz|xz|bz2|zst|lz4)$/;
@@ -7,7 +7,8 @@ const COMPRESSED = /\.(gz|xz|bz2|zst|lz4)$/;
  * After `path` was truncated in place (logrotate copytruncate), finds the copy that holds what
  * we had not read yet: a sibling named PATH.N or PATH-SUFFIX, uncompressed, at least `position`
  * bytes long, whose bytes just before `position` equal `lastBytes` (what we last read).
- * Returns the bytes from `position` to the copy's end, or undefined when no copy fits.
+ * Returns the bytes from `position` to the copy's end, followed by any newer copies whole
+ * (several rotations between two polls), or undefined when no copy fits.
  */
 export async function unreadTailOfRotatedCopy(
   path: string,
@@ -35,9 +36,13 @@ export async function unreadTailOfRotatedCopy(
     }
   }
   candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const { file } of candidates) {
+  for (const [index, { file }] of candidates.entries()) {
     const unread = await readIfContinues(file, position, lastBytes);
-    if (unread) return unread;
+    if (!unread) continue;
+    // Copies newer than the one we were reading were made by later rotations: unread in full.
+    const newer = candidates.slice(0, index).reverse();
+    const whole = await Promise.all(newer.map(({ file: copy }) => readFile(copy)));
+    return Buffer.concat([unread, ...whole]);
   }
   return undefined;
 }
