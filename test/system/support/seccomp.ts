@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { parseLine } from '../../../src/parse/index.js';
 
 const run = promisify(execFile);
 
@@ -57,22 +58,13 @@ export interface SeccompFields {
   readonly code: string;
 }
 
-/** A deliberately small local reading of a type=1326 record (any prefix, any transport). */
+/** The seccomp fields of a line, read by the project's own parser (any prefix, any transport). */
 export function seccompFieldsOf(line: string): SeccompFields | undefined {
-  const text = line.startsWith('{') ? ((JSON.parse(line) as { MESSAGE?: unknown }).MESSAGE ?? '') : line;
-  if (typeof text !== 'string') return undefined;
-  const match =
-    /(?:type=1326|SECCOMP) .*?pid=(\d+) comm=\S+ exe="([^"]+)" sig=\d+ arch=([0-9a-f]+) syscall=(\d+) compat=\d+ ip=\S+ code=(0x[0-9a-f]+)/.exec(
-      text,
-    );
-  if (!match) return undefined;
-  return {
-    pid: Number(match[1]),
-    exe: match[2]!,
-    auditArch: match[3]!,
-    syscall: Number(match[4]),
-    code: match[5]!,
-  };
+  const result = parseLine(line);
+  if (result.kind !== 'denial' || result.denial.kind !== 'seccomp') return undefined;
+  const { pid, exe, syscall, code } = result.denial;
+  if (pid === undefined || exe === undefined || syscall === undefined || code === undefined) return undefined;
+  return { pid, exe, syscall: syscall.number, auditArch: syscall.auditArch, code };
 }
 
 export const SNAP_TEST_ROOT = '/snap/snappy-debug-test';
