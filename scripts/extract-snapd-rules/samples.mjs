@@ -230,9 +230,11 @@ export function buildSamples(doc, warn) {
     warn('no sample could be constructed');
     return { match: [], no_match: [] };
   }
-  const devices = deviceSamples(doc);
+  // Seccomp and device-cgroup grants get their own pair when the first pair is about something else.
+  const syscalls = found.match.includes('type=1326') ? undefined : seccompSamples(doc);
+  const extra = [syscalls, deviceSamples(doc)].filter((pair) => pair !== undefined);
   return {
-    match: [found.match, ...(devices ? [devices.match] : [])],
-    no_match: [found.no_match, ...(devices ? [devices.no_match] : [])],
+    match: [found.match, ...extra.map((pair) => pair.match)],
+    no_match: [found.no_match, ...extra.map((pair) => pair.no_match)],
   };
 }
