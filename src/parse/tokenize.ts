@@ -57,22 +57,29 @@ const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
 const AT = 0x40;
 const HASH = 0x23;
+const BACKSLASH = 0x5c;
 
 function isSeparator(code: number): boolean {
   return code === SPACE || code === TAB || code === GROUP_SEPARATOR || code === 0x0a || code === 0x0d;
 }
 
 /**
- * rsyslog writes control characters as `#` and three octal digits: the newline inside a USER_AVC
- * becomes `#012`, a tab `#011`. Between values they separate like the characters they stand for.
+ * Escaped control characters separate values like the characters they stand for: rsyslog writes
+ * the newline inside a USER_AVC as `#012` (a tab `#011`), /dev/kmsg as `\x0a` (`\x09`).
  */
 function escapedControlAt(text: string, at: number): boolean {
-  return (
-    text.charCodeAt(at) === HASH &&
-    text.charCodeAt(at + 1) === 0x30 &&
-    text.charCodeAt(at + 2) === 0x31 &&
-    (text.charCodeAt(at + 3) === 0x32 || text.charCodeAt(at + 3) === 0x31)
-  );
+  const first = text.charCodeAt(at);
+  if (first === HASH) {
+    if (text.charCodeAt(at + 1) !== 0x30 || text.charCodeAt(at + 2) !== 0x31) return false;
+    const last = text.charCodeAt(at + 3);
+    return last === 0x32 || last === 0x31;
+  }
+  if (first === BACKSLASH) {
+    if (text.charCodeAt(at + 1) !== 0x78 /* x */ || text.charCodeAt(at + 2) !== 0x30) return false;
+    const last = text.charCodeAt(at + 3);
+    return last === 0x61 /* a */ || last === 0x39;
+  }
+  return false;
 }
 
 function isKeyChar(code: number): boolean {

@@ -162,7 +162,7 @@ describe('tokenize properties', () => {
   });
 });
 
-describe("rsyslog's #012 escapes", () => {
+describe('escaped control characters (rsyslog #012, kmsg \\x0a)', () => {
   test('a USER_AVC whose newline rsyslog wrote as #012 keeps every field', () => {
     // The telegram-desktop record (test/fixtures/lines/real-world.yaml) as rsyslog stores it.
     const tokens = tokenize(
@@ -172,6 +172,13 @@ describe("rsyslog's #012 escapes", () => {
       peer_pid: '1049',
       exe: '/usr/bin/dbus-daemon',
       sauid: '102',
+    });
+  });
+
+  test("/dev/kmsg's \\x0a escape separates too", () => {
+    expect(tokenize('peer_pid=1\\x0a exe="/usr/bin/dbus-daemon"').fields).toEqual({
+      peer_pid: '1',
+      exe: '/usr/bin/dbus-daemon',
     });
   });
 
