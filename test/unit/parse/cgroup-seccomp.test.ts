@@ -142,4 +142,23 @@ describe('seccomp code=', () => {
     });
     if (result.kind === 'denial') expect(result.denial.app).toBeUndefined();
   });
+
+  test('auditd audit.log form, with node= and the 0x1d enrichment (the VM kmsg record of real-world.yaml in auditd clothes)', () => {
+    const line =
+      'node=vm type=SECCOMP msg=audit(1795345592.149:2): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=7554 comm="seccomp-trigger" exe="/work/main/native/build/helpers/seccomp-trigger" sig=0 arch=c000003e syscall=110 compat=0 ip=0x7f4bc5b66829 code=0x50000\x1dAUID="unset" UID="root" GID="root" ARCH=x86_64 SYSCALL=getppid';
+    const result = parseLine(line, 'audit');
+    expect(result).toMatchObject({
+      kind: 'denial',
+      denial: {
+        kind: 'seccomp',
+        auditType: 'SECCOMP',
+        source: 'audit',
+        time: '2026-11-22T11:06:32.149Z',
+        syscall: { number: 110, auditArch: 'c000003e', compat: 0 },
+        uid: 0,
+        fields: { ARCH: 'x86_64', SYSCALL: 'getppid' },
+      },
+    });
+    if (result.kind === 'denial') expect(result.denial.log.endsWith('code=0x50000')).toBe(true);
+  });
 });
