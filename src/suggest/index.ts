@@ -25,26 +25,40 @@ export type { RuleSet, InterfaceRule, AdviceRule } from './rules.js';
  * nothing fits.
  */
 export function suggest(denial: Denial, rules: RuleSet): Suggestion[] {
+  return evaluate(denial, rules).suggestions;
+}
+
+/** Every rule that applies to a denial, before ranking trims the list (for rule samples and tests). */
+export interface Evaluation {
+  readonly suggestions: Suggestion[];
+  /** Interfaces whose policy allows the access, best first. */
+  readonly interfaces: readonly string[];
+  /** Advice rules whose conditions hold. */
+  readonly advice: readonly string[];
+}
+
+export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
   const variables = variablesFor(denial);
   const ctx = matchContext(denial, variables);
   const matches: InterfaceMatch[] = [];
   const partials: PartialMatch[] = [];
   const object = accessedObject(denial);
   for (const rule of rules.interfaces) {
-    // Attribute-driven interfaces (personal-files, system-files) grant only what a plug names.
-    if (rule.attributes.length > 0) continue;
     const result = matchInterface(ctx, rule);
     if (isFullMatch(result)) matches.push({ ...result, relevance: relevance(rule, denial, object) });
     else if (result) partials.push(result);
   }
   const ranked = rankMatches(matches);
-  // Interfaces that need a store review are a last resort: advice that fits comes first.
-  const interfaceMatched = ranked.some((m) => !m.rule.needsReview);
+  const worthShowing = ranked.filter((m) => !m.incidental);
+  // Advice for "no interface grants this" still applies when the only matches are incidental:
+  // a store-review interface, or a wildcard rule of an interface that is neither about this
+  // object nor connected by default (account-control happening to cover /etc/pam.d/*).
+  const interfaceMatched = worthShowing.some((m) => !m.rule.needsReview && isConfident(m));
   const advice = rules.advice.filter((rule) =>
     adviceApplies(rule.when, { denial, variables, interfaceMatched }),
   );
   const exclusive = advice.some((a) => a.exclusive);
-  const shown = exclusive ? [] : selectShown(ranked);
+  const shown = exclusive ? [] : selectShown(worthShowing);
   const interfaces = shown.map((m, i) => interfaceSuggestion(m, i, denial));
   const adviceWhere = (keep: (a: AdviceRule) => boolean) =>
     advice.filter(keep).map((a) => adviceSuggestion(a, denial));
@@ -55,10 +69,21 @@ export function suggest(denial: Denial, rules: RuleSet): Suggestion[] {
     ...interfaces.filter((s) => s.needsReview),
     ...adviceWhere((a) => a.priority < 0),
   ];
-  if (out.length === 0) {
-    return [{ kind: 'none', id: 'none', text: `no interface grants this: ${nearestReason(ctx, partials)}` }];
-  }
-  return out.map((s, rank) => ({ ...s, rank: rank + 1 }));
+  const suggestions: Suggestion[] =
+    out.length === 0
+      ? [
+          {
+            kind: 'none',
+            id: 'none',
+            text: `no interface grants this: ${nearestReason(ctx, [...partials, ...ranked])}`,
+          },
+        ]
+      : out.map((s, rank) => ({ ...s, rank: rank + 1 }));
+  return { suggestions, interfaces: ranked.map((m) => m.rule.id), advice: advice.map((a) => a.id) };
+}
+
+function isConfident(match: InterfaceMatch): boolean {
+  return match.exactness >= 3 || match.relevance > 0 || match.rule.autoConnect;
 }
 
 function interfaceSuggestion(match: InterfaceMatch, index: number, denial: Denial): Suggestion {

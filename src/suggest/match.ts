@@ -10,7 +10,7 @@ import {
 } from './access.js';
 import { deviceIdentity } from './devices.js';
 import { compileGlob, type GlobVariables } from './glob.js';
-import type { InterfaceRule, PeerGrant, SeccompGrant } from './rules.js';
+import type { DbusGrant, InterfaceRule, PeerGrant, SeccompGrant } from './rules.js';
 import { netlinkProtocolName } from './netlink.js';
 
 /** An interface whose policy allows the denied access, and why. */
@@ -26,6 +26,11 @@ export interface InterfaceMatch {
   readonly literal: number;
   /** How many words of the interface's name the accessed object names (mount-observe for …/mounts). */
   readonly relevance: number;
+  /**
+   * The policy allows it, but only through a catch-all rule (read the whole host, talk to any
+   * system service): true, yet no reason to recommend the interface for this access.
+   */
+  readonly incidental?: boolean;
 }
 
 /** A near miss, kept to explain why nothing matched. */
@@ -94,10 +99,19 @@ function globExactness(glob: string): number {
 /**
  * A rule that opens nearly the whole filesystem (`/{,var/lib/snapd/hostfs/}[^dsp]**`): it
  * "allows" any path, so matching it says nothing about which interface the access is for.
+ * The literal prefix counts per alternative of a leading brace group, so the hostfs branch of
+ * that rule is specific for paths under /var/lib/snapd/hostfs/.
  */
-function isCatchAll(glob: string): boolean {
-  const prefix = /^[^*?[{@]*/.exec(glob)![0];
-  return prefix.length <= 1 && glob.includes('**');
+function isCatchAll(glob: string, path: string): boolean {
+  if (!glob.includes('**')) return false;
+  const brace = /^([^*?[{@]*)\{([^{}]*)\}/.exec(glob);
+  const prefixes = brace
+    ? brace[2]!.split(',').map((alt) => brace[1]! + /^[^*?[{@]*/.exec(alt)![0])
+    : [/^[^*?[{@]*/.exec(glob)![0]];
+  // /var/lib/snapd/hostfs/ is the host's root: a rule over all of it is a catch-all too.
+  const rootLength = (p: string) => p.replace(/^\/var\/lib\/snapd\/hostfs(?=\/)/, '').length;
+  const longest = Math.max(...prefixes.filter((p) => path.startsWith(p)).map(rootLength), 0);
+  return longest <= 1;
 }
 
 function literalLength(glob: string): number {
@@ -123,8 +137,9 @@ function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result
     .sort((a, b) => literalLength(b.path) - literalLength(a.path));
   const best = covering[0] ?? hits[0]!;
   const ruleText = `${best.owner ? 'owner ' : ''}${best.path} ${best.perms}`;
-  if (covering.length > 0 && covering.every((g) => isCatchAll(g.path))) {
-    return { rule, reason: `only its catch-all rule "${ruleText}" covers ${path}`, weak: true };
+  if (covering.length > 0 && covering.every((g) => isCatchAll(g.path, path))) {
+    const reason = `only its catch-all rule "${ruleText}" covers ${path}`;
+    return { ...full(rule, reason, 0, 0), incidental: true };
   }
   if (!permsCovered(needed, granted)) {
     return {
@@ -132,7 +147,8 @@ function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result
       reason: `file rule "${ruleText}" matches ${path} but grants only ${describePerms(granted)}`,
     };
   }
-  const reason = `file rule "${ruleText}" matched ${path} (${describePerms(needed)})`;
+  const condition = best.attribute ? ` if the plug lists it under '${best.attribute}'` : '';
+  const reason = `file rule "${ruleText}" matched ${path} (${describePerms(needed)})${condition}`;
   return full(rule, reason, globExactness(best.path), literalLength(best.path));
 }
 
@@ -195,24 +211,46 @@ function matchDbus(ctx: MatchContext, rule: InterfaceRule): Result {
   const d = ctx.denial;
   const dbus = d.dbus ?? {};
   const wanted = (dbus.mask ?? d.deniedMask ?? d.requestedMask ?? '').split(/\s+/).filter(Boolean);
-  const grant = rule.dbus.find(
-    (g) =>
-      (!g.bus || !dbus.bus || g.bus === dbus.bus) &&
-      globOk(g.path, dbus.path, ctx.variables) &&
-      globOk(g.interface, dbus.interface, ctx.variables) &&
-      globOk(g.member, dbus.member, ctx.variables) &&
-      globOk(g.name, dbus.name, ctx.variables) &&
-      (!g.peerLabel || !d.peerLabel || compileGlob(g.peerLabel, ctx.variables).test(d.peerLabel)) &&
-      (g.access.length === 0 || wanted.every((w) => g.access.includes(w))),
+  const grant = mostSpecific(
+    rule.dbus.filter(
+      (g) =>
+        (!g.bus || !dbus.bus || g.bus === dbus.bus) &&
+        globOk(g.path, dbus.path, ctx.variables) &&
+        globOk(g.interface, dbus.interface, ctx.variables) &&
+        globOk(g.member, dbus.member, ctx.variables) &&
+        (dbus.mask === 'bind' || d.operation === 'dbus_bind'
+          ? globOk(g.name, dbus.name, ctx.variables)
+          : peerNameOk(g.peerName, dbus.name, ctx.variables)) &&
+        (!g.peerLabel || !d.peerLabel || compileGlob(g.peerLabel, ctx.variables).test(d.peerLabel)) &&
+        (g.access.length === 0 || wanted.every((w) => g.access.includes(w))),
+    ),
   );
   if (!grant) return undefined;
   const target = dbus.name ?? [dbus.interface, dbus.member].filter(Boolean).join('.');
-  if (!grant.path && !grant.interface && !grant.member && !grant.name && !grant.peerLabel) {
-    return { rule, reason: `only its unrestricted D-Bus rule covers ${target}`, weak: true };
+  // Restricted only by peer label (`peer=(label=unconfined)`): every system service qualifies.
+  if (grant.attribute) {
+    const reason = `its template rule covers ${target} only when a plug names it under '${grant.attribute}'`;
+    return { ...full(rule, reason, 0, 0), incidental: true };
+  }
+  if (!grant.path && !grant.interface && !grant.member && !grant.name && !grant.peerName) {
+    return { ...full(rule, `only its unrestricted D-Bus rule covers ${target}`, 0, 0), incidental: true };
   }
   const parts = [grant.bus, grant.path, grant.interface, grant.member, grant.name].filter(Boolean);
-  const exactness = grant.member && !/[*{]/.test(grant.member) ? 3 : grant.interface ? 2 : 1;
-  return full(rule, `dbus rule "${parts.join(' ')}" matched ${target}`, exactness, 0);
+  return full(rule, `dbus rule "${parts.join(' ')}" matched ${target}`, dbusExactness(grant), 0);
+}
+
+function dbusExactness(g: DbusGrant): number {
+  if (g.attribute) return -1;
+  if (g.member && !/[*{]/.test(g.member)) return 3;
+  if (g.interface || g.member || g.name || g.peerName) return 2;
+  return g.path ? 1 : 0;
+}
+
+/** Several D-Bus rules can cover a message; the most specific one explains it best. */
+function mostSpecific(grants: readonly DbusGrant[]): DbusGrant | undefined {
+  let best: DbusGrant | undefined;
+  for (const g of grants) if (!best || dbusExactness(g) > dbusExactness(best)) best = g;
+  return best;
 }
 
 function matchPeer(
@@ -233,6 +271,12 @@ function matchPeer(
   if (!grant) return undefined;
   const reason = `${what} rule (${grant.access.join(', ') || 'any'}) peer=${grant.peer ?? 'any'} matched ${peer ?? 'the peer'}`;
   return full(rule, reason, grant.peer ? globExactness(grant.peer) : 1, literalLength(grant.peer ?? ''));
+}
+
+/** A unique name (:1.42) in the log cannot be checked against a well-known peer name. */
+function peerNameOk(glob: string | undefined, name: string | undefined, variables: GlobVariables): boolean {
+  if (glob === undefined || name === undefined || name.startsWith(':')) return true;
+  return compileGlob(glob, variables).test(name);
 }
 
 /** ptrace "trace" includes "read"; "tracedby" includes "readby". */

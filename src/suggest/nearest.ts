@@ -4,7 +4,7 @@ import type { MatchContext, PartialMatch } from './match.js';
 
 /** The most useful sentence on why no interface allows the access. */
 export function nearestReason(ctx: MatchContext, partials: readonly PartialMatch[]): string {
-  const partial = partials.find((p) => !p.weak) ?? partials[0];
+  const partial = partials.find((p) => !p.weak && !('incidental' in p && p.incidental)) ?? partials[0];
   if (partial) return `'${partial.rule.id}' comes closest: ${partial.reason}`;
   const d = ctx.denial;
   switch (ctx.kind) {

@@ -58,7 +58,15 @@ function fileGrants(value: unknown): FileGrant[] {
   return list(value).flatMap((rule) => {
     const path = str(rule.path);
     if (!path) return [];
-    return [{ path, perms: normalisePerms(str(rule.perms) ?? ''), owner: rule.owner === true }];
+    const attribute = str(rule.attribute);
+    return [
+      {
+        path,
+        perms: normalisePerms(str(rule.perms) ?? ''),
+        owner: rule.owner === true,
+        ...(attribute ? { attribute } : {}),
+      },
+    ];
   });
 }
 
@@ -93,8 +101,10 @@ function dbus(value: unknown): DbusGrant[] {
     ...optional('interface', rule.interface),
     ...optional('member', rule.member),
     ...optional('name', rule.name),
+    ...optional('peerName', rule.peer_name ?? rule.peerName),
     ...optional('peerLabel', braceList(str(rule.peer_label ?? rule.peerLabel ?? rule.label))),
     access: words(rule.access),
+    ...optional('attribute', rule.attribute),
   }));
 }
 

@@ -39,8 +39,8 @@ export function rankMatches(matches: readonly InterfaceMatch[]): InterfaceMatch[
 export const MAX_SHOWN = 3;
 
 /**
- * Keeps the best match and only those alternatives that are nearly as good: as precise a
- * grant, and no store review unless the best needs it too. A broad interface that happens to
+ * Keeps the best match and only those alternatives that are nearly as good: a grant at most one
+ * step less precise, and no store review unless the best needs it too. A broad interface that happens to
  * include the path (network-control for a /proc read) is not worth a line when a precise one
  * exists.
  */
@@ -49,6 +49,6 @@ export function selectShown(ranked: readonly InterfaceMatch[]): InterfaceMatch[]
   if (!best) return [];
   const alternatives = ranked
     .slice(1)
-    .filter((m) => m.exactness >= best.exactness && (!m.rule.needsReview || best.rule.needsReview));
+    .filter((m) => m.exactness >= best.exactness - 1 && (!m.rule.needsReview || best.rule.needsReview));
   return [best, ...alternatives].slice(0, MAX_SHOWN);
 }

@@ -8,6 +8,8 @@ export interface FileGrant {
   /** Normalised permission letters (exec modes such as ix/Px reduced to x). */
   readonly perms: string;
   readonly owner: boolean;
+  /** Set on template rules that apply only to paths the plug lists under this attribute (personal-files `read`). */
+  readonly attribute?: string;
 }
 
 export interface NetworkGrant {
@@ -22,8 +24,12 @@ export interface DbusGrant {
   readonly interface?: string;
   readonly member?: string;
   readonly name?: string;
+  /** Well-known name of the peer (destination or sender). */
+  readonly peerName?: string;
   readonly peerLabel?: string;
   readonly access: readonly string[];
+  /** Template rule: applies to what the plug names under this attribute (dbus `name`). */
+  readonly attribute?: string;
 }
 
 export interface PeerGrant {
