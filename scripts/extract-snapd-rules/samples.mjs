@@ -113,14 +113,21 @@ const grantsFile = (doc, path, mask, owner) =>
     return globMatches(rule.path, path);
   });
 
+// Sibling names, nearest first: the same directory with a changed name, then changed parents.
 function nearPaths(path) {
   const parts = path.split('/');
   const last = parts.length - 1 - (path.endsWith('/') ? 1 : 0);
   const out = [];
   for (let i = last; i >= 1; i--) {
-    for (const suffix of ['.bak', 'x', '-other']) {
+    for (const rename of [
+      (n) => `${n}.bak`,
+      (n) => `${n}x`,
+      (n) => `${n}-other`,
+      (n) => `x${n}`,
+      (n) => `other-${n}`,
+    ]) {
       const copy = [...parts];
-      copy[i] = copy[i] + suffix;
+      copy[i] = rename(copy[i]);
       out.push(copy.join('/'));
     }
   }
