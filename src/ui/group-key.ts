@@ -84,7 +84,8 @@ function apparmorObject(d: Denial): { object: string; summary: string } {
 
 /** Splits a denial into the parts that decide its group. Pure. */
 export function identify(d: Denial): DenialIdentity {
-  const snap = d.instance ?? d.snap ?? d.label ?? '?';
+  // Not a snap: the profile's name, or for unconfined processes the command in parentheses.
+  const snap = d.instance ?? d.snap ?? d.label ?? (d.comm !== undefined ? `(${d.comm})` : '?');
   const app = d.hook ? `hook.${d.hook}` : (d.app ?? '');
   const { object, summary } =
     d.kind === 'seccomp' ? syscallObject(d) : d.kind === 'cgroup' ? deviceObject(d) : apparmorObject(d);

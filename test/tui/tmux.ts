@@ -93,7 +93,15 @@ export class Pane {
     return this.waitFor((screen) => screen.some((line) => line.includes(text)), `"${text}"`, timeoutMs);
   }
 
+  /** Ends the program (SIGTERM, as a user's kill would) and then the session. */
   kill(): void {
+    try {
+      const shell = tmux('display-message', '-p', '-t', this.name, '#{pane_pid}').trim();
+      const children = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n');
+      for (const pid of children.filter(Boolean)) process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // no program left in the pane
+    }
     try {
       tmux('kill-session', '-t', this.name);
     } catch {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,9 @@ import { ensureBuilt, ROOT } from './build.js';
 import { killServer, Pane } from './tmux.js';
 
 const RECORDED = join(ROOT, 'test/tui/fixtures/recorded.log');
-const FEED = join(ROOT, 'test/tui/feed-tui.mjs');
+const CLI = join(ROOT, 'dist/src/main.js');
+/** The real command on a recorded log; the UI stays open after the end of input until q. */
+const SCANLOG_RECORDED = `node ${CLI} scanlog --file ${RECORDED} --no-follow`;
 /** Start-up loads the rules and Ink; on a busy 2-core machine that can take several seconds. */
 const START_TIMEOUT = 45_000;
 const COLOUR_SGR = new RegExp(String.raw`\u001b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;5;\d+)(?:;[0-9;]*)?m`);
@@ -32,7 +34,7 @@ function row(screen: readonly string[], text: string): string {
 describe('the UI on a recorded log at 80x24', () => {
   let pane: Pane;
   beforeAll(async () => {
-    pane = Pane.start('recorded', `node ${FEED} ${RECORDED}`, { columns: 80, rows: 24, cwd: workDir });
+    pane = Pane.start('recorded', SCANLOG_RECORDED, { columns: 80, rows: 24, cwd: workDir });
     await pane.waitFor(
       (s) => s.some((l) => l.includes('20 lines')) && s.some((l) => l.includes('end of input')),
       'all 20 lines read',
@@ -153,6 +155,10 @@ describe('the UI on a recorded log at 80x24', () => {
     const report = readFileSync(path, 'utf8');
     expect(report).toContain(`- Source: file ${RECORDED}`);
     expect(report).toContain('| 1 | seccomp | ALLOWED | rt-app.edf | syscall sched_setattr | 5 |');
+    expect(report).toContain(
+      '- **process-control** for 1 group(s) of rt-app: `snap connect rt-app:process-control`',
+    );
+    expect(report).toContain('```yaml\napps:\n  edf:\n    plugs:\n      - process-control\n');
     pane.send([':']);
     pane.send(['export /nonexistent/dir/r.md'], true);
     pane.send(['Enter']);
@@ -169,7 +175,8 @@ describe('the UI on a recorded log at 80x24', () => {
     expect(row(screen, 'tizonia')).toMatch(/ open \/proc\/@\{pid\}\/mounts \(read\)$/);
     pane.resize(80, 24);
     screen = await pane.waitFor(
-      (s) => s.length === 24 && !s[2]!.includes('FIRST') && s.some((line) => line.endsWith('/proc/@{pid}/moun…')),
+      (s) =>
+        s.length === 24 && !s[2]!.includes('FIRST') && s.some((line) => line.endsWith('/proc/@{pid}/moun…')),
       'the 80x24 layout',
     );
     expect(screen[22]).toMatch(/^ \d+\/11 .* (?:FOLLOWING|PAUSED) {2}\? help$/);
@@ -189,8 +196,11 @@ describe('the UI on a recorded log at 80x24', () => {
 });
 
 describe('the UI while denials arrive', () => {
-  it('shows new groups and ticking counts live', async () => {
-    const pane = Pane.start('live', `node ${FEED} --delay 250 ${RECORDED}`, {
+  it('follows a growing log: new groups appear and counts tick up', async () => {
+    const recorded = readFileSync(RECORDED, 'utf8').trimEnd().split('\n');
+    const live = join(workDir, 'live.log');
+    writeFileSync(live, `${recorded[0]}\n`);
+    const pane = Pane.start('live', `node ${CLI} scanlog --file ${live}`, {
       columns: 80,
       rows: 24,
       cwd: workDir,
@@ -198,15 +208,21 @@ describe('the UI while denials arrive', () => {
     try {
       const early = await pane.waitForText('hello-world.evil', START_TIMEOUT);
       expect(row(early, 'hello-world.evil')).toMatch(/^. AA DENIED {7}1 /);
-      expect(early.some((line) => line.includes('waiting') || line.includes('end of input'))).toBe(false);
-      const later = await pane.waitFor(
+      expect(early[1]).toContain(' 1 groups  1 lines ');
+      for (const line of recorded.slice(1, 3)) appendFileSync(live, `${line}\n`);
+      const ticked = await pane.waitFor(
         (s) => s.some((line) => /^. AA DENIED {7}3 .*hello-world\.evil/.test(line)),
         'the mknod count to reach 3',
       );
-      expect(later[1]).toMatch(/^1:AppArmor \d+ {2}2:seccomp \d+/);
-      await pane.waitForText('end of input');
+      expect(ticked[1]).toContain(' 1 groups  3 lines ');
+      appendFileSync(live, `${recorded.slice(3).join('\n')}\n`);
+      const all = await pane.waitForText(' 11 groups  20 lines ');
+      expect(all[22]).toMatch(/^ 5\/11 .* FOLLOWING {2}\? help$/);
+      expect(all.some((line) => line.includes('end of input'))).toBe(false);
       pane.send(['q']);
-      await pane.waitForText('EXIT=0');
+      await pane.waitFor(() => !pane.alternateScreen(), 'the normal screen back');
+      // scanlog must stop its follower once the UI returns; until it does the process lingers.
+      await pane.waitForText('EXIT=0', 10_000);
     } finally {
       pane.kill();
     }
@@ -215,12 +231,12 @@ describe('the UI while denials arrive', () => {
 
 describe('colours and exits', () => {
   it('uses colours by default and none with NO_COLOR, keeping the inverse status bar', async () => {
-    const coloured = Pane.start('coloured', `node ${FEED} ${RECORDED}`, {
+    const coloured = Pane.start('coloured', SCANLOG_RECORDED, {
       columns: 80,
       rows: 24,
       cwd: workDir,
     });
-    const plain = Pane.start('plain', `node ${FEED} ${RECORDED}`, {
+    const plain = Pane.start('plain', SCANLOG_RECORDED, {
       columns: 80,
       rows: 24,
       cwd: workDir,
@@ -240,7 +256,7 @@ describe('colours and exits', () => {
   });
 
   it('restores the terminal when killed with SIGTERM', async () => {
-    const pane = Pane.start('killed', `node ${FEED} ${RECORDED}`, { columns: 80, rows: 24, cwd: workDir });
+    const pane = Pane.start('killed', SCANLOG_RECORDED, { columns: 80, rows: 24, cwd: workDir });
     try {
       await pane.waitForText('end of input', START_TIMEOUT);
       expect(pane.alternateScreen()).toBe(true);
