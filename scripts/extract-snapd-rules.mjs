@@ -7,9 +7,10 @@
 // SNAPD_CHECKOUT is a work tree of canonical/snapd (interfaces/builtin/*.go are read).
 // --abstractions points at an AppArmor abstractions directory (e.g. from Debian's apparmor
 // package) so `#include <abstractions/x>` lines are expanded; expanded rules carry `via`.
-// Existing files are kept unless --force; with --force their summary and attributes are
-// carried over and samples are rebuilt, except in files whose first line starts with
-// `# curated`: their `samples:` block (real denials with their source URLs) is kept verbatim.
+// Existing files are kept unless --force; with --force their summary is carried over and
+// samples are rebuilt, except in files whose first line starts with `# curated`: their
+// `samples:` block (real denials with their source URLs) is kept verbatim. Attributes, slot
+// path templates and left-out snippets are hand decisions in extract-snapd-rules/exclusions.mjs.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, parse, visit } from 'yaml';
@@ -126,7 +127,6 @@ function curatedSamples(text) {
 
 function carryOver(doc, old) {
   if (old?.summary) doc.summary = old.summary;
-  if (old?.attributes?.length) doc.attributes = old.attributes;
 }
 
 // Rules and devices as one-line flow maps, the rest in block style.
