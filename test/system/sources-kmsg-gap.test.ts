@@ -1,0 +1,70 @@
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kmsgSource, type SourceGap, type SourceLine } from '../../src/sources/index.js';
+
+const DEVKMSG = '/proc/sys/kernel/printk_devkmsg';
+const BURST = 2500; // ~110 bytes each: twice the 128 KiB ring buffer
+let devkmsgBefore = '';
+
+async function nextMatching(iterator: AsyncIterator<SourceLine>, text: string): Promise<void> {
+  for (;;) {
+    const { value, done } = await iterator.next();
+    if (done) throw new Error(`kmsg source ended before '${text}'`);
+    if (value.line.includes(text)) return;
+  }
+}
+
+describe('kmsg source: messages the kernel overwrote before we read them', () => {
+  // Writes to /dev/kmsg are rate limited by default; lift that for the burst and put it back.
+  beforeAll(() => {
+    devkmsgBefore = readFileSync(DEVKMSG, 'utf8').trim();
+    writeFileSync(DEVKMSG, 'on\n');
+  });
+  afterAll(() => writeFileSync(DEVKMSG, `${devkmsgBefore}\n`));
+
+  it('reports one gap whose count, with what still arrived, covers the whole burst', async () => {
+    const tag = `snappy-debug-gap-${process.pid}-${Date.now()}`;
+    const gaps: SourceGap[] = [];
+    const abort = new AbortController();
+    let ready = (): void => {};
+    const isReady = new Promise<void>((resolve) => (ready = resolve));
+    const lines = kmsgSource().lines({
+      signal: abort.signal,
+      onGap: (gap) => gaps.push(gap),
+      onReady: () => ready(),
+    });
+    const iterator = lines[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await isReady;
+    const kmsg = openSync('/dev/kmsg', 'w');
+    try {
+      writeSync(kmsg, `<7>${tag} start`);
+      const start = await first;
+      if (!start.value?.line.includes(`${tag} start`)) await nextMatching(iterator, `${tag} start`);
+      // The reader is parked: overrun the ring buffer. Debug level (<7>) keeps the burst off the
+      // serial console, which would take seconds.
+      for (let i = 0; i < BURST; i++)
+        writeSync(kmsg, `<7>${tag} burst ${String(i).padStart(5, '0')} ${'z'.repeat(80)}`);
+      writeSync(kmsg, `<7>${tag} end`);
+    } finally {
+      closeSync(kmsg);
+    }
+    const burst: number[] = [];
+    for (;;) {
+      const { value, done } = await iterator.next();
+      if (done) throw new Error('kmsg source ended early');
+      if (value.line.includes(`${tag} end`)) break;
+      const number = new RegExp(`${tag} burst (\\d+)`).exec(value.line)?.[1];
+      if (number !== undefined) burst.push(Number(number));
+    }
+    abort.abort();
+    await iterator.return?.();
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.source).toBe('kmsg');
+    const lost = gaps[0]!.lost!;
+    expect(burst.length).toBeLessThan(BURST);
+    expect(burst.length + lost).toBeGreaterThanOrEqual(BURST);
+    // What survived is the newest part of the burst, in order.
+    expect(burst).toEqual(Array.from({ length: burst.length }, (_, i) => BURST - burst.length + i));
+  });
+});
