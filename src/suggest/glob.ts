@@ -1,9 +1,10 @@
 /**
  * AppArmor path globs compiled to anchored regular expressions.
  *
- * Semantics follow AppArmor's: `*` matches within one path component, `**` across components,
- * and either one right after a `/` must match at least one character (so `/dir/*` does not
- * match `/dir/`, hence the usual `/dir/{,**}` idiom). `?` is one non-slash character,
+ * Semantics follow AppArmor's (as python3-apparmor's convert_regexp states them): `*` matches
+ * within one path component, `**` across components, and either one at a point of the path
+ * right after a `/` must match at least one character (so `/dir/*` does not match `/dir/`,
+ * hence the usual `/dir/{,**}` idiom). `?` is one non-slash character,
  * `{a,b}` alternation (nestable, empty alternatives allowed), `[...]`/`[^...]` classes, and
  * `@{NAME}` variables expand to regular-expression fragments given by the caller.
  */
@@ -46,15 +47,15 @@ export function globToRegexSource(glob: string, variables: GlobVariables = {}): 
   let i = 0;
   while (i < pattern.length) {
     const ch = pattern[i]!;
-    const afterSlash = i > 0 && pattern[i - 1] === '/';
     if (ch === '*') {
-      const double = pattern[i + 1] === '*';
-      // A run of three or more stars means the same as two.
-      let j = i + 1;
-      while (pattern[j] === '*') j++;
-      if (double) out += afterSlash ? '.+' : '.*';
-      else out += afterSlash ? '[^/]+' : '[^/]*';
-      i = j;
+      // Right after a "/" in the matched path, a star must take at least one character.
+      if (pattern[i + 1] === '*') {
+        out += '(?:(?<=/).+|(?<!/).*)';
+        i += 2;
+      } else {
+        out += '(?:(?<=/)[^/]+|(?<!/)[^/]*)';
+        i += 1;
+      }
     } else if (ch === '?') {
       out += '[^/]';
       i++;

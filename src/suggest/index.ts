@@ -45,8 +45,14 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
   const object = accessedObject(denial);
   for (const rule of rules.interfaces) {
     const result = matchInterface(ctx, rule);
-    if (isFullMatch(result)) matches.push({ ...result, relevance: relevance(rule, denial, object) });
-    else if (result) partials.push(result);
+    if (isFullMatch(result)) {
+      const score = relevance(rule, denial, object);
+      matches.push({
+        ...result,
+        relevance: score,
+        incidental: result.incidental || (result.broad && score === 0),
+      });
+    } else if (result) partials.push(result);
   }
   const ranked = rankMatches(matches);
   const worthShowing = ranked.filter((m) => !m.incidental);

@@ -31,6 +31,8 @@ export interface InterfaceMatch {
    * system service): true, yet no reason to recommend the interface for this access.
    */
   readonly incidental?: boolean;
+  /** Allowed by a rule over a whole tree (`@{HOME}/[^s.]**`, `@{PROC}/**`): incidental unless the interface is about it. */
+  readonly broad?: boolean;
 }
 
 /** A near miss, kept to explain why nothing matched. */
@@ -102,8 +104,10 @@ function globExactness(glob: string): number {
  * The literal prefix counts per alternative of a leading brace group, so the hostfs branch of
  * that rule is specific for paths under /var/lib/snapd/hostfs/.
  */
-function isCatchAll(glob: string, path: string): boolean {
-  if (!glob.includes('**')) return false;
+function isCatchAll(rawGlob: string, path: string): boolean {
+  if (!rawGlob.includes('**')) return false;
+  // Variables (@{HOME}, @{PROC}) name a place but no particular file in it.
+  const glob = rawGlob.replace(/^@\{[^}]*\}/, '');
   const brace = /^([^*?[{@]*)\{([^{}]*)\}/.exec(glob);
   const prefixes = brace
     ? brace[2]!.split(',').map((alt) => brace[1]! + /^[^*?[{@]*/.exec(alt)![0])
@@ -138,8 +142,8 @@ function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result
   const best = covering[0] ?? hits[0]!;
   const ruleText = `${best.owner ? 'owner ' : ''}${best.path} ${best.perms}`;
   if (covering.length > 0 && covering.every((g) => isCatchAll(g.path, path))) {
-    const reason = `only its catch-all rule "${ruleText}" covers ${path}`;
-    return { ...full(rule, reason, 0, 0), incidental: true };
+    const reason = `file rule "${ruleText}" covers all of ${path.split('/').slice(0, 2).join('/') || '/'}, ${path} included (${describePerms(needed)})`;
+    return { ...full(rule, reason, 0, 0), broad: true };
   }
   if (!permsCovered(needed, granted)) {
     return {
@@ -149,7 +153,9 @@ function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): Result
   }
   const condition = best.attribute ? ` if the plug lists it under '${best.attribute}'` : '';
   const reason = `file rule "${ruleText}" matched ${path} (${describePerms(needed)})${condition}`;
-  return full(rule, reason, globExactness(best.path), literalLength(best.path));
+  const match = full(rule, reason, globExactness(best.path), literalLength(best.path));
+  // Template rules stand for whatever a plug or slot names: advice explains how to name it.
+  return covering.every((g) => g.attribute) ? { ...match, incidental: true } : match;
 }
 
 function matchCapability(ctx: MatchContext, rule: InterfaceRule): Result {
