@@ -8,7 +8,7 @@ export interface HelpOverlayProps {
   readonly height: number;
 }
 
-const KEYS_WIDTH = 16;
+const KEYS_WIDTH = 18;
 
 /** The key table, as data says it: keys and what they do. Closes with Esc, q or ?. */
 export function HelpOverlay(props: HelpOverlayProps) {

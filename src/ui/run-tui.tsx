@@ -1,8 +1,6 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
-import { render } from 'ink';
-import { App } from '../../components/App.js';
 import type { Denial } from '../model/denial.js';
 import { GroupStore } from './group-store.js';
 import { colourWanted } from './theme.js';
@@ -59,6 +57,22 @@ export async function writeReportAtomically(path: string | undefined, markdown: 
 }
 
 /**
+ * React and Ink pick their development or production build when first loaded. The development
+ * build records every prop diff for its profiler, which costs seconds per render with 100,000
+ * groups; so unless the user asked for something else, load them as production. (No JSX in this
+ * file for the same reason: it would load react/jsx-runtime before NODE_ENV is set.)
+ */
+async function loadUi() {
+  process.env.NODE_ENV ??= 'production';
+  const [{ render }, { createElement }, { App }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../../components/App.js'),
+  ]);
+  return { render, createElement, App };
+}
+
+/**
  * Runs the interactive UI on the alternate screen until the user quits; resolves with the exit
  * status. The terminal is restored on every way out, crashes included.
  */
@@ -83,25 +97,26 @@ export async function runTui(options: TuiOptions): Promise<number> {
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   let status = 0;
-  let instance: ReturnType<typeof render> | undefined;
+  let instance: { unmount(): void; waitUntilExit(): Promise<unknown> } | undefined;
   // A signal ends the UI like q does, with the shell's 128+N status, so the caller's cleanup runs.
   const onSignal = (signal: NodeJS.Signals): void => {
     status = 128 + (constants.signals[signal] ?? 0);
     instance?.unmount();
   };
   for (const signal of QUIT_SIGNALS) process.on(signal, onSignal);
+  const { render, createElement, App } = await loadUi();
   stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
     instance = render(
-      <App
-        store={new GroupStore()}
-        denials={options.denials}
-        sourceDescription={options.sourceDescription}
-        {...(options.snapFilter ? { snapFilter: options.snapFilter } : {})}
-        stats={options.stats}
-        colour={colourWanted(process.env)}
-        writeReport={writeReportAtomically}
-      />,
+      createElement(App, {
+        store: new GroupStore(),
+        denials: options.denials,
+        sourceDescription: options.sourceDescription,
+        ...(options.snapFilter ? { snapFilter: options.snapFilter } : {}),
+        stats: options.stats,
+        colour: colourWanted(process.env),
+        writeReport: writeReportAtomically,
+      }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
     );
     await instance.waitUntilExit();

@@ -185,7 +185,7 @@ describe('the UI on a recorded log at 80x24', () => {
   it('shows the key table with ?, closes it with q, quits with q and restores the terminal', async () => {
     pane.send(['?']);
     let screen = await pane.waitForText('snappy-debug keys');
-    expect(screen).toContain('  f               follow the newest denial / pause');
+    expect(screen).toContain('  f                 follow the newest denial / pause');
     pane.send(['q']);
     await pane.waitForText('  K  DECISION');
     pane.send(['q']);

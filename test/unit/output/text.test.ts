@@ -67,7 +67,9 @@ describe('snappy-debug block format', () => {
     const line =
       'Nov 22 10:00:00 h kernel: audit: type=1326 audit(1763805600.000:8): auid=0 uid=0 gid=0 ses=1 pid=9 comm="x" exe="/snap/foo/1/x" sig=0 arch=c000003e syscall=4000 compat=0 ip=0x1 code=0x50000';
     const block = formatBlock(denialOf(line));
-    expect(block).toContain('Log: auid=0 uid=0 gid=0 ses=1 pid=9 comm="x" exe="/snap/foo/1/x" sig=0 arch=c000003e syscall=4000 ');
+    expect(block).toContain(
+      'Log: auid=0 uid=0 gid=0 ses=1 pid=9 comm="x" exe="/snap/foo/1/x" sig=0 arch=c000003e syscall=4000 ',
+    );
     expect(block).toContain('Syscall: unknown (number 4000 on x86_64)');
   });
 
@@ -75,7 +77,10 @@ describe('snappy-debug block format', () => {
     const base = denialOf(
       'Dec  6 04:48:26 gg kernel: audit: type=1400 audit(1701838106.000:9): apparmor="DENIED" operation="mknod" profile="snap.aws-iot-greengrass.greengrassd" name="/home/ubuntu/my-file.txt" pid=12345 comm="touch" requested_mask="c" denied_mask="c" fsuid=0 ouid=0',
     );
-    const one = formatBlock({ ...base, suggestions: [{ kind: 'interface', id: 'home', text: "add 'home' to 'plugs'" }] });
+    const one = formatBlock({
+      ...base,
+      suggestions: [{ kind: 'interface', id: 'home', text: "add 'home' to 'plugs'" }],
+    });
     expect(one.split('\n').slice(-2)).toEqual(['Suggestion:', "* add 'home' to 'plugs'"]);
     const two = formatBlock({
       ...base,

@@ -139,9 +139,9 @@ describe('App keys', () => {
     await tick();
     const frame = lines(lastFrame());
     expect(frame[0]).toBe('snappy-debug keys  (Esc, q or ? to close)');
-    expect(frame[1]).toBe('  j, down         next group (or scroll the detail)');
-    expect(frame).toContain('  /               filter: text or regex over summary and fields');
-    expect(frame).toContain('  q, ctrl+c       quit (back inside overlays)');
+    expect(frame[1]).toBe('  j, down           next group (or scroll the detail)');
+    expect(frame).toContain('  /                 filter: text or regex over summary and fields');
+    expect(frame).toContain('  q, ctrl+c         quit (back inside overlays)');
     stdin.write('q');
     await tick();
     expect(lines(lastFrame())[0]).toBe('snappy-debug  following file recorded.log  snap: all');

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Regenerates screenshots/*.png from real runs of the UI: `snappy-debug scanlog` on the recorded
+# log under tmux, screens captured with their colours, turned into HTML by scripts/ansi-to-html.mjs
+# and photographed by headless Chromium. Needs a built tree (npm run build), tmux and chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+columns=100
+rows=30
+out=screenshots
+socket="snappy-debug-screenshots-$$"
+work=$(mktemp -d)
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+t() { tmux -L "$socket" "$@"; }
+keys() { t send-keys -t shot "$@"; sleep 0.8; }
+wait_for() {
+  for _ in $(seq 1 150); do
+    if t capture-pane -p -t shot | grep -qF -- "$1"; then return 0; fi
+    sleep 0.2
+  done
+  echo "screenshots: cannot see \"$1\" on the screen" >&2
+  t capture-pane -p -t shot >&2
+  exit 1
+}
+shoot() {
+  local name=$1
+  t capture-pane -e -p -t shot >"$work/$name.ansi"
+  node scripts/ansi-to-html.mjs "snappy-debug: $name" <"$work/$name.ansi" >"$work/$name.html"
+  local width=$((columns * 843 / 100 + 24)) height=$((rows * 17 + 24))
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$work/chromium" --hide-scrollbars --window-size="$width,$height" \
+    --screenshot="$root/$out/$name.png" "file://$work/$name.html" >/dev/null 2>&1
+  echo "screenshots: $out/$name.png"
+}
+
+mkdir -p "$out"
+t new-session -d -s shot -x "$columns" -y "$rows" -c "$work" \
+  "env TERM=xterm-256color node $root/dist/src/main.js scanlog --file $root/test/tui/fixtures/recorded.log --no-follow; sleep 600"
+t set-option -t shot window-size manual
+wait_for 'end of input'
+
+shoot list
+keys g
+keys Enter
+keys G
+wait_for 'Occurrences (last 5 of 5)'
+shoot detail
+keys Escape
+keys '?'
+wait_for 'snappy-debug keys'
+shoot help
+keys q
+keys /
+t send-keys -t shot -l 'mounts|dbus'
+sleep 0.8
+wait_for 'mounts|dbus'
+shoot filter
