@@ -71,18 +71,28 @@ export class SimulationError extends Error {
 
 const U64_MASK = (1n << 64n) - 1n;
 
-/** The 64 bytes of seccomp_data in the task's byte order. */
-export function seccompDataBytes(data: SeccompData): DataView {
+/**
+ * seccomp_data as the 16 32-bit words a filter can load (offset / 4), each 64-bit field split
+ * into halves in the task's byte order.
+ */
+export function seccompDataWords(data: SeccompData): Uint32Array {
   const littleEndian = data.littleEndian ?? true;
-  const view = new DataView(new ArrayBuffer(SECCOMP_DATA_SIZE));
-  view.setInt32(0, data.nr | 0, littleEndian);
-  view.setUint32(4, data.arch >>> 0, littleEndian);
-  view.setBigUint64(8, (data.instructionPointer ?? 0n) & U64_MASK, littleEndian);
+  const words = new Uint32Array(SECCOMP_DATA_SIZE / 4);
+  words[0] = data.nr >>> 0;
+  words[1] = data.arch >>> 0;
+  const put = (word: number, value: bigint): void => {
+    const masked = value & U64_MASK;
+    const lo = Number(masked & 0xffffffffn);
+    const hi = Number(masked >> 32n);
+    words[word] = littleEndian ? lo : hi;
+    words[word + 1] = littleEndian ? hi : lo;
+  };
+  put(2, data.instructionPointer ?? 0n);
   for (let index = 0; index < 6; index++) {
-    const value = (data.args[index] ?? 0n) & U64_MASK;
-    view.setBigUint64(SECCOMP_DATA_ARGS + 8 * index, value, littleEndian);
+    const value = data.args[index] ?? 0n;
+    if (value !== 0n) put(SECCOMP_DATA_ARGS / 4 + 2 * index, value);
   }
-  return view;
+  return words;
 }
 
 function alu(op: number, a: number, operand: number, pc: number): number {
@@ -129,11 +139,11 @@ function conditionHolds(op: number, a: number, operand: number, pc: number): boo
   }
 }
 
-function loadWord(view: DataView, offset: number, littleEndian: boolean, pc: number): number {
+function loadWord(words: Uint32Array, offset: number, pc: number): number {
   if (offset % 4 !== 0 || offset < 0 || offset + 4 > SECCOMP_DATA_SIZE) {
     throw new SimulationError(`load from offset ${offset} outside seccomp_data or unaligned`, pc);
   }
-  return view.getUint32(offset, littleEndian);
+  return words[offset / 4]!;
 }
 
 /**
@@ -146,8 +156,7 @@ export function simulate(
   options: { readonly trace?: boolean } = {},
 ): SimulationResult {
   const insns = program instanceof Uint8Array ? decodeProgram(program) : program;
-  const littleEndian = data.littleEndian ?? true;
-  const view = seccompDataBytes(data);
+  const words = seccompDataWords(data);
   const memory = new Uint32Array(BPF_MEMWORDS);
   const trace: number[] | undefined = options.trace ? [] : undefined;
   let a = 0;
@@ -166,7 +175,7 @@ export function simulate(
         const size = insn.code & 0x18;
         if (size !== BPF_W) throw new SimulationError('only 32-bit loads are allowed', pc);
         let value: number;
-        if (mode === BPF_ABS && cls === BPF_LD) value = loadWord(view, k, littleEndian, pc);
+        if (mode === BPF_ABS && cls === BPF_LD) value = loadWord(words, k, pc);
         else if (mode === BPF_IMM) value = k;
         else if (mode === BPF_LEN) value = SECCOMP_DATA_SIZE;
         else if (mode === BPF_MEM) {
