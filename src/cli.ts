@@ -76,4 +76,3 @@ export async function run(argv: readonly string[], io: CommandIO): Promise<numbe
     throw error;
   }
 }
-

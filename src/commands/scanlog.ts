@@ -26,9 +26,10 @@ interactive UI; otherwise it prints snappy-debug's blocks (or JSON lines).
 Options:
       --only-snap=SNAP      only denials of SNAP (same as the positional SNAP)
       --source=SOURCE       auto (default), journald, syslog, kmsg, audit or stdin
-      --file=PATH           read PATH (plain or .gz) instead of following a source
+      --file=PATH           replay PATH (plain or .gz) and stop at its end, like aa-logprof -f
       --all                 also read what the log already holds (default: only new events)
       --no-follow           stop at the end of what exists
+      --follow              keep following a --file (plain files only) as it grows
       --json                one JSON object per denial
       --plain               print blocks even on a terminal (no UI)
       --include-unconfined  also show denials of profiles that are not snaps
@@ -74,6 +75,7 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
         file: { type: 'string' },
         all: { type: 'boolean' },
         'no-follow': { type: 'boolean' },
+        follow: { type: 'boolean' },
         json: { type: 'boolean' },
         plain: { type: 'boolean' },
         'include-unconfined': { type: 'boolean' },
@@ -86,7 +88,8 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  if (positionals.length > 1) throw new UsageError(`scanlog: one SNAP at most, got: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`scanlog: one SNAP at most, got: ${positionals.join(' ')}`);
   const snap = values['only-snap'] ?? positionals[0];
   if (snap !== undefined && !/^[a-z0-9](?:-?[a-z0-9])*(?:_[a-z0-9]{1,10})?$/.test(snap)) {
     throw new UsageError(`scanlog: '${snap}' is not a valid snap name`);
@@ -95,6 +98,9 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
   if (!(SOURCES as readonly string[]).includes(sourceName)) {
     throw new UsageError(`scanlog: unknown source '${sourceName}' (choose from ${SOURCES.join(', ')})`);
   }
+  if (values.follow && values['no-follow'])
+    throw new UsageError('scanlog: --follow and --no-follow contradict each other');
+  if (values.follow && values.file === undefined) throw new UsageError('scanlog: --follow goes with --file');
   if (values.file !== undefined && values.source !== undefined) {
     throw new UsageError('scanlog: --file and --source cannot be used together');
   }
@@ -115,11 +121,14 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
   }
   const json = values.json === true;
   return {
-    filter: { ...(snap !== undefined ? { snap } : {}), includeUnconfined: values['include-unconfined'] === true },
+    filter: {
+      ...(snap !== undefined ? { snap } : {}),
+      includeUnconfined: values['include-unconfined'] === true,
+    },
     source,
     sourceReason,
     all: values.all === true || values.file !== undefined || source.name === 'stdin',
-    follow: values['no-follow'] !== true,
+    follow: values.file !== undefined ? values.follow === true : values['no-follow'] !== true,
     json,
     ui: !json && values.plain !== true && io.stdout.isTTY === true && io.stdin.isTTY === true,
     keepRatelimit: values['keep-ratelimit'] === true,
@@ -186,7 +195,11 @@ export const main: CommandMain = async (argv, io) => {
       onGap,
       onReady,
     });
-    const stream = denials(lines, { filter: options.filter, enricher: new Enricher(loadRules(rulesDir())), stats });
+    const stream = denials(lines, {
+      filter: options.filter,
+      enricher: new Enricher(loadRules(rulesDir())),
+      stats,
+    });
     if (options.ui) {
       const { runTui } = await import('../ui/run-tui.js');
       return await runTui({

@@ -76,7 +76,9 @@ function detailLines(d: Denial): string[] {
       lines.push(`DBus: ${[bus, path, [iface, member].filter(Boolean).join('.')].filter(Boolean).join(' ')}`);
     }
     if (d.family !== undefined) {
-      lines.push(`Network: ${[d.family, d.sockType].filter(Boolean).join(' ')}${d.protocol !== undefined ? ` protocol=${d.protocol}` : ''}`);
+      lines.push(
+        `Network: ${[d.family, d.sockType].filter(Boolean).join(' ')}${d.protocol !== undefined ? ` protocol=${d.protocol}` : ''}`,
+      );
     }
   }
   if (d.kind === 'seccomp' && d.syscall) {

@@ -13,7 +13,10 @@ export interface PipelineOptions {
 }
 
 /** sources ──lines──▶ parse ──▶ filter ──▶ enrich: the denials to show, in log order. */
-export async function* denials(lines: AsyncIterable<SourceLine>, options: PipelineOptions): AsyncGenerator<Denial> {
+export async function* denials(
+  lines: AsyncIterable<SourceLine>,
+  options: PipelineOptions,
+): AsyncGenerator<Denial> {
   const { filter, enricher, stats } = options;
   for await (const { line, source } of lines) {
     stats.lines++;

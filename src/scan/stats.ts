@@ -20,7 +20,11 @@ export function newScanStats(): ScanStats {
 
 /** One line for the end of a scan, e.g. "scanlog: 1000 lines, 20 denials (18 shown), 1 unparsed". */
 export function formatScanStats(stats: ScanStats): string {
-  const parts = [`${stats.lines} lines`, `${stats.denials} denials (${stats.shown} shown)`, `${stats.unparsed} unparsed`];
+  const parts = [
+    `${stats.lines} lines`,
+    `${stats.denials} denials (${stats.shown} shown)`,
+    `${stats.unparsed} unparsed`,
+  ];
   if (stats.gaps > 0) parts.push(`${stats.gaps} gaps (${stats.lost} messages lost)`);
   return `scanlog: ${parts.join(', ')}`;
 }
