@@ -12,35 +12,32 @@
 /** Variable name → regular-expression fragment (already escaped where literal). */
 export type GlobVariables = Readonly<Record<string, string>>;
 
-const cache = new Map<string, RegExp>();
+const EMPTY: GlobVariables = Object.freeze({});
+/** One cache per variable binding (callers reuse binding objects), keyed by glob. */
+const caches = new WeakMap<GlobVariables, Map<string, RegExp>>();
 const CACHE_LIMIT = 20_000;
 
 export class GlobSyntaxError extends Error {}
 
 /** Compiles (and caches) an AppArmor glob; unknown variables match one path component. */
-export function compileGlob(glob: string, variables: GlobVariables = {}): RegExp {
-  const key = `${glob}\0${variableKey(glob, variables)}`;
-  let re = cache.get(key);
+export function compileGlob(glob: string, variables: GlobVariables = EMPTY): RegExp {
+  let cache = caches.get(variables);
+  if (!cache) caches.set(variables, (cache = new Map()));
+  let re = cache.get(glob);
   if (!re) {
     re = new RegExp(`^${globToRegexSource(glob, variables)}$`, 's');
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, re);
+    cache.set(glob, re);
   }
   return re;
 }
 
-export function globMatches(glob: string, path: string, variables: GlobVariables = {}): boolean {
+export function globMatches(glob: string, path: string, variables: GlobVariables = EMPTY): boolean {
   return compileGlob(glob, variables).test(path);
 }
 
-function variableKey(glob: string, variables: GlobVariables): string {
-  if (!glob.includes('@{')) return '';
-  const used = [...glob.matchAll(/@\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
-  return used.map((name) => `${name}=${variables[name] ?? ''}`).join('\0');
-}
-
 /** The regular-expression source (unanchored) for an AppArmor glob. */
-export function globToRegexSource(glob: string, variables: GlobVariables = {}): string {
+export function globToRegexSource(glob: string, variables: GlobVariables = EMPTY): string {
   const pattern = collapseSlashes(glob);
   let out = '';
   let braceDepth = 0;

@@ -1,6 +1,17 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../paths.js';
 import { RuleDataError, toAdviceRule, toInterfaceRule } from './normalise.js';
@@ -15,6 +26,17 @@ const loaded = new Map<string, { readonly stamp: string; readonly rules: RuleSet
 export interface LoadOptions {
   /** Throw on any invalid file instead of leaving it out and listing it in `problems`. */
   readonly strict?: boolean;
+  /**
+   * Where the normalised rules are kept between runs (parsing 1 MB of YAML takes most of a
+   * second; the cached JSON a few milliseconds). Default: $XDG_CACHE_HOME/snappy-debug, else
+   * ~/.cache/snappy-debug, else the temp directory. false: no disk cache.
+   */
+  readonly cacheDir?: string | false;
+}
+
+/** Forgets the in-memory copies (tests use it to exercise the disk cache). */
+export function forgetLoadedRules(): void {
+  loaded.clear();
 }
 
 /**
@@ -26,15 +48,27 @@ export interface LoadOptions {
  * silence every suggestion); problems confined to its `samples` do not exclude it, since the
  * engine never reads samples. `strict` turns every problem into an exception.
  */
-export function loadRules(dir = 'rules', { strict = false }: LoadOptions = {}): RuleSet {
+export function loadRules(dir = 'rules', { strict = false, cacheDir }: LoadOptions = {}): RuleSet {
   const root = isAbsolute(dir) ? dir : resolve(packageRoot(), dir);
   const files = {
     interfaces: yamlFiles(join(root, 'interfaces')),
     advice: yamlFiles(join(root, 'advice')),
   };
-  const stamp = [...files.interfaces, ...files.advice].map((f) => `${f}:${statSync(f).mtimeMs}`).join('|');
+  const schemas = ['interface', 'advice']
+    .map((n) => join(root, 'schema', `${n}.schema.json`))
+    .filter(existsSync);
+  const stamp = [...files.interfaces, ...files.advice, ...schemas, ...NORMALISER]
+    .map((f) => `${f}:${statSync(f).mtimeMs}`)
+    .join('|');
   const cached = loaded.get(`${root}\0${strict}`);
   if (cached && cached.stamp === stamp) return cached.rules;
+  const cacheFile = cacheFileFor(root, cacheDir);
+  const fromDisk = cacheFile ? readCache(cacheFile, stamp) : undefined;
+  if (fromDisk && !(strict && fromDisk.problems.length > 0)) {
+    const rules = ruleSet(root, fromDisk.interfaces, fromDisk.advice, fromDisk.problems);
+    loaded.set(`${root}\0${strict}`, { stamp, rules });
+    return rules;
+  }
 
   const problems: string[] = [];
   const interfaceSchema = validator(join(root, 'schema', 'interface.schema.json'));
@@ -44,11 +78,71 @@ export function loadRules(dir = 'rules', { strict = false }: LoadOptions = {}): 
   if (problems.length > 0 && strict)
     throw new RuleDataError(`invalid rules in ${root}: ${problems.join('; ')}`);
 
+  const rules = ruleSet(root, interfaces, sortAdvice(advice), problems);
+  loaded.set(`${root}\0${strict}`, { stamp, rules });
+  if (cacheFile) writeCache(cacheFile, { stamp, interfaces, advice: rules.advice, problems });
+  return rules;
+}
+
+function ruleSet(
+  root: string,
+  interfaces: readonly InterfaceRule[],
+  advice: readonly AdviceRule[],
+  problems: readonly string[],
+): RuleSet {
   const byId = new Map<string, InterfaceRule>();
   for (const rule of interfaces) byId.set(rule.id, rule);
-  const rules: RuleSet = { interfaces, advice: sortAdvice(advice), byId, dir: root, problems };
-  loaded.set(`${root}\0${strict}`, { stamp, rules });
-  return rules;
+  return { interfaces, advice, byId, dir: root, problems };
+}
+
+interface CacheContent {
+  readonly version: number;
+  readonly stamp: string;
+  readonly interfaces: readonly InterfaceRule[];
+  readonly advice: readonly AdviceRule[];
+  readonly problems: readonly string[];
+}
+
+/** The code that shapes cached rules: a newer build invalidates the cache by its mtime. */
+const NORMALISER = ['normalise.js', 'normalise.ts']
+  .map((name) => fileURLToPath(new URL(`./${name}`, import.meta.url)))
+  .filter(existsSync);
+
+/** Bumped whenever the normalised shape changes, so an old cache is never trusted. */
+const CACHE_VERSION = 1;
+
+function cacheFileFor(root: string, cacheDir: string | false | undefined): string | undefined {
+  if (cacheDir === false) return undefined;
+  const dir =
+    cacheDir ??
+    (process.env.XDG_CACHE_HOME
+      ? join(process.env.XDG_CACHE_HOME, 'snappy-debug')
+      : homedir()
+        ? join(homedir(), '.cache', 'snappy-debug')
+        : join(tmpdir(), 'snappy-debug'));
+  const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  return join(dir, `rules-${id}.json`);
+}
+
+/** The cache is an optimisation: anything unreadable or stale is ignored, never fatal. */
+function readCache(file: string, stamp: string): CacheContent | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheContent;
+    return data.version === CACHE_VERSION && data.stamp === stamp ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, content: Omit<CacheContent, 'version'>): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify({ version: CACHE_VERSION, ...content }), { mode: 0o600 });
+    renameSync(temp, file);
+  } catch {
+    // A read-only home or full disk only costs the next start its speed.
+  }
 }
 
 function readAll<T extends InterfaceRule | AdviceRule>(

@@ -32,8 +32,23 @@ const BASE: GlobVariables = {
   SNAP_INSTANCE_DESKTOP: '[^/]+',
 };
 
-/** Variables bound to the snap the denial belongs to (unbound ones match any snap). */
+const bound = new Map<string, GlobVariables>();
+
+/**
+ * Variables bound to the snap the denial belongs to (unbound ones match any snap). The same
+ * object comes back for the same snap, so compiled globs are shared across denials.
+ */
 export function variablesFor(denial: Pick<Denial, 'snap' | 'instance'>): GlobVariables {
+  const key = variablesKey(denial);
+  let vars = bound.get(key);
+  if (!vars) {
+    if (bound.size > 1000) bound.clear();
+    bound.set(key, (vars = Object.freeze(bindVariables(denial))));
+  }
+  return vars;
+}
+
+function bindVariables(denial: Pick<Denial, 'snap' | 'instance'>): GlobVariables {
   const name = denial.snap ? escapeRegex(denial.snap) : SNAP_NAME;
   const instance = denial.instance ? escapeRegex(denial.instance) : INSTANCE;
   const snapDir = `(?:/snap|/var/lib/snapd/snap)/${instance}/${REVISION}`;

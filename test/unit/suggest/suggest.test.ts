@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Denial } from '../../../src/model/denial.js';
 import { evaluate, loadRules, suggest } from '../../../src/suggest/index.js';
+import { forgetLoadedRules } from '../../../src/suggest/load.js';
 import { pathPattern } from '../../../src/suggest/pattern.js';
 
 const rules = loadRules();
@@ -221,14 +222,32 @@ describe('loadRules', () => {
     );
     writeFileSync(join(dir, 'interfaces', 'bad.yaml'), 'id: [not, a, string]\n');
     writeFileSync(join(dir, 'advice', 'broken.yaml'), 'id: broken\ntext: "unterminated\n');
-    const set = loadRules(dir);
+    const set = loadRules(dir, { cacheDir: false });
     expect(set.interfaces.map((r) => r.id)).toEqual(['good']);
     expect(set.problems).toEqual([
       expect.stringMatching(/^interfaces\/bad\.yaml: missing id$/),
       expect.stringMatching(/^advice\/broken\.yaml: cannot parse YAML: /),
     ]);
-    expect(() => loadRules(dir, { strict: true })).toThrow(
+    expect(() => loadRules(dir, { strict: true, cacheDir: false })).toThrow(
       /invalid rules in .*: interfaces\/bad\.yaml: missing id/,
     );
+  });
+
+  it('keeps normalised rules on disk until a rule file changes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const cacheDir = join(dir, 'cache');
+    mkdirSync(join(dir, 'interfaces'));
+    const file = join(dir, 'interfaces', 'one.yaml');
+    writeFileSync(file, 'id: one\nsummary: first\napparmor:\n  file: [{ path: /x, perms: r }]\n');
+    expect(loadRules(dir, { cacheDir }).interfaces[0]?.summary).toBe('first');
+    expect(existsSync(cacheDir)).toBe(true);
+    forgetLoadedRules();
+    const fromCache = loadRules(dir, { cacheDir });
+    expect(fromCache.interfaces[0]?.file).toEqual([{ path: '/x', perms: 'r', owner: false }]);
+    expect(fromCache.byId.get('one')?.summary).toBe('first');
+    writeFileSync(file, 'id: one\nsummary: second\n');
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    forgetLoadedRules();
+    expect(loadRules(dir, { cacheDir }).interfaces[0]?.summary).toBe('second');
   });
 });
