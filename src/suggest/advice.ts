@@ -1,6 +1,7 @@
 import type { Denial } from '../model/denial.js';
 import { parseSnapLabel } from '../model/label.js';
 import { accessKind, deniedFilePerms, ownsFile, type AccessKind } from './access.js';
+import { devicePath } from './devices.js';
 import { compileGlob, type GlobVariables } from './glob.js';
 import { pathPattern } from './pattern.js';
 import type { AdviceCondition, AdviceRule } from './rules.js';
@@ -73,7 +74,7 @@ function samePeerSnap(d: Denial): boolean {
   return own !== undefined && own === peer;
 }
 
-/** Fills {path}, {pattern}, {snap}, {syscall}, {capability}, {peer}, {family}, {label} and {toplevel} (first component under $HOME). */
+/** Fills {path}, {pattern}, {snap}, {syscall}, {capability}, {peer}, {family}, {label}, {device} and {toplevel} (first component under $HOME). */
 export function adviceText(rule: AdviceRule, d: Denial): string {
   const values: Record<string, string | undefined> = {
     path: d.path,
@@ -84,6 +85,10 @@ export function adviceText(rule: AdviceRule, d: Denial): string {
     peer: d.peer ?? d.peerLabel,
     family: d.family,
     label: d.label,
+    device: d.device
+      ? (devicePath(d.device) ??
+        `${d.device.type === 'b' ? 'block' : 'char'} device ${d.device.major}:${d.device.minor}`)
+      : undefined,
     toplevel: /^(?:\/home\/[^/]+|\/root)\/([^/]+)/.exec(d.path ?? '')?.[1],
   };
   return rule.text.replace(/\{([a-z]+)\}/g, (whole, key: string) => values[key] ?? whole);

@@ -334,7 +334,8 @@ function matchDevice(ctx: MatchContext, rule: InterfaceRule): Result {
   const where = `${device.type} ${device.major}:${device.minor}${identity.kernel ? ` (${identity.kernel})` : ''}`;
   if (grant) {
     const pattern = grant.kernel ? `KERNEL=="${grant.kernel}"` : `SUBSYSTEM=="${grant.subsystem}"`;
-    const exactness = grant.kernel ? globExactness(grant.kernel) : 1;
+    // A KERNEL== pattern names one family of devices (video[0-9]*): as specific as a literal path.
+    const exactness = grant.kernel ? 3 : 1;
     return full(rule, `udev rule ${pattern} selects ${where}`, exactness, literalLength(grant.kernel ?? ''));
   }
   if (identity.kernel) {
