@@ -6,9 +6,26 @@ const DEVKMSG = '/proc/sys/kernel/printk_devkmsg';
 const BURST = 2500; // ~110 bytes each: twice the 128 KiB ring buffer
 let devkmsgBefore = '';
 
+/** Our own markers can be dropped if another run puts printk_devkmsg back to ratelimit meanwhile. */
+async function withDeadline<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new Error(`no kmsg record for 10 s; ${DEVKMSG} is ${readFileSync(DEVKMSG, 'utf8').trim()}`)),
+      10_000,
+    );
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function nextMatching(iterator: AsyncIterator<SourceLine>, text: string): Promise<void> {
   for (;;) {
-    const { value, done } = await iterator.next();
+    const { value, done } = await withDeadline(iterator.next());
     if (done) throw new Error(`kmsg source ended before '${text}'`);
     if (value.line.includes(text)) return;
   }
@@ -38,20 +55,21 @@ describe('kmsg source: messages the kernel overwrote before we read them', () =>
     await isReady;
     const kmsg = openSync('/dev/kmsg', 'w');
     try {
-      writeSync(kmsg, `<7>${tag} start`);
-      const start = await first;
+      writeSync(kmsg, `<7>${tag} start\n`);
+      const start = await withDeadline(first);
       if (!start.value?.line.includes(`${tag} start`)) await nextMatching(iterator, `${tag} start`);
       // The reader is parked: overrun the ring buffer. Debug level (<7>) keeps the burst off the
-      // serial console, which would take seconds.
+      // serial console, which would take seconds; without its \n a record stays open (to be
+      // continued) and readers do not see it until the next one arrives.
       for (let i = 0; i < BURST; i++)
-        writeSync(kmsg, `<7>${tag} burst ${String(i).padStart(5, '0')} ${'z'.repeat(80)}`);
-      writeSync(kmsg, `<7>${tag} end`);
+        writeSync(kmsg, `<7>${tag} burst ${String(i).padStart(5, '0')} ${'z'.repeat(80)}\n`);
+      writeSync(kmsg, `<7>${tag} end\n`);
     } finally {
       closeSync(kmsg);
     }
     const burst: number[] = [];
     for (;;) {
-      const { value, done } = await iterator.next();
+      const { value, done } = await withDeadline(iterator.next());
       if (done) throw new Error('kmsg source ended early');
       if (value.line.includes(`${tag} end`)) break;
       const number = new RegExp(`${tag} burst (\\d+)`).exec(value.line)?.[1];
