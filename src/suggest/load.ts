@@ -14,6 +14,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../paths.js';
+import { globToRegexSource } from './glob.js';
 import { RuleDataError, toAdviceRule, toInterfaceRule } from './normalise.js';
 import type { AdviceRule, InterfaceRule, RuleSet } from './rules.js';
 
@@ -172,13 +173,44 @@ function readAll<T extends InterfaceRule | AdviceRule>(
     try {
       const rule = convert(data, origin);
       const expectedId = origin.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+      const badGlob = firstBadGlob(rule);
       if (rule.id !== expectedId) problems.push(`${origin}: id "${rule.id}" differs from the file name`);
+      else if (badGlob) problems.push(`${origin}: ${badGlob}`);
       else out.push(rule);
     } catch (err) {
       problems.push((err as Error).message);
     }
   }
   return out;
+}
+
+/** Every glob a rule carries, compiled once now so a malformed one cannot fail suggest() later. */
+function firstBadGlob(rule: InterfaceRule | AdviceRule): string | undefined {
+  const globs =
+    'when' in rule
+      ? [
+          ...(rule.when.path ?? []),
+          ...(rule.when.notPath ?? []),
+          ...(rule.when.peer ?? []),
+          ...(rule.when.dbusInterface ?? []),
+        ]
+      : [
+          ...rule.file.map((g) => g.path),
+          ...rule.dbus.flatMap((g) => [g.path, g.interface, g.member, g.name, g.peerName, g.peerLabel]),
+          ...rule.unix.flatMap((g) => [g.addr, g.peerAddr]),
+          ...rule.signal.map((g) => g.peer),
+          ...rule.ptrace.map((g) => g.peer),
+          ...rule.mount.flatMap((g) => [g.mountpoint, g.source]),
+        ];
+  for (const glob of globs) {
+    if (glob === undefined) continue;
+    try {
+      compileGlob(glob);
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  return undefined;
 }
 
 function sortAdvice(advice: AdviceRule[]): AdviceRule[] {

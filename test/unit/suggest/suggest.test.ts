@@ -221,11 +221,16 @@ describe('loadRules', () => {
       'id: good\nsummary: fine\napparmor:\n  file: [{ path: /x, perms: r }]\nextra_field: tolerated\n',
     );
     writeFileSync(join(dir, 'interfaces', 'bad.yaml'), 'id: [not, a, string]\n');
+    writeFileSync(
+      join(dir, 'interfaces', 'glob.yaml'),
+      'id: glob\napparmor:\n  file: [{ path: "/a/{b,c", perms: r }]\n',
+    );
     writeFileSync(join(dir, 'advice', 'broken.yaml'), 'id: broken\ntext: "unterminated\n');
     const set = loadRules(dir, { cacheDir: false });
     expect(set.interfaces.map((r) => r.id)).toEqual(['good']);
     expect(set.problems).toEqual([
       expect.stringMatching(/^interfaces\/bad\.yaml: missing id$/),
+      'interfaces/glob.yaml: unbalanced braces in glob "/a/{b,c"',
       expect.stringMatching(/^advice\/broken\.yaml: cannot parse YAML: /),
     ]);
     expect(() => loadRules(dir, { strict: true, cacheDir: false })).toThrow(
