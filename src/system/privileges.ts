@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 
 export function isRoot(): boolean {
   return process.geteuid?.() === 0;
@@ -39,9 +39,11 @@ export async function unreadableSources(): Promise<string[]> {
   return missed;
 }
 
+/** Opens for real: access(2) would miss dmesg_restrict, which is checked only at open. */
 async function accessState(path: string): Promise<'readable' | 'unreadable' | 'absent'> {
   try {
-    await access(path, constants.R_OK);
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    await handle.close();
     return 'readable';
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'absent' : 'unreadable';
