@@ -14,7 +14,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../paths.js';
-import { globToRegexSource } from './glob.js';
+import { compileGlob } from './glob.js';
 import { RuleDataError, toAdviceRule, toInterfaceRule } from './normalise.js';
 import type { AdviceRule, InterfaceRule, RuleSet } from './rules.js';
 
