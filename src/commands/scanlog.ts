@@ -6,8 +6,10 @@ import { formatBlock } from '../output/text.js';
 import { rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
 import type { DenialFilter } from '../scan/filter.js';
-import { denials } from '../scan/pipeline.js';
+import { denials, denialsFromBatches } from '../scan/pipeline.js';
 import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
+import { DENIAL_MARKERS } from '../parse/index.js';
+import { scanCandidates } from '../sources/candidate-scan.js';
 import { detectSource, fileSource, sourceByName, stdinSource } from '../sources/index.js';
 import type { LogSource, SourceGap } from '../sources/types.js';
 import { loadRules } from '../suggest/index.js';
@@ -49,6 +51,21 @@ interface ScanOptions {
   readonly json: boolean;
   readonly ui: boolean;
   readonly keepRatelimit: boolean;
+  /** A plain saved file read once: scanned in bulk, only candidate lines decoded. */
+  readonly replayFile?: string;
+}
+
+/** Calls `onReady` once the first batch is read (the file is open and readable). */
+async function* announced<T>(batches: AsyncIterable<T>, onReady: () => void): AsyncGenerator<T> {
+  let ready = false;
+  for await (const batch of batches) {
+    if (!ready) {
+      ready = true;
+      onReady();
+    }
+    yield batch;
+  }
+  if (!ready) onReady();
 }
 
 function stdinIsPipeOrFile(io: CommandIO): boolean {
@@ -132,6 +149,9 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
     json,
     ui: !json && values.plain !== true && io.stdout.isTTY === true && io.stdin.isTTY === true,
     keepRatelimit: values['keep-ratelimit'] === true,
+    ...(values.file !== undefined && !values.file.endsWith('.gz') && values.follow !== true
+      ? { replayFile: values.file }
+      : {}),
   };
 }
 
@@ -153,16 +173,45 @@ async function prepareSystem(options: ScanOptions, io: CommandIO): Promise<() =>
   return lowered.restore;
 }
 
+/**
+ * Writes text in batches: everything produced before the scan next waits for input goes out
+ * in one write (a saved file's 20,000 denials are a few writes, a live denial is written at once).
+ */
+class BatchedWriter {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(private readonly stream: CommandIO['stdout']) {}
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length > 1 << 16) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    this.stream.write(this.pending);
+    this.pending = '';
+  }
+}
+
 async function printDenials(stream: AsyncIterable<Denial>, json: boolean, io: CommandIO): Promise<void> {
+  const out = new BatchedWriter(io.stdout);
   let first = true;
   for await (const denial of stream) {
     if (json) {
-      io.stdout.write(formatJsonLine(denial));
+      out.write(formatJsonLine(denial));
     } else {
-      io.stdout.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
+      out.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
       first = false;
     }
   }
+  out.flush();
 }
 
 export const main: CommandMain = async (argv, io) => {
@@ -188,18 +237,22 @@ export const main: CommandMain = async (argv, io) => {
     };
     // Announced once the source is positioned: from here on, nothing logged is missed.
     const onReady = (): void => void io.stderr.write(`INFO: ${options.sourceReason}\n`);
-    const lines = options.source.lines({
-      all: options.all,
-      follow: options.follow,
-      signal: abort.signal,
-      onGap,
-      onReady,
-    });
-    const stream = denials(lines, {
-      filter: options.filter,
-      enricher: new Enricher(loadRules(rulesDir())),
-      stats,
-    });
+    const pipeline = { filter: options.filter, enricher: new Enricher(loadRules(rulesDir())), stats };
+    const stream = options.replayFile
+      ? denialsFromBatches(
+          announced(scanCandidates(options.replayFile, DENIAL_MARKERS, abort.signal), onReady),
+          pipeline,
+        )
+      : denials(
+          options.source.lines({
+            all: options.all,
+            follow: options.follow,
+            signal: abort.signal,
+            onGap,
+            onReady,
+          }),
+          pipeline,
+        );
     if (options.ui) {
       const { runTui } = await import('../ui/run-tui.js');
       return await runTui({

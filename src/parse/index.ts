@@ -31,7 +31,31 @@ function hasByteArrayMessage(line: string): boolean {
 }
 
 /** Substrings one of which every AppArmor, seccomp or device-cgroup record holds. */
-const RECORD_MARKERS = /apparmor=|type=1326|SECCOMP|DEVICE_CGROUP|type=150|APPARMOR_|UNKNOWN\[15/;
+const RECORD_MARKER_LIST = [
+  'apparmor=',
+  'type=1326',
+  'SECCOMP',
+  'DEVICE_CGROUP',
+  'type=150',
+  'APPARMOR_',
+  'UNKNOWN[15',
+] as const;
+const RECORD_MARKERS = new RegExp(RECORD_MARKER_LIST.map((m) => m.replace(/[[\]]/g, '\\$&')).join('|'));
+
+/**
+ * Substrings at least one of which every line that looksLikeDenial() accepts contains (a
+ * superset: `type=1` stands for type=1326 and type=150x; `"MESSAGE"` for journal JSON entries),
+ * so a reader may skip, without decoding, every line that holds none of them.
+ */
+export const DENIAL_MARKERS: readonly string[] = [
+  'apparmor=',
+  'type=1',
+  'SECCOMP',
+  'DEVICE_CGROUP',
+  'APPARMOR_',
+  'UNKNOWN[15',
+  '"MESSAGE"',
+];
 
 /**
  * Fast pre-filter: false means the line certainly holds no AppArmor, seccomp or device-cgroup

@@ -1,5 +1,6 @@
-import type { Denial } from '../model/denial.js';
+import type { Denial, SourceName } from '../model/denial.js';
 import { parseLine } from '../parse/index.js';
+import type { CandidateBatch } from '../sources/candidate-scan.js';
 import type { SourceLine } from '../sources/types.js';
 import type { Enricher } from './enrich.js';
 import { matchesFilter, type DenialFilter } from './filter.js';
@@ -12,24 +13,44 @@ export interface PipelineOptions {
   readonly stats: ScanStats;
 }
 
+/** parse ──▶ filter ──▶ enrich for one line: the denial to show, or undefined. */
+export function denialOf(line: string, source: SourceName, options: PipelineOptions): Denial | undefined {
+  const { filter, enricher, stats } = options;
+  stats.lines++;
+  const result = parseLine(line, source);
+  if (result.kind === 'other') return undefined;
+  if (result.kind === 'unparsed') {
+    stats.unparsed++;
+    return undefined;
+  }
+  stats.denials++;
+  const denial = result.denial.source === undefined ? { ...result.denial, source } : result.denial;
+  if (!matchesFilter(denial, filter)) return undefined;
+  stats.shown++;
+  return enricher.enrich(denial);
+}
+
 /** sources ──lines──▶ parse ──▶ filter ──▶ enrich: the denials to show, in log order. */
 export async function* denials(
   lines: AsyncIterable<SourceLine>,
   options: PipelineOptions,
 ): AsyncGenerator<Denial> {
-  const { filter, enricher, stats } = options;
   for await (const { line, source } of lines) {
-    stats.lines++;
-    const result = parseLine(line, source);
-    if (result.kind === 'other') continue;
-    if (result.kind === 'unparsed') {
-      stats.unparsed++;
-      continue;
+    const denial = denialOf(line, source, options);
+    if (denial) yield denial;
+  }
+}
+
+/** The same for a pre-filtered saved file: lines without a denial marker are only counted. */
+export async function* denialsFromBatches(
+  batches: AsyncIterable<CandidateBatch>,
+  options: PipelineOptions,
+): AsyncGenerator<Denial> {
+  for await (const { lines, skipped } of batches) {
+    options.stats.lines += skipped;
+    for (const line of lines) {
+      const denial = denialOf(line, 'file', options);
+      if (denial) yield denial;
     }
-    stats.denials++;
-    const denial = result.denial.source === undefined ? { ...result.denial, source } : result.denial;
-    if (!matchesFilter(denial, filter)) continue;
-    stats.shown++;
-    yield enricher.enrich(denial);
   }
 }

@@ -1,0 +1,76 @@
+import { open } from 'node:fs/promises';
+import { opening } from './open-error.js';
+
+/** Lines of a saved file that hold at least one marker, in file order, and how many lines were passed over. */
+export interface CandidateBatch {
+  readonly lines: readonly string[];
+  /** Lines in this stretch of the file that held no marker (never parsed). */
+  readonly skipped: number;
+}
+
+const CHUNK = 8 << 20;
+const NEWLINE = 0x0a;
+
+/**
+ * Reads a plain file in large chunks and decodes only the lines that contain a marker: the
+ * markers are searched in the raw bytes (a native substring search), so the 98% of a syslog
+ * that is not a denial never becomes a JavaScript string. Lines are split on \n (a trailing \r
+ * is dropped), and a last line without \n is still delivered.
+ */
+export async function* scanCandidates(
+  path: string,
+  markers: readonly string[],
+  signal?: AbortSignal,
+): AsyncGenerator<CandidateBatch> {
+  const needles = markers.map((m) => Buffer.from(m, 'utf8'));
+  const handle = await opening(path, () => open(path, 'r'));
+  try {
+    let carry: Buffer = Buffer.alloc(0);
+    for (;;) {
+      if (signal?.aborted) return;
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const data =
+        carry.length > 0
+          ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
+          : chunk.subarray(0, bytesRead);
+      const end = data.lastIndexOf(NEWLINE) + 1;
+      if (end === 0) {
+        carry = data;
+        continue;
+      }
+      yield candidatesIn(data.subarray(0, end), needles);
+      carry = Buffer.from(data.subarray(end));
+    }
+    if (carry.length > 0) {
+      const batch = candidatesIn(Buffer.concat([carry, Buffer.from([NEWLINE])]), needles);
+      yield batch;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `region` holds whole lines, each ending in \n. */
+function candidatesIn(region: Buffer, needles: readonly Buffer[]): CandidateBatch {
+  const starts = new Set<number>();
+  for (const needle of needles) {
+    let at = region.indexOf(needle);
+    while (at !== -1) {
+      const start = at === 0 ? 0 : region.lastIndexOf(NEWLINE, at - 1) + 1;
+      starts.add(start);
+      const lineEnd = region.indexOf(NEWLINE, at);
+      at = region.indexOf(needle, lineEnd + 1);
+    }
+  }
+  let total = 0;
+  for (let at = region.indexOf(NEWLINE); at !== -1; at = region.indexOf(NEWLINE, at + 1)) total++;
+  const lines: string[] = [];
+  for (const start of [...starts].sort((a, b) => a - b)) {
+    let end = region.indexOf(NEWLINE, start);
+    if (end > start && region[end - 1] === 0x0d) end--;
+    lines.push(region.toString('utf8', start, end));
+  }
+  return { lines, skipped: total - lines.length };
+}
