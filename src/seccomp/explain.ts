@@ -1,6 +1,6 @@
 import type { ArchInfo } from './arch.js';
 import { actionName, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_LOG } from './bpf.js';
-import { archRules, compileProfile, targetArches, type ArchRule } from './compile.js';
+import { archRules, compileProfile, targetArches, type ArchRule, type CompiledProfile } from './compile.js';
 import type { ArgCondition, Profile, ProfileRule } from './profile.js';
 import { simulate } from './simulate.js';
 import { syscallName, syscallNumber } from './tables.js';
@@ -86,7 +86,8 @@ const OPERATORS: Readonly<Record<Exclude<ArgCondition['op'], 'masked-eq'>, strin
 /** `arg0 == 1`, `(arg2 & 0x800) == 0x800`, with the profile's symbol when it used one. */
 export function describeCondition(condition: ArgCondition): string {
   const arg = `arg${condition.index}`;
-  const symbol = /[A-Z_]/.test(condition.token) ? ` (${condition.token})` : '';
+  const written = condition.token.replace(/^(>=|<=|!|<|>|\|)/, '');
+  const symbol = /[A-Z_]/.test(written) ? ` (${written})` : '';
   if (condition.op === 'masked-eq') {
     const hex = (v: bigint): string => `0x${v.toString(16)}`;
     return `(${arg} & ${hex(condition.mask ?? 0n)}) == ${hex(condition.value)}${symbol}`;
@@ -118,6 +119,19 @@ function resolveCall(request: ExplainRequest, arch: ArchInfo): { name: string; n
   return { name: request.syscall, nr };
 }
 
+const compiledProfiles = new WeakMap<Profile, Map<string, CompiledProfile>>();
+
+function compiledFor(profile: Profile, arch: string): CompiledProfile {
+  const byArch = compiledProfiles.get(profile) ?? new Map<string, CompiledProfile>();
+  compiledProfiles.set(profile, byArch);
+  let compiled = byArch.get(arch);
+  if (compiled === undefined) {
+    compiled = compileProfile(profile, { arch });
+    byArch.set(arch, compiled);
+  }
+  return compiled;
+}
+
 /** Which line of the profile allows or denies one call, and why; the action comes from the BPF. */
 export function explainCall(profile: Profile, request: ExplainRequest): Explanation {
   const arches = targetArches({ arch: request.arch });
@@ -137,7 +151,7 @@ export function explainCall(profile: Profile, request: ExplainRequest): Explanat
       text: `allowed: ${call} — the profile is @unrestricted`,
     };
   }
-  const compiled = compileProfile(profile, { arch: request.arch });
+  const compiled = compiledFor(profile, request.arch);
   const data = { nr, arch: arch.auditArch, args: request.args };
   const action = moreRestrictive(simulate(compiled.deny, data).action, simulate(compiled.allow, data).action);
   const allowed = action === SECCOMP_RET_ALLOW || action === SECCOMP_RET_LOG;
