@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { nativeArch } from '../seccomp/arch.js';
+import { archByName, nativeArch } from '../seccomp/arch.js';
 import { decodeSeccompFile, encodeBin, encodeBin2, SeccompFileError } from '../seccomp/bin2.js';
 import { compileProfile } from '../seccomp/compile.js';
 import { constantValue } from '../seccomp/constants.js';
@@ -73,7 +73,9 @@ function loadProfile(path: string, io: CommandIO, warn = true): Profile {
 }
 
 function archOption(value: string | undefined): string {
-  return value ?? nativeArch().name;
+  const arch = value ?? nativeArch().name;
+  if (archByName(arch) === undefined) throw new UsageError(`unknown architecture '${arch}'`);
+  return arch;
 }
 
 function compileCommand(args: readonly string[], io: CommandIO): number {
@@ -86,10 +88,11 @@ function compileCommand(args: readonly string[], io: CommandIO): number {
   if (input === undefined || output === undefined || extra.length > 0) {
     throw new UsageError('seccomp compile needs IN.src and OUT.bin');
   }
+  const arch = archOption(values.arch);
   const profile = loadProfile(input, io);
   let compiled;
   try {
-    compiled = compileProfile(profile, { arch: archOption(values.arch) });
+    compiled = compileProfile(profile, { arch });
   } catch (error) {
     throw new UsageError(`cannot compile ${input}: ${(error as Error).message}`, 1);
   }
@@ -157,11 +160,12 @@ function explainCommand(args: readonly string[], io: CommandIO): number {
   if (path === undefined || syscall === undefined)
     throw new UsageError('seccomp explain needs PROFILE.src and SYSCALL');
   if (callArgs.length > 6) throw new UsageError(`too many arguments: ${callArgs.length}, at most 6`);
+  const arch = archOption(values.arch);
   const profile = loadProfile(path, io, false);
   let explanation;
   try {
     explanation = explainCall(profile, {
-      arch: archOption(values.arch),
+      arch,
       ...(values['call-arch'] !== undefined ? { callArch: values['call-arch'] } : {}),
       syscall: /^\d+$/.test(syscall) ? Number(syscall) : syscall,
       args: callArgs.map(parseValue),
