@@ -20,3 +20,8 @@ export function packageRoot(): string {
 export function rulesDir(): string {
   return join(packageRoot(), 'rules');
 }
+
+/** Where the normalised rules are cached next to the build (written by `npm run build`). */
+export function rulesCacheDir(): string {
+  return join(packageRoot(), 'dist', 'rules-cache');
+}

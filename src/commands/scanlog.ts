@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Denial } from '../model/denial.js';
 import { formatJsonLine } from '../output/json.js';
 import { formatBlock } from '../output/text.js';
-import { rulesDir } from '../paths.js';
+import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
 import type { DenialFilter } from '../scan/filter.js';
 import { denials, denialsFromBatches } from '../scan/pipeline.js';
@@ -237,7 +237,11 @@ export const main: CommandMain = async (argv, io) => {
     };
     // Announced once the source is positioned: from here on, nothing logged is missed.
     const onReady = (): void => void io.stderr.write(`INFO: ${options.sourceReason}\n`);
-    const pipeline = { filter: options.filter, enricher: new Enricher(loadRules(rulesDir())), stats };
+    const pipeline = {
+      filter: options.filter,
+      enricher: new Enricher(loadRules(rulesDir(), { cacheDir: rulesCacheDir() })),
+      stats,
+    };
     const stream = options.replayFile
       ? denialsFromBatches(
           announced(scanCandidates(options.replayFile, DENIAL_MARKERS, abort.signal), onReady),
