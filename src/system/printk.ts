@@ -63,10 +63,12 @@ export async function lowerPrintkRatelimit(
     writeFileSync(sysctl, `${previous}\n`);
     rmSync(saved, { force: true });
   };
+  // Runs first (prepended), so every other listener is still registered: when there is none,
+  // nobody else handles the signal and we die of it as we would have without this hook.
   const onSignal = (signal: NodeJS.Signals): void => {
+    const othersHandleIt = process.listenerCount(signal) > 1;
     restoreNow();
-    // Nobody else handles it: die of the signal as we would have without this hook.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    if (!othersHandleIt) process.kill(process.pid, signal);
   };
   const removeHooks = (): void => {
     process.removeListener('exit', restoreNow);
@@ -74,7 +76,7 @@ export async function lowerPrintkRatelimit(
   };
   if (installExitHooks) {
     process.once('exit', restoreNow);
-    for (const signal of EXIT_SIGNALS) process.once(signal, onSignal);
+    for (const signal of EXIT_SIGNALS) process.prependListener(signal, onSignal);
   }
   return {
     previous,

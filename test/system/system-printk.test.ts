@@ -104,6 +104,29 @@ describe('printk_ratelimit: lowered to 0 while running, restored on every exit p
     expect(readPrintkRatelimit()).toBe(ORIGINAL);
   });
 
+  it("SIGINT handler registered before lowering (scanlog's order): restored, program ends its own way", async () => {
+    const file = join(dir, 'early-handler.mjs');
+    writeFileSync(
+      file,
+      `const timer = setInterval(() => {}, 1000);
+       process.once('SIGINT', () => { clearInterval(timer); console.log('stopping'); });
+       ${program('')}`,
+    );
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    await new Promise<void>((resolveStarted) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('previous=')) resolveStarted();
+      }),
+    );
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolveExit) => child.on('exit', (c) => resolveExit(c)));
+    expect(stdout).toContain('stopping');
+    expect(code).toBe(0);
+    expect(readPrintkRatelimit()).toBe(ORIGINAL);
+  });
+
   it('uncaught exception', async () => {
     const run = await runProgram(`setTimeout(() => { throw new Error('boom'); }, 10);`);
     expect(run.valueWhileRunning).toBe(0);
