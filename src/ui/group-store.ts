@@ -3,7 +3,7 @@ import { groupKeyOf, identify } from './group-key.js';
 import { RATE_BUCKETS, bucketOf } from './sparkline.js';
 
 /** How many individual occurrences each group keeps (all are counted). */
-export const OCCURRENCES_KEPT = 20;
+export const OCCURRENCES_KEPT = 10;
 
 /** One event of a group, reduced to what the detail pane lists. */
 export interface Occurrence {
@@ -32,12 +32,15 @@ export interface DenialGroup {
   /** Oldest first; at most OCCURRENCES_KEPT. */
   readonly occurrences: readonly Occurrence[];
   /** Per-bucket counts, a ring indexed by bucket number modulo RATE_BUCKETS. */
-  readonly rate: Uint32Array;
+  readonly rate: readonly number[];
   /** The newest bucket number written into `rate`. */
   readonly rateBucket: number;
 }
 
-type MutableGroup = { -readonly [K in keyof DenialGroup]: DenialGroup[K] } & { occurrences: Occurrence[] };
+type MutableGroup = { -readonly [K in keyof DenialGroup]: DenialGroup[K] } & {
+  occurrences: Occurrence[];
+  rate: number[];
+};
 
 /** Event time of a denial: its audit stamp, its ISO time, or when it arrived. */
 export function eventTime(d: Denial, arrivedAt: number): number {
@@ -83,7 +86,8 @@ export class GroupStore {
         firstSeen: at,
         lastSeen: at,
         occurrences: [],
-        rate: new Uint32Array(RATE_BUCKETS),
+        // Small integers in a plain array: lighter for the garbage collector than a typed array.
+        rate: new Array<number>(RATE_BUCKETS).fill(0),
         rateBucket: bucketOf(at),
       };
       this.byKey.set(key, group);

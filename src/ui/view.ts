@@ -89,6 +89,11 @@ export class GroupView {
   }
 
   private select(query: ViewQuery): VisibleView {
+    const { kinds } = query;
+    const unfiltered =
+      kinds.apparmor && kinds.seccomp && kinds.cgroup && !query.snap && !this.filter && !query.hideReviewed;
+    // Nothing to drop: the sorted order is the view, without copying 100,000 rows per frame.
+    if (unfiltered) return { rows: this.sorted, newestIndex: this.newestIndexIn(this.sorted) };
     const rows: DenialGroup[] = [];
     let newestIndex = -1;
     let newestAt = Number.NEGATIVE_INFINITY;
@@ -105,5 +110,10 @@ export class GroupView {
       rows.push(group);
     }
     return { rows, newestIndex, ...(this.filter ? { filterMode: this.filter.mode } : {}) };
+  }
+
+  private newestIndexIn(rows: readonly DenialGroup[]): number {
+    const newest = this.store.newestGroup;
+    return newest ? rows.indexOf(newest) : -1;
   }
 }

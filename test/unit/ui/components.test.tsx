@@ -9,7 +9,22 @@ import { GroupStore } from '../../../src/ui/group-store.js';
 import { makeTheme } from '../../../src/ui/theme.js';
 import { deviceDenial, fileDenial, syscallDenial } from './fixtures.js';
 
-const tick = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+const tick = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (up to 3 s) until the last frame's line `index` is `expected`; returns that line. */
+async function lineBecomes(
+  frame: () => string | undefined,
+  index: number,
+  expected: string,
+): Promise<string> {
+  const deadline = Date.now() + 3_000;
+  let line = (frame() ?? '').split('\n')[index];
+  while (line !== expected && Date.now() < deadline) {
+    await tick(10);
+    line = (frame() ?? '').split('\n')[index];
+  }
+  return line ?? '';
+}
 
 function sampleStore(): GroupStore {
   const store = new GroupStore();
@@ -181,8 +196,9 @@ describe('App keys', () => {
     });
     await tick();
     ok.stdin.write('e');
-    await tick(150);
-    expect(lines(ok.lastFrame())[23]).toBe('exported 3 groups to /tmp/reports/r.md');
+    expect(await lineBecomes(ok.lastFrame, 23, 'exported 3 groups to /tmp/reports/r.md')).toBe(
+      'exported 3 groups to /tmp/reports/r.md',
+    );
     expect(written[0]!.path).toBeUndefined();
     expect(written[0]!.markdown).toContain('- View: all snaps, all kinds, no filter, sorted by count');
     ok.unmount();
@@ -191,8 +207,8 @@ describe('App keys', () => {
     });
     await tick();
     failing.stdin.write(':export /nope/r.md\r');
-    await tick();
-    expect(lines(failing.lastFrame())[23]).toBe('export failed: cannot write /nope/r.md (ENOENT)');
+    const failure = 'export failed: cannot write /nope/r.md (ENOENT)';
+    expect(await lineBecomes(failing.lastFrame, 23, failure)).toBe(failure);
   });
 
   it('adds live denials in batches: new groups appear and counts tick up', async () => {
