@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { AUDIT_LOG, auditSource } from './audit-source.js';
 import { journaldSource } from './journald-source.js';
@@ -21,38 +21,50 @@ export interface DetectedSource {
 /** The source names `sourceByName` accepts. */
 export const SOURCE_NAMES = ['journald', 'syslog', 'kmsg', 'audit', 'stdin'] as const;
 
+/** Where detectSource looks; tests point it elsewhere. */
+export interface DetectPaths {
+  readonly journaldSocket?: string;
+  readonly syslogFiles?: readonly string[];
+  readonly kmsg?: string;
+  readonly auditLog?: string;
+}
+
 /**
  * Picks the best source this machine has: journald when journalctl exists and journald runs,
  * then a syslog file being written, then the kernel ring buffer, then auditd's log.
  */
-export async function detectSource(): Promise<DetectedSource> {
-  if ((await onPath('journalctl')) && (await exists(JOURNALD_SOCKET))) {
+export async function detectSource(paths: DetectPaths = {}): Promise<DetectedSource> {
+  const socket = paths.journaldSocket ?? JOURNALD_SOCKET;
+  const kmsg = paths.kmsg ?? KMSG;
+  const auditLog = paths.auditLog ?? AUDIT_LOG;
+  const syslogFiles = paths.syslogFiles ?? SYSLOG_CANDIDATES;
+  if ((await onPath('journalctl')) && (await exists(socket))) {
     return {
       source: journaldSource(),
       reason: 'following journald (journalctl --follow); use --source to choose',
     };
   }
-  const syslogPath = await liveSyslogPath();
+  const syslogPath = await liveSyslogPath(syslogFiles);
   if (syslogPath !== undefined) {
     return {
       source: syslogSource([syslogPath]),
       reason: `following ${syslogPath} (journald is not running); use --source to choose`,
     };
   }
-  if (await readable(KMSG)) {
+  if (await canOpen(kmsg)) {
     return {
-      source: kmsgSource(),
-      reason: `following the kernel ring buffer ${KMSG} (no journald, no syslog file); use --source to choose`,
+      source: kmsgSource(kmsg),
+      reason: `following the kernel ring buffer ${kmsg} (no journald, no syslog file); use --source to choose`,
     };
   }
-  if (await readable(AUDIT_LOG)) {
+  if (await canOpen(auditLog)) {
     return {
-      source: auditSource(),
-      reason: `following ${AUDIT_LOG} (no journald, syslog file or readable ${KMSG}); use --source to choose`,
+      source: auditSource(auditLog),
+      reason: `following ${auditLog} (no journald, syslog file or readable ${kmsg}); use --source to choose`,
     };
   }
   throw new Error(
-    `cannot find a log to follow: no journald, no ${SYSLOG_CANDIDATES.join(' or ')}, ${KMSG} and ${AUDIT_LOG} unreadable`,
+    `cannot find a log to follow: no journald, no ${syslogFiles.join(' or ')}, ${kmsg} and ${auditLog} unreadable`,
   );
 }
 
@@ -74,9 +86,9 @@ export function sourceByName(name: string): LogSource {
   }
 }
 
-async function liveSyslogPath(): Promise<string | undefined> {
+async function liveSyslogPath(candidates: readonly string[]): Promise<string | undefined> {
   const existing: string[] = [];
-  for (const path of SYSLOG_CANDIDATES) {
+  for (const path of candidates) {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) continue;
     if (Date.now() - info.mtimeMs < RECENT_MS) return path;
@@ -92,11 +104,14 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function readable(path: string): Promise<boolean> {
-  return access(path, constants.R_OK).then(
-    () => true,
-    () => false,
-  );
+/** Opens for real: /dev/kmsg passes access(2) but refuses open under dmesg_restrict. */
+async function canOpen(path: string): Promise<boolean> {
+  try {
+    await (await open(path, constants.O_RDONLY | constants.O_NONBLOCK)).close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function onPath(command: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 export { auditSource, AUDIT_LOG } from './audit-source.js';
-export { detectSource, sourceByName, SOURCE_NAMES, type DetectedSource } from './detect.js';
+export { detectSource, sourceByName, SOURCE_NAMES, type DetectedSource, type DetectPaths } from './detect.js';
 export { fileSource } from './file-source.js';
 export { journaldSource, type JournaldOptions } from './journald-source.js';
 export { kmsgSource, KMSG } from './kmsg-source.js';

@@ -48,6 +48,30 @@ describe('detectSource / sourceByName', () => {
     expect(reason).toBe('following journald (journalctl --follow); use --source to choose');
   });
 
+  it('falls back to a syslog file, then /dev/kmsg, then audit.log, and fails in one line without any', async () => {
+    const none = join(dir, 'absent');
+    const syslogFile = join(dir, 'syslog');
+    writeFileSync(syslogFile, 'x\n');
+    const auditLog = join(dir, 'audit.log');
+    writeFileSync(auditLog, '');
+    const base = { journaldSocket: none, syslogFiles: [none, syslogFile] };
+    const syslog = await detectSource(base);
+    expect([syslog.source.name, syslog.reason]).toEqual([
+      'syslog',
+      `following ${syslogFile} (journald is not running); use --source to choose`,
+    ]);
+    const kmsg = await detectSource({ ...base, syslogFiles: [none] });
+    expect([kmsg.source.name, kmsg.reason]).toEqual([
+      'kmsg',
+      'following the kernel ring buffer /dev/kmsg (no journald, no syslog file); use --source to choose',
+    ]);
+    const audit = await detectSource({ ...base, syslogFiles: [none], kmsg: none, auditLog });
+    expect(audit.source.name).toBe('audit');
+    await expect(detectSource({ ...base, syslogFiles: [none], kmsg: none, auditLog: none })).rejects.toThrow(
+      `cannot find a log to follow: no journald, no ${none}, ${none} and ${none} unreadable`,
+    );
+  });
+
   it('names each source, and refuses an unknown name in one line', () => {
     expect(['journald', 'syslog', 'kmsg', 'audit', 'stdin'].map((name) => sourceByName(name).name)).toEqual([
       'journald',
