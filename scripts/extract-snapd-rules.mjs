@@ -77,6 +77,18 @@ function needsReview(go) {
   return /deny-connection:\s*true/.test(slots) && /slot-snap-type:[^:]*-\s*core\b/.test(slots);
 }
 
+// Where a plugging snap finds its slot on a classic distro: snapd's own (implicitOnClassic); a
+// gadget's or a hotplugged device's (gadget among the slot snap types); another app snap's (app
+// among them, or installation allowed only by a snap declaration); or none at all, because only
+// Ubuntu Core's system snap may hold it (core alone).
+function implicitSlot(go) {
+  if (/^\s*[iI]mplicitOnClassic:\s*(?:true|!\()/m.test(go.text)) return 'system';
+  const types = /slot-snap-type:((?:\s*-\s*[a-z]+)+)/.exec(go.baseDeclarationSlots);
+  const listed = types ? types[1].split(/[\s-]+/).filter(Boolean) : [];
+  if (listed.includes('app') || listed.length === 0) return 'app';
+  return listed.includes('gadget') ? 'gadget' : 'core';
+}
+
 function applyOverride(doc, override) {
   if (!override) return;
   const { apparmor_file: files, apparmor_dbus: dbus, notes, ...fields } = override;
@@ -107,6 +119,7 @@ function extractOne(row, options, builtinDir) {
     summary: '',
     auto_connect: row.auto_connect === 'yes',
     needs_review: needsReview(go),
+    implicit_slot: implicitSlot(go),
     source: 'interfaces/builtin/' + file.split('/').pop(),
     attributes: [],
     apparmor,

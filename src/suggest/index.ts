@@ -9,9 +9,8 @@ import {
   type PartialMatch,
 } from './match.js';
 import { rankMatches, selectShown } from './rank.js';
-import { SLOT_FROM_ANOTHER_SNAP } from './slots.js';
 import { accessedObject, relevance } from './topics.js';
-import type { AdviceRule, RuleSet } from './rules.js';
+import type { AdviceRule, RuleSet, SlotProvider } from './rules.js';
 import { variablesFor } from './variables.js';
 
 export { loadRules } from './load.js';
@@ -92,14 +91,20 @@ function isConfident(match: InterfaceMatch): boolean {
   return match.exactness >= 3 || match.relevance > 0 || match.rule.autoConnect;
 }
 
+const SLOT_ORIGIN: Readonly<Record<Exclude<SlotProvider, 'system'>, string>> = {
+  gadget: 'its slot must come from a gadget snap or a hotplugged device',
+  app: 'its slot must come from another snap',
+  core: 'only Ubuntu Core provides its slot',
+};
+
 function interfaceSuggestion(match: InterfaceMatch, index: number, denial: Denial): Suggestion {
   const { rule } = match;
   const snap = denial.instance ?? denial.snap ?? 'SNAP';
   const command = `snap connect ${snap}:${rule.id}`;
   const how = rule.needsReview
     ? ` (needs store review; connect with: ${command})`
-    : SLOT_FROM_ANOTHER_SNAP.has(rule.id)
-      ? ` (its slot must come from a gadget or another snap)`
+    : rule.implicitSlot !== 'system'
+      ? ` (${SLOT_ORIGIN[rule.implicitSlot]})`
       : rule.autoConnect
         ? ''
         : ` (not auto-connected: ${command})`;

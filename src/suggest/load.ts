@@ -110,7 +110,7 @@ const NORMALISER = ['normalise.js', 'normalise.ts']
   .filter(existsSync);
 
 /** Bumped whenever the normalised shape changes, so an old cache is never trusted. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 function cacheFileFor(root: string, cacheDir: string | false | undefined): string | undefined {
   if (cacheDir === false) return undefined;

@@ -10,6 +10,7 @@ import type {
   PeerGrant,
   SeccompGrant,
   UnixGrant,
+  SlotProvider,
 } from './rules.js';
 
 /**
@@ -151,6 +152,12 @@ function devices(value: unknown): DeviceGrant[] {
   }));
 }
 
+const SLOT_PROVIDERS: readonly SlotProvider[] = ['system', 'gadget', 'app', 'core'];
+
+function slotProvider(value: unknown): SlotProvider {
+  return SLOT_PROVIDERS.find((p) => p === value) ?? 'system';
+}
+
 export function toInterfaceRule(data: unknown, origin: string): InterfaceRule {
   if (!isObj(data)) throw new RuleDataError(`${origin}: not a mapping`);
   const id = str(data.id);
@@ -161,6 +168,7 @@ export function toInterfaceRule(data: unknown, origin: string): InterfaceRule {
     summary: str(data.summary) ?? '',
     autoConnect: data.auto_connect === true,
     needsReview: data.needs_review === true,
+    implicitSlot: slotProvider(data.implicit_slot),
     attributes: words(data.attributes),
     file: fileGrants(apparmor.file),
     capability: words(apparmor.capability),

@@ -1,5 +1,4 @@
 import type { InterfaceMatch } from './match.js';
-import { SLOT_FROM_ANOTHER_SNAP } from './slots.js';
 
 /**
  * What plugging the interface costs in privilege: everything it grants, with grants that need
@@ -22,7 +21,7 @@ export function privilegeCost(match: InterfaceMatch): number {
 export function compareMatches(a: InterfaceMatch, b: InterfaceMatch): number {
   return (
     Number(a.rule.needsReview) - Number(b.rule.needsReview) ||
-    Number(SLOT_FROM_ANOTHER_SNAP.has(a.rule.id)) - Number(SLOT_FROM_ANOTHER_SNAP.has(b.rule.id)) ||
+    Number(a.rule.implicitSlot !== 'system') - Number(b.rule.implicitSlot !== 'system') ||
     b.exactness - a.exactness ||
     b.relevance - a.relevance ||
     b.literal - a.literal ||

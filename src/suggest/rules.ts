@@ -66,11 +66,18 @@ export interface DeviceGrant {
   readonly subsystem?: string;
 }
 
+/**
+ * Who provides the slot on a classic distro: snapd itself, a gadget snap or hotplugged device,
+ * another app snap, or nobody (Ubuntu Core only).
+ */
+export type SlotProvider = 'system' | 'gadget' | 'app' | 'core';
+
 export interface InterfaceRule {
   readonly id: string;
   readonly summary: string;
   readonly autoConnect: boolean;
   readonly needsReview: boolean;
+  readonly implicitSlot: SlotProvider;
   /** Plug attributes the interface needs before it grants anything (personal-files: read, write). */
   readonly attributes: readonly string[];
   readonly file: readonly FileGrant[];
