@@ -1,0 +1,43 @@
+/*
+ * The device cgroup as a cgroup-v2 BPF device program: an allow list (hash map keyed like
+ * snap-confine's, {u8 type; u32 major; u32 minor} packed, minor 0xFFFFFFFF = any) and a queue
+ * map of refused accesses the supervisor reads and reports. Strict refuses, devmode only reports.
+ */
+#ifndef SNAPPY_DEBUG_CONFINE_DEVCGROUP_H
+#define SNAPPY_DEBUG_CONFINE_DEVCGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+struct device_event {
+	uint32_t access_type; /* (BPF_DEVCG_ACC_* << 16) | BPF_DEVCG_DEV_* */
+	uint32_t major;
+	uint32_t minor;
+	uint32_t pid;
+	char comm[16];
+};
+
+struct devcgroup {
+	int allow_fd;
+	int events_fd;
+	int prog_fd;
+	char path[PATH_MAX];
+};
+
+/* Creates the cgroup, the maps and the program, and attaches it. Needs root. */
+void devcgroup_prepare(struct devcgroup *cg, const struct spec *spec, bool enforce);
+
+/* Moves the calling process into the cgroup. */
+void devcgroup_join(const struct devcgroup *cg);
+
+/* Pops one event; false when there is none left. */
+bool devcgroup_next_event(const struct devcgroup *cg, struct device_event *event);
+
+/* Kills what is left in the cgroup and removes it. Safe to call more than once. */
+void devcgroup_remove(struct devcgroup *cg);
+
+#endif

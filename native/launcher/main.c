@@ -1,0 +1,211 @@
+/*
+ * snappy-debug-confine: runs one app of a snap in a sandbox like snap-confine's.
+ * See README.md for the command line, the spec file and the order of the steps.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "devcgroup.h"
+#include "privileges.h"
+#include "report.h"
+#include "sandbox.h"
+#include "spec.h"
+#include "util.h"
+
+struct options {
+	bool devmode;
+	bool classic;
+	const char *base;
+	const char *spec_path;
+	int spec_fd;
+	int report_fd;
+	const char *tag;
+	char **command;
+};
+
+static const char USAGE[] = "usage: snappy-debug-confine [--classic] [--base BASE] [--devmode] "
+			    "(--spec FILE | --spec-fd N) [--report-fd N] SECURITY_TAG COMMAND [ARGS...]";
+
+static int parse_fd(const char *option, const char *value)
+{
+	unsigned long fd;
+	if (!parse_uint(value, 1u << 20, &fd))
+		die_input("cannot use %s \"%s\": not a descriptor number", option, value ? value : "");
+	if (fcntl((int)fd, F_GETFD) < 0)
+		die("cannot use %s %lu", option, fd);
+	return (int)fd;
+}
+
+static void parse_options(int argc, char **argv, struct options *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->spec_fd = -1;
+	opts->report_fd = 2;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *arg = argv[i];
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(arg, "--devmode") == 0) {
+			opts->devmode = true;
+		} else if (strcmp(arg, "--classic") == 0) {
+			opts->classic = true;
+		} else if (strcmp(arg, "--base") == 0 && next != NULL) {
+			opts->base = argv[++i];
+		} else if (strcmp(arg, "--spec") == 0 && next != NULL) {
+			opts->spec_path = argv[++i];
+		} else if (strcmp(arg, "--spec-fd") == 0) {
+			opts->spec_fd = parse_fd(arg, next);
+			i++;
+		} else if (strcmp(arg, "--report-fd") == 0) {
+			opts->report_fd = parse_fd(arg, next);
+			i++;
+		} else {
+			die_input("cannot use option \"%s\"\n%s", arg, USAGE);
+		}
+	}
+	if (argc - i < 2)
+		die_input("cannot run: a security tag and a command are needed\n%s", USAGE);
+	if ((opts->spec_path == NULL) == (opts->spec_fd < 0))
+		die_input("cannot run: exactly one of --spec and --spec-fd is needed\n%s", USAGE);
+	opts->tag = argv[i];
+	opts->command = argv + i + 1;
+}
+
+static void note_apparmor(void)
+{
+	char state = 'N';
+	int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &state, 1) != 1)
+			state = 'N';
+		close(fd);
+	}
+	if (state == 'Y')
+		report_note("AppArmor is enabled, but this launcher does not load AppArmor profiles yet: "
+			    "the app runs without an AppArmor profile");
+	else
+		report_note("AppArmor is not available on this system: the app runs without an AppArmor profile");
+}
+
+/* The child: every step in order, then exec. Never returns. */
+static void become_app(const struct options *opts, const struct spec *spec, const char *instance,
+		       const struct devcgroup *cg, const struct seccomp_profile *profile)
+{
+	enter_mount_namespace();
+	mount_snap(spec);
+	setup_private_tmp(instance);
+	setup_devpts();
+	for (size_t i = 0; i < spec->n_root_dirs; i++)
+		make_dirs(spec->root_dirs[i].path, spec->root_dirs[i].mode, 0, 0);
+	/* Joined last so that the launcher's own mounts (loop devices) are not judged. */
+	devcgroup_join(cg);
+	drop_privileges(spec);
+	umask(022);
+	for (size_t i = 0; i < spec->n_user_dirs; i++)
+		make_dirs(spec->user_dirs[i].path, spec->user_dirs[i].mode, spec->uid, spec->gid);
+	if (chdir(spec->cwd) != 0 && chdir("/") != 0)
+		die("cannot change directory to %s", spec->cwd);
+	if (syscall(SYS_close_range, 3, ~0u, 0) != 0)
+		die("cannot close inherited descriptors");
+	seccomp_load(profile);
+	execve(opts->command[0], opts->command, spec->env);
+	die("cannot execute %s", opts->command[0]);
+}
+
+static volatile sig_atomic_t child_pid;
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static int supervise(pid_t child, const struct devcgroup *cg, const char *tag, bool enforced)
+{
+	child_pid = child;
+	struct sigaction action;
+	memset(&action, 0, sizeof action);
+	action.sa_handler = forward_signal;
+	sigemptyset(&action.sa_mask);
+	action.sa_flags = SA_RESTART;
+	const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+		sigaction(forwarded[i], &action, NULL);
+	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (pidfd < 0)
+		die("cannot watch the app process");
+	int status = 0;
+	struct device_event event;
+	for (;;) {
+		struct pollfd watch = { .fd = pidfd, .events = POLLIN };
+		int ready = poll(&watch, 1, 50);
+		while (devcgroup_next_event(cg, &event))
+			report_device_event(&event, tag, enforced);
+		if (ready > 0) {
+			if (waitpid(child, &status, 0) < 0)
+				die("cannot wait for the app process");
+			break;
+		}
+	}
+	close(pidfd);
+	while (devcgroup_next_event(cg, &event))
+		report_device_event(&event, tag, enforced);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	parse_options(argc, argv, &opts);
+	if (geteuid() != 0)
+		die_input("cannot run: snappy-debug-confine needs root (run it with sudo)");
+	char instance[128];
+	validate_security_tag(opts.tag, instance, sizeof instance);
+	if (opts.classic)
+		die_input("cannot run %s: classic confinement is not supported by this launcher", opts.tag);
+	struct spec spec;
+	int spec_fd = opts.spec_fd;
+	if (opts.spec_path != NULL) {
+		spec_fd = open(opts.spec_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (spec_fd < 0)
+			die("cannot open spec %s", opts.spec_path);
+	}
+	spec_read(spec_fd, opts.spec_path ? opts.spec_path : "(descriptor)", &spec);
+	close(spec_fd);
+	if (strcmp(spec.tag, opts.tag) != 0)
+		die_input("cannot run %s: the spec is for %s", opts.tag, spec.tag);
+	if (opts.command[0][0] != '/')
+		die_input("cannot run %s: the command \"%s\" is not an absolute path", opts.tag, opts.command[0]);
+	report_open(opts.report_fd);
+	note_apparmor();
+	if (opts.base != NULL)
+		report_note("base snap \"%s\": the app sees the host's root filesystem (no pivot into bases yet)",
+			    opts.base);
+	struct seccomp_profile profile;
+	seccomp_read(spec.seccomp_path, &profile);
+	struct devcgroup cg;
+	devcgroup_prepare(&cg, &spec, !opts.devmode);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child < 0) {
+		devcgroup_remove(&cg);
+		die("cannot fork");
+	}
+	if (child == 0)
+		become_app(&opts, &spec, instance, &cg, &profile);
+	int status = supervise(child, &cg, spec.tag, !opts.devmode);
+	devcgroup_remove(&cg);
+	return status;
+}

@@ -1,0 +1,157 @@
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void enter_mount_namespace(void)
+{
+	if (unshare(CLONE_NEWNS) != 0)
+		die("cannot create a mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
+		die("cannot make / a slave mount");
+}
+
+/* A free loop device bound to the file, read-only, released when its last mount goes away. */
+static void attach_loop(const char *file, char *device, size_t size)
+{
+	int file_fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (file_fd < 0)
+		die("cannot open snap file %s", file);
+	int control = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (control < 0)
+		die("cannot open /dev/loop-control");
+	for (int attempt = 0; attempt < 16; attempt++) {
+		int number = ioctl(control, LOOP_CTL_GET_FREE);
+		if (number < 0)
+			die("cannot get a free loop device");
+		snprintf(device, size, "/dev/loop%d", number);
+		int loop = open(device, O_RDONLY | O_CLOEXEC);
+		if (loop < 0)
+			die("cannot open %s", device);
+		struct loop_config config;
+		memset(&config, 0, sizeof config);
+		config.fd = (uint32_t)file_fd;
+		config.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+		snprintf((char *)config.info.lo_file_name, sizeof config.info.lo_file_name, "%s", file);
+		int rc = ioctl(loop, LOOP_CONFIGURE, &config);
+		int saved = errno;
+		if (rc == 0) {
+			/* The mount takes its own reference; autoclear detaches once it is gone. */
+			close(control);
+			close(file_fd);
+			/* Kept open (close-on-exec) until the mount below holds the device. */
+			return;
+		}
+		close(loop);
+		if (saved != EBUSY) {
+			errno = saved;
+			die("cannot attach %s to %s", file, device);
+		}
+	}
+	errno = EBUSY;
+	die("cannot find a free loop device for %s", file);
+}
+
+void mount_snap(const struct spec *spec)
+{
+	if (spec->source_kind == SNAP_SOURCE_INSTALLED)
+		return;
+	/* /snap/NAME/REV need not exist on the host: a tmpfs on /snap/NAME holds the mount point. */
+	char name_dir[4096];
+	snprintf(name_dir, sizeof name_dir, "%s", spec->snap_dir);
+	char *slash = strrchr(name_dir, '/');
+	if (slash == NULL || slash == name_dir)
+		die_input("cannot mount the snap at %s: no parent directory", spec->snap_dir);
+	*slash = '\0';
+	make_dirs(name_dir, 0755, 0, 0);
+	if (mount("tmpfs", name_dir, "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") != 0)
+		die("cannot mount a tmpfs on %s", name_dir);
+	make_dirs(spec->snap_dir, 0755, 0, 0);
+	int name_fd = open(name_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (name_fd < 0 || symlinkat(slash + 1, name_fd, "current") != 0)
+		die("cannot create %s/current", name_dir);
+	close(name_fd);
+	if (spec->source_kind == SNAP_SOURCE_SQUASHFS) {
+		char device[64];
+		attach_loop(spec->source_path, device, sizeof device);
+		if (mount(device, spec->snap_dir, "squashfs", MS_RDONLY | MS_NODEV, NULL) != 0)
+			die("cannot mount %s (%s) on %s", spec->source_path, device, spec->snap_dir);
+	} else {
+		if (mount(spec->source_path, spec->snap_dir, NULL, MS_BIND | MS_REC, NULL) != 0)
+			die("cannot bind %s on %s", spec->source_path, spec->snap_dir);
+		if (mount(NULL, spec->snap_dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NODEV, NULL) != 0)
+			die("cannot make %s read-only", spec->snap_dir);
+	}
+}
+
+static int open_dir_nofollow(int at, const char *name)
+{
+	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* mkdirat + open without following symlinks; an existing one must have the owner and mode. */
+static int ensure_dir(int at, const char *name, const char *shown, mode_t mode)
+{
+	if (mkdirat(at, name, 0700) != 0 && errno != EEXIST)
+		die("cannot create %s", shown);
+	int fd = open_dir_nofollow(at, name);
+	if (fd < 0)
+		die("cannot open %s", shown);
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		die("cannot inspect %s", shown);
+	if (st.st_uid != 0 || st.st_gid != 0) {
+		if (fchown(fd, 0, 0) != 0)
+			die("cannot chown %s", shown);
+	}
+	if ((st.st_mode & 07777) != mode && fchmod(fd, mode) != 0)
+		die("cannot chmod %s", shown);
+	return fd;
+}
+
+void setup_private_tmp(const char *instance)
+{
+	int tmp = open_dir_nofollow(AT_FDCWD, "/tmp");
+	if (tmp < 0)
+		die("cannot open /tmp");
+	struct stat st;
+	if (fstatat(tmp, "snap-private-tmp", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (!S_ISDIR(st.st_mode) || st.st_uid != 0)) {
+		errno = EPERM;
+		die("cannot use /tmp/snap-private-tmp: it is not a directory owned by root");
+	}
+	int base = ensure_dir(tmp, "snap-private-tmp", "/tmp/snap-private-tmp", 0700);
+	char name[300];
+	snprintf(name, sizeof name, "snap.%s", instance);
+	int snap_dir = ensure_dir(base, name, "/tmp/snap-private-tmp/snap.INSTANCE", 0700);
+	int private_tmp = ensure_dir(snap_dir, "tmp", "/tmp/snap-private-tmp/snap.INSTANCE/tmp", 01777);
+	char source[64];
+	snprintf(source, sizeof source, "/proc/self/fd/%d", private_tmp);
+	if (mount(source, "/tmp", NULL, MS_BIND | MS_REC, NULL) != 0)
+		die("cannot bind the private /tmp");
+	if (mount(NULL, "/tmp", NULL, MS_PRIVATE, NULL) != 0)
+		die("cannot make the private /tmp private");
+	close(private_tmp);
+	close(snap_dir);
+	close(base);
+	close(tmp);
+}
+
+void setup_devpts(void)
+{
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620,gid=5") != 0)
+		die("cannot mount a new devpts instance on /dev/pts");
+	if (mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND, NULL) != 0)
+		die("cannot bind /dev/pts/ptmx onto /dev/ptmx");
+}

@@ -1,0 +1,55 @@
+/* The spec TypeScript prepares: one "KEY VALUE" per line, every key checked. See README.md. */
+#ifndef SNAPPY_DEBUG_CONFINE_SPEC_H
+#define SNAPPY_DEBUG_CONFINE_SPEC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SPEC_MAX_ENV 256
+#define SPEC_MAX_DEVICES 256
+#define SPEC_MAX_DIRS 32
+#define SPEC_MAX_GROUPS 64
+#define DEVICE_ANY_MINOR 0xFFFFFFFFu
+
+enum snap_source_kind { SNAP_SOURCE_INSTALLED, SNAP_SOURCE_SQUASHFS, SNAP_SOURCE_DIR };
+
+struct device_rule {
+	char type; /* 'c' or 'b' */
+	uint32_t major;
+	uint32_t minor; /* DEVICE_ANY_MINOR for any */
+};
+
+struct dir_rule {
+	mode_t mode;
+	char *path;
+};
+
+struct spec {
+	char *tag;
+	char *instance;
+	char *snap_dir;
+	enum snap_source_kind source_kind;
+	char *source_path;
+	uid_t uid;
+	gid_t gid;
+	size_t n_groups;
+	gid_t groups[SPEC_MAX_GROUPS];
+	char *seccomp_path;
+	size_t n_devices;
+	struct device_rule devices[SPEC_MAX_DEVICES];
+	size_t n_root_dirs;
+	struct dir_rule root_dirs[SPEC_MAX_DIRS];
+	size_t n_user_dirs;
+	struct dir_rule user_dirs[SPEC_MAX_DIRS];
+	size_t n_env;
+	char *env[SPEC_MAX_ENV + 1]; /* NULL-terminated for execve */
+	char *cwd;
+};
+
+/* Reads and validates the spec from an open descriptor; dies naming the line on any error. */
+void spec_read(int fd, const char *name, struct spec *spec);
+
+/* snap.NAME.APP, snap.NAME.hook.HOOK, NAME may carry _KEY; returns the instance name or dies. */
+void validate_security_tag(const char *tag, char *instance, size_t instance_size);
+
+#endif
