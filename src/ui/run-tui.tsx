@@ -79,10 +79,17 @@ async function loadUi() {
 export async function runTui(options: TuiOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
+  let instance: { unmount(): void; waitUntilExit(): Promise<unknown> } | undefined;
   let restored = false;
+  // Ink draws its last frame when it unmounts: that must happen on the alternate screen, before we leave it.
   const restore = (): void => {
     if (restored) return;
     restored = true;
+    try {
+      instance?.unmount();
+    } catch {
+      // a broken tree must not keep the terminal broken
+    }
     if (stdin.isTTY) stdin.setRawMode(false);
     stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
   };
@@ -97,7 +104,6 @@ export async function runTui(options: TuiOptions): Promise<number> {
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   let status = 0;
-  let instance: { unmount(): void; waitUntilExit(): Promise<unknown> } | undefined;
   // A signal ends the UI like q does, with the shell's 128+N status, so the caller's cleanup runs.
   const onSignal = (signal: NodeJS.Signals): void => {
     status = 128 + (constants.signals[signal] ?? 0);

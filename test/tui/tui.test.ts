@@ -7,6 +7,7 @@ import { killServer, Pane } from './tmux.js';
 
 const RECORDED = join(ROOT, 'test/tui/fixtures/recorded.log');
 const CLI = join(ROOT, 'dist/src/main.js');
+const CRASH = join(ROOT, 'test/tui/crash-tui.mjs');
 /** The real command on a recorded log; the UI stays open after the end of input until q. */
 const SCANLOG_RECORDED = `node ${CLI} scanlog --file ${RECORDED} --no-follow`;
 /** Start-up loads the rules and Ink; on a busy 2-core machine that can take several seconds. */
@@ -273,6 +274,22 @@ describe('colours and exits', () => {
       process.kill(pane.childPid('node'), 'SIGTERM');
       await pane.waitForText('EXIT=143');
       expect(pane.alternateScreen()).toBe(false);
+    } finally {
+      pane.kill();
+    }
+  });
+
+  it('restores the terminal after an uncaught exception and says what happened', async () => {
+    const pane = Pane.start('crash', `node ${CRASH}`, { columns: 80, rows: 24, cwd: workDir });
+    try {
+      await pane.waitForText('waiting for denials...', START_TIMEOUT);
+      expect(pane.alternateScreen()).toBe(true);
+      const screen = await pane.waitForText('EXIT=70');
+      expect(pane.alternateScreen()).toBe(false);
+      // The message (with its stack) may wrap at 80 columns.
+      expect(screen.join('')).toContain(
+        'snappy-debug: internal error: Error: deliberate crash for the terminal-restore test',
+      );
     } finally {
       pane.kill();
     }

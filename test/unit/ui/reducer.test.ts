@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchKey, reduce, resolveCursor, type ViewInfo } from '../../../src/ui/reducer.js';
+import {
+  detailScrollOf,
+  dispatchKey,
+  reduce,
+  resolveCursor,
+  type ViewInfo,
+} from '../../../src/ui/reducer.js';
 import { initialState, type UiState } from '../../../src/ui/state.js';
 
 /** A view of `length` rows keyed k0, k1, ...; the newest event in row `newest`. */
@@ -60,6 +66,15 @@ describe('navigation', () => {
     s = press(s, ['q']);
     expect(s).toMatchObject({ focus: 'list', zoomed: false });
     expect(s.effect).toBeUndefined();
+  });
+
+  it('keeps the detail scroll with the group it was scrolled on', () => {
+    const scrolled = press(initialState(), ['tab', 'j', 'j']);
+    expect(scrolled).toMatchObject({ detailScroll: 2, detailKey: 'k3' });
+    expect(detailScrollOf(scrolled, 'k3')).toBe(2);
+    // Another group is selected (a filter, a new newest group): its detail starts at the top.
+    expect(detailScrollOf(scrolled, 'k5')).toBe(0);
+    expect(press(scrolled, ['j'], view(20, 5)).detailScroll).toBe(1);
   });
 });
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Runs the built UI and then crashes the process with an uncaught exception, to show that the
+// terminal is restored even then. Usage: node test/tui/crash-tui.mjs
+const { runTui } = await import(new URL('../../dist/src/ui/run-tui.js', import.meta.url).href);
+
+/** A source that never delivers anything. */
+const nothing = { [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => {}) }) };
+
+setTimeout(() => {
+  throw new Error('deliberate crash for the terminal-restore test');
+}, 1500);
+await runTui({
+  denials: nothing,
+  sourceDescription: 'crash test',
+  stats: () => ({ lines: 0, unparsed: 0, gaps: 0 }),
+});
