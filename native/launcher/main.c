@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "devcgroup.h"
+#include "kmsg.h"
 #include "privileges.h"
 #include "report.h"
 #include "sandbox.h"
@@ -130,8 +131,9 @@ static void forward_signal(int sig)
 		kill(child_pid, sig);
 }
 
-static int supervise(pid_t child, const struct devcgroup *cg, const char *tag, bool enforced)
+static int supervise(pid_t child, const struct devcgroup *cg, const struct spec *spec, int kmsg, bool enforced)
 {
+	const char *tag = spec->tag;
 	child_pid = child;
 	struct sigaction action;
 	memset(&action, 0, sizeof action);
@@ -151,6 +153,7 @@ static int supervise(pid_t child, const struct devcgroup *cg, const char *tag, b
 		int ready = poll(&watch, 1, 50);
 		while (devcgroup_next_event(cg, &event))
 			report_device_event(&event, tag, enforced);
+		kmsg_forward(kmsg, child, spec->snap_dir);
 		if (ready > 0) {
 			if (waitpid(child, &status, 0) < 0)
 				die("cannot wait for the app process");
@@ -160,6 +163,10 @@ static int supervise(pid_t child, const struct devcgroup *cg, const char *tag, b
 	close(pidfd);
 	while (devcgroup_next_event(cg, &event))
 		report_device_event(&event, tag, enforced);
+	/* The kernel prints audit records from its kauditd thread, a moment after the call. */
+	kmsg_forward(kmsg, child, spec->snap_dir);
+	usleep(20000);
+	kmsg_forward(kmsg, child, spec->snap_dir);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -195,6 +202,7 @@ int main(int argc, char **argv)
 			    opts.base);
 	struct seccomp_profile profile;
 	seccomp_read(spec.seccomp_path, &profile);
+	int kmsg = kmsg_open_at_end();
 	struct devcgroup cg;
 	devcgroup_prepare(&cg, &spec, !opts.devmode);
 	fflush(NULL);
@@ -205,7 +213,7 @@ int main(int argc, char **argv)
 	}
 	if (child == 0)
 		become_app(&opts, &spec, instance, &cg, &profile);
-	int status = supervise(child, &cg, spec.tag, !opts.devmode);
+	int status = supervise(child, &cg, &spec, kmsg, !opts.devmode);
 	devcgroup_remove(&cg);
 	return status;
 }

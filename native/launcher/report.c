@@ -30,6 +30,11 @@ void report_note(const char *fmt, ...)
 	va_end(ap);
 }
 
+void report_line(const char *line)
+{
+	fprintf(report, "%s\n", line);
+}
+
 /* The kernel's convention for untrusted strings: quoted if plain printable ASCII, else hex. */
 static void audit_value(char *out, size_t size, const char *value)
 {

@@ -8,6 +8,8 @@
 
 void report_open(int fd);
 __attribute__((format(printf, 1, 2))) void report_note(const char *fmt, ...);
+/* A line as it is, e.g. a kernel record. */
+void report_line(const char *line);
 void report_device_event(const struct device_event *event, const char *tag, bool enforced);
 
 #endif
