@@ -1,8 +1,7 @@
 import { Box, useApp, useInput } from 'ink';
-import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { useMemo, useReducer, useRef } from 'react';
 import type { Denial } from '../src/model/denial.js';
 import { detailLines } from '../src/ui/detail-lines.js';
-import { renderReport } from '../src/ui/export-markdown.js';
 import type { GroupStore } from '../src/ui/group-store.js';
 import { keyNames } from '../src/ui/keymap.js';
 import { layout } from '../src/ui/layout.js';
@@ -10,7 +9,6 @@ import { detailScrollOf, reduce, resolveCursor, type ViewInfo } from '../src/ui/
 import { initialState, type PipelineStats, type UiState } from '../src/ui/state.js';
 import { makeTheme } from '../src/ui/theme.js';
 import { GroupView, type ViewQuery } from '../src/ui/view.js';
-import { viewDescription } from '../src/ui/view-description.js';
 import { BottomLine } from './BottomLine.js';
 import { DetailPane } from './DetailPane.js';
 import { GroupList } from './GroupList.js';
@@ -19,6 +17,8 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { StatusBar } from './StatusBar.js';
 import { ThemeContext } from './ThemeContext.js';
 import { useDenialFeed } from './useDenialFeed.js';
+import { usePipelineStats } from './usePipelineStats.js';
+import { useRequestedWork } from './useRequestedWork.js';
 import { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
 
 export interface AppProps {
@@ -94,21 +94,7 @@ export function App(props: AppProps) {
     }
   });
 
-  const { stats } = props;
-  const lastStats = useRef('');
-  const refreshStats = (): void => {
-    const current = stats();
-    const signature = `${current.lines}/${current.unparsed}/${current.gaps}`;
-    if (signature !== lastStats.current) dispatch({ type: 'stats', stats: current });
-    lastStats.current = signature;
-  };
-  const refreshRef = useRef(refreshStats);
-  refreshRef.current = refreshStats;
-  useEffect(() => {
-    refreshRef.current();
-    const timer = setInterval(() => refreshRef.current(), 500);
-    return () => clearInterval(timer);
-  }, []);
+  const refreshStats = usePipelineStats(props.stats, dispatch);
 
   useDenialFeed(
     store,
@@ -126,45 +112,14 @@ export function App(props: AppProps) {
     props.flushMs ?? 80,
   );
 
-  const rowsRef = useRef(rows);
-  rowsRef.current = rows;
-  const effect = state.effect;
-  useEffect(() => {
-    if (!effect) return;
-    if (effect.type === 'quit') {
-      exit();
-      return;
-    }
-    if (effect.type === 'clear') {
-      store.clear();
-      dispatch({ type: 'ingested', revision: store.revision });
-      dispatch({ type: 'effectDone', id: effect.id, message: { level: 'info', text: 'cleared all groups' } });
-      return;
-    }
-    const shown = rowsRef.current;
-    const markdown = renderReport(shown, {
-      generatedAt: (props.now ?? Date.now)(),
-      sourceDescription: props.sourceDescription,
-      viewDescription: viewDescription(state),
-    });
-    props.writeReport(effect.path, markdown).then(
-      (path) =>
-        dispatch({
-          type: 'effectDone',
-          id: effect.id,
-          message: { level: 'info', text: `exported ${shown.length} groups to ${path}` },
-        }),
-      (error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        dispatch({
-          type: 'effectDone',
-          id: effect.id,
-          message: { level: 'error', text: `export failed: ${reason}` },
-        });
-      },
-    );
-    // Runs once per effect id; the other values are read at that moment on purpose.
-  }, [effect?.id]);
+  useRequestedWork(state, dispatch, {
+    store,
+    rows,
+    exit,
+    writeReport: props.writeReport,
+    sourceDescription: props.sourceDescription,
+    now: props.now ?? Date.now,
+  });
 
   const width = size.columns;
   const body = screen.help ? (

@@ -6,9 +6,24 @@
 import { readFileSync } from 'node:fs';
 
 const BASE = [
-  '#2e3436', '#cc0000', '#4e9a06', '#c4a000', '#3465a4', '#75507b', '#06989a', '#d3d7cf',
-  '#555753', '#ef2929', '#8ae234', '#fce94f', '#729fcf', '#ad7fa8', '#34e2e2', '#eeeeec',
+  '#2e3436',
+  '#cc0000',
+  '#4e9a06',
+  '#c4a000',
+  '#3465a4',
+  '#75507b',
+  '#06989a',
+  '#d3d7cf',
+  '#555753',
+  '#ef2929',
+  '#8ae234',
+  '#fce94f',
+  '#729fcf',
+  '#ad7fa8',
+  '#34e2e2',
+  '#eeeeec',
 ];
+const ESC = String.fromCharCode(0x1b);
 const FOREGROUND = '#d3d7cf';
 const BACKGROUND = '#1e1e1e';
 
@@ -23,7 +38,15 @@ function colour256(n) {
   return `rgb(${step(Math.floor(index / 36))},${step(Math.floor(index / 6) % 6)},${step(index % 6)})`;
 }
 
-const initial = () => ({ fg: undefined, bg: undefined, bold: false, dim: false, italic: false, underline: false, inverse: false });
+const initial = () => ({
+  fg: undefined,
+  bg: undefined,
+  bold: false,
+  dim: false,
+  italic: false,
+  underline: false,
+  inverse: false,
+});
 
 function applySgr(state, codes) {
   for (let i = 0; i < codes.length; i++) {
@@ -77,7 +100,8 @@ function styleOf(state) {
 export function ansiToHtml(capture, title) {
   const state = initial();
   let body = '';
-  const pattern = /\u001b\[([0-9;]*)m/g;
+  const pattern = new RegExp(`${ESC}\\[([0-9;]*)m`, 'g');
+  const otherSequence = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g');
   for (const line of capture.replace(/\n$/, '').split('\n')) {
     let html = '';
     let at = 0;
@@ -89,7 +113,7 @@ export function ansiToHtml(capture, title) {
       applySgr(state, match[1] === '' ? [0] : match[1].split(';').map(Number));
       at = match.index + match[0].length;
     }
-    flush(line.slice(at).replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''));
+    flush(line.slice(at).replace(otherSequence, ''));
     body += `<div class="row">${html || ' '}</div>\n`;
   }
   return `<!doctype html>

@@ -243,6 +243,16 @@ describe('App keys', () => {
     expect(frame[4]).toBe('› SC DENIED       1 15:18:22        █ foo.app            syscall exit');
   });
 
+  it('clears every group with :clear', async () => {
+    const { lastFrame, stdin } = app();
+    await tick();
+    stdin.write(':clear\r');
+    expect(await lineBecomes(lastFrame, 23, 'cleared all groups')).toBe('cleared all groups');
+    const frame = lines(lastFrame());
+    expect(frame[1]).toBe('1:AppArmor 0  2:seccomp 0  3:cgroup 0   0 groups  7 lines  1 unparsed  0 gaps');
+    expect(frame[3]).toBe('  waiting for denials...');
+  });
+
   it('adds the first-seen column when the terminal is wide enough', async () => {
     const { lastFrame } = app({ size: { columns: 100, rows: 24 } });
     await tick();
