@@ -14,7 +14,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, parse, visit } from 'yaml';
-import { parseGoFile, plugSnippets } from './extract-snapd-rules/go-source.mjs';
+import { parseGoFile, permanentSlotSnippets, plugSnippets } from './extract-snapd-rules/go-source.mjs';
 import { parseAppArmor } from './extract-snapd-rules/apparmor.mjs';
 import { parseSeccomp, parseUdev } from './extract-snapd-rules/seccomp-udev.mjs';
 import { buildSamples } from './extract-snapd-rules/samples.mjs';
@@ -89,6 +89,21 @@ function implicitSlot(go) {
   return listed.includes('gadget') ? 'gadget' : 'core';
 }
 
+// The snap's own MPRIS bus name when its slot carries no name attribute.
+const SLOT_MARKERS = { '###MPRIS_NAME###': '@{SNAP_INSTANCE_NAME}' };
+
+// File and D-Bus rules a snap gets for providing the slot itself, for interfaces whose slot an
+// app snap may hold (a compositor's socket lock, a player's MPRIS name). Snippets built from
+// slot attributes (dbus, qualcomm-ipc-router) are left out.
+function appSlotPolicy(go, options, warn) {
+  if (!/slot-snap-type:(?:\s*-\s*[a-z]+)*\s*-\s*app\b/.test(go.baseDeclarationSlots)) return undefined;
+  let text = permanentSlotSnippets(go).join('\n');
+  for (const [marker, value] of Object.entries(SLOT_MARKERS)) text = text.split(marker).join(value);
+  if (!text || /###[A-Z_]+###/.test(text)) return undefined;
+  const { file, dbus } = parseAppArmor(text, { abstractions: options.abstractions, warn });
+  return file.length + dbus.length > 0 ? { file, dbus } : undefined;
+}
+
 function applyOverride(doc, override) {
   if (!override) return;
   const { apparmor_file: files, apparmor_dbus: dbus, notes, ...fields } = override;
@@ -126,6 +141,8 @@ function extractOne(row, options, builtinDir) {
     seccomp,
     devices,
   };
+  const slotPolicy = appSlotPolicy(go, options, (m) => warnings.push(`${row.interface} slot: ${m}`));
+  if (slotPolicy) doc.slot_apparmor = slotPolicy;
   applyOverride(doc, FILE_OVERRIDES[row.interface]);
   doc.samples = buildSamples(doc, (m) => warnings.push(`${row.interface}: ${m}`));
   return { doc, warnings, consts: snippets.names };

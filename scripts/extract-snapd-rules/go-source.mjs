@@ -151,3 +151,28 @@ export function plugSnippets(go, excluded) {
   ];
   return { apparmor, seccomp, udev, names };
 }
+
+/**
+ * AppArmor a snap gets for *providing* the slot itself (permanentSlotAppArmor and the constants
+ * AppArmorPermanentSlot adds): the compositor's socket lock, a media player's bus name.
+ */
+export function permanentSlotSnippets(go) {
+  const out = [];
+  const field = go.field('permanentSlotAppArmor');
+  if (field?.value) out.push(field.value);
+  const body = methodBody(go.text, 'AppArmorPermanentSlot');
+  if (body) {
+    const code = body.replace(/\/\/[^\n]*/g, '');
+    for (const m of code.matchAll(/\b([A-Za-z_]\w*)\b/g)) {
+      const value = go.strings.get(m[1]);
+      if (
+        value !== undefined &&
+        /\n/.test(value) &&
+        !/Summary|BaseDeclaration/.test(m[1]) &&
+        !out.includes(value)
+      )
+        out.push(value);
+    }
+  }
+  return out;
+}

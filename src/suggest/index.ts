@@ -8,6 +8,7 @@ import {
   type InterfaceMatch,
   type PartialMatch,
 } from './match.js';
+import { providerMatches } from './provider.js';
 import { rankMatches, selectShown } from './rank.js';
 import { accessedObject, relevance } from './topics.js';
 import type { AdviceRule, RuleSet, SlotProvider } from './rules.js';
@@ -64,7 +65,8 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
   );
   const exclusive = advice.some((a) => a.exclusive);
   const shown = exclusive ? [] : selectShown(worthShowing);
-  const interfaces = shown.map((m, i) => interfaceSuggestion(m, i, denial));
+  const provided = exclusive || shown.length > 0 ? [] : providerMatches(ctx, rules.interfaces);
+  const interfaces = [...shown.map((m, i) => interfaceSuggestion(m, i, denial)), ...provided];
   const adviceWhere = (keep: (a: AdviceRule) => boolean) =>
     advice.filter(keep).map((a) => adviceSuggestion(a, denial));
   const out: Suggestion[] = [

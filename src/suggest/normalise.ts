@@ -158,6 +158,16 @@ function slotProvider(value: unknown): SlotProvider {
   return SLOT_PROVIDERS.find((p) => p === value) ?? 'system';
 }
 
+/** The slot-side rules as a rule of their own, so the plug matchers can test them. */
+function providerRule(data: Record<string, unknown>, id: string, origin: string): InterfaceRule | undefined {
+  if (!isObj(data.slot_apparmor)) return undefined;
+  const { file, dbus } = data.slot_apparmor;
+  return toInterfaceRule(
+    { id, summary: data.summary, implicit_slot: 'app', apparmor: { file, dbus } },
+    origin,
+  );
+}
+
 export function toInterfaceRule(data: unknown, origin: string): InterfaceRule {
   if (!isObj(data)) throw new RuleDataError(`${origin}: not a mapping`);
   const id = str(data.id);
@@ -195,7 +205,8 @@ export function toInterfaceRule(data: unknown, origin: string): InterfaceRule {
     (rule.userns ? 4 : 0) +
     rule.seccomp.length +
     rule.devices.length;
-  return { ...rule, grantCount };
+  const provider = providerRule(data, id, origin);
+  return provider ? { ...rule, grantCount, providerRule: provider } : { ...rule, grantCount };
 }
 
 function wordList(value: unknown): string[] | undefined {

@@ -91,6 +91,11 @@ export interface InterfaceRule {
   readonly userns: boolean;
   readonly seccomp: readonly SeccompGrant[];
   readonly devices: readonly DeviceGrant[];
+  /**
+   * What a snap gets for providing the slot itself (slot_apparmor: a compositor's socket lock,
+   * a media player's MPRIS name); absent where no app snap may hold the slot.
+   */
+  readonly providerRule?: InterfaceRule;
   /** How much the interface grants in total: the least-privilege measure used for ranking. */
   readonly grantCount: number;
   /** Where the rule was read from (relative to the rules directory). */
