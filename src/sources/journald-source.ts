@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { abortableDelay } from './abortable-delay.js';
+import { lossNoticeOf } from './loss-notice.js';
 import { auditRecordKey, parseJournalEntry, RecentKeys } from './journal-entry.js';
 import { sourceLine } from './source-line.js';
 import { streamLines } from './stream-lines.js';
@@ -51,10 +52,14 @@ export function journaldSource(opts: JournaldOptions = {}): LogSource {
           ...(signal ? { cancelSignal: signal } : {}),
         });
         let delivered = 0;
-        for await (const line of streamLines(child.stdout, signal)) {
+        // A line cut short by journalctl's death is read again after the last whole entry's cursor.
+        for await (const line of streamLines(child.stdout, signal, true)) {
           const entry = parseJournalEntry(line);
           const entryCursor = entry?.['__CURSOR'];
           if (typeof entryCursor === 'string') cursor = entryCursor;
+          const message = entry?.['MESSAGE'];
+          const notice = typeof message === 'string' ? lossNoticeOf(message) : undefined;
+          if (notice) options.onGap?.({ source: 'journald', ...notice, at: Date.now() });
           const key = entry ? auditRecordKey(entry) : undefined;
           if (key !== undefined && auditRecords.seen(key)) continue;
           delivered++;

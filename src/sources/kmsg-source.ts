@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { abortableDelay } from './abortable-delay.js';
 import { parseKmsgRecord, recordsLostBetween } from './kmsg-record.js';
+import { lossNoticeOf } from './loss-notice.js';
 import { opening } from './open-error.js';
 import { sourceLine } from './source-line.js';
 import type { LogSource, SourceLine, SourceOptions } from './types.js';
@@ -61,7 +62,10 @@ export function kmsgSource(path: string = KMSG, pollMs = 50): LogSource {
             }
             overrun = false;
             lastSequence = record.sequence;
-            if (!skipping) batch.push(sourceLine(record.line, 'kmsg'));
+            if (skipping) continue;
+            const notice = lossNoticeOf(record.message);
+            if (notice) options.onGap?.({ source: 'kmsg', ...notice, at: Date.now() });
+            batch.push(sourceLine(record.line, 'kmsg'));
           }
           yield* batch;
           if (result !== 'empty') {

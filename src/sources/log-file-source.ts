@@ -1,5 +1,6 @@
 import type { SourceName } from '../model/denial.js';
 import { followFile } from './file-follower.js';
+import { lossNoticeOf } from './loss-notice.js';
 import { sourceLine } from './source-line.js';
 import type { LogSource, SourceLine, SourceOptions } from './types.js';
 
@@ -16,7 +17,11 @@ export function logFileSource(path: string, name: SourceName, description: strin
         onReady: options.onReady,
         onLoss: (reason) => options.onGap?.({ source: name, reason, at: Date.now() }),
       });
-      for await (const line of lines) yield sourceLine(line, name);
+      for await (const line of lines) {
+        const notice = lossNoticeOf(line);
+        if (notice) options.onGap?.({ source: name, ...notice, at: Date.now() });
+        yield sourceLine(line, name);
+      }
     },
   };
 }

@@ -1,8 +1,15 @@
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
 
-/** Lines of a byte stream; the partial last line is delivered at its end. */
-export async function* streamLines(stream: Readable, signal?: AbortSignal): AsyncGenerator<string> {
+/**
+ * Lines of a byte stream; the partial last line is delivered at its end unless
+ * `dropPartialLast` (a writer killed mid-line, whose line will be read again).
+ */
+export async function* streamLines(
+  stream: Readable,
+  signal?: AbortSignal,
+  dropPartialLast = false,
+): AsyncGenerator<string> {
   const splitter = new LineSplitter();
   const onAbort = (): void => {
     stream.destroy();
@@ -17,7 +24,7 @@ export async function* streamLines(stream: Readable, signal?: AbortSignal): Asyn
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-  if (signal?.aborted) return;
+  if (signal?.aborted || dropPartialLast) return;
   const partial = splitter.finish();
   if (partial !== undefined) yield partial;
 }
