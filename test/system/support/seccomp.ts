@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseLine } from '../../../src/parse/index.js';
@@ -82,7 +82,8 @@ export function installHelperUnderSnap(): { readonly executable: string; cleanup
     executable,
     cleanup() {
       rmSync(SNAP_TEST_ROOT, { recursive: true, force: true });
-      if (createdSnapDir) rmSync('/snap', { recursive: true, force: true });
+      // Only if still empty: another test may have put its own snap there meanwhile.
+      if (createdSnapDir && readdirSync('/snap').length === 0) rmdirSync('/snap');
     },
   };
 }
