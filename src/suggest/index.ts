@@ -1,4 +1,5 @@
 import type { Denial, Suggestion } from '../model/denial.js';
+import { deniedFilePerms } from './access.js';
 import { adviceApplies, adviceText } from './advice.js';
 import { nearestReason } from './nearest.js';
 import {
@@ -43,6 +44,7 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
   const matches: InterfaceMatch[] = [];
   const partials: PartialMatch[] = [];
   const object = accessedObject(denial);
+  const readOnly = ctx.kind === 'file' && /^r+$/.test(deniedFilePerms(denial));
   for (const rule of rules.interfaces) {
     const result = matchInterface(ctx, rule);
     if (isFullMatch(result)) {
@@ -54,7 +56,11 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
       });
     } else if (result) partials.push(result);
   }
-  const ranked = rankMatches(matches);
+  // An auto-connected interface costs the user nothing: the read-only preference yields to it.
+  const observerWins = readOnly && !matches.some((m) => m.rule.autoConnect && !m.incidental);
+  const ranked = rankMatches(
+    observerWins ? matches.map((m) => ({ ...m, observer: m.rule.id.endsWith('-observe') })) : matches,
+  );
   const worthShowing = ranked.filter((m) => !m.incidental);
   // Advice for "no interface grants this" still applies when the only matches are incidental:
   // a store-review interface, or a wildcard rule of an interface that is neither about this

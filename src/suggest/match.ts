@@ -31,6 +31,11 @@ export interface InterfaceMatch {
    * system service): true, yet no reason to recommend the interface for this access.
    */
   readonly incidental?: boolean;
+  /**
+   * An interface made for watching (NAME-observe) answering a read-only access: it grants no
+   * writes, so it is the least surprising of equally precise grants.
+   */
+  readonly observer?: boolean;
   /** Allowed by a rule over a whole tree (`@{HOME}/[^s.]**`, `@{PROC}/**`): incidental unless the interface is about it. */
   readonly broad?: boolean;
 }

@@ -16,7 +16,8 @@ export function privilegeCost(match: InterfaceMatch): number {
  * Best first: interfaces that need no store review, then those whose slot the system itself
  * provides, then the grant that names this access most
  * precisely (exactness), then the one named after what was accessed (mount-observe for
- * /proc/PID/mounts), then the longer literal pattern, then the cheapest in privilege.
+ * /proc/PID/mounts), then the longer literal pattern, then a read-only interface for a read,
+ * then the cheapest in privilege.
  */
 export function compareMatches(a: InterfaceMatch, b: InterfaceMatch): number {
   return (
@@ -25,6 +26,7 @@ export function compareMatches(a: InterfaceMatch, b: InterfaceMatch): number {
     b.exactness - a.exactness ||
     b.relevance - a.relevance ||
     b.literal - a.literal ||
+    Number(b.observer ?? false) - Number(a.observer ?? false) ||
     privilegeCost(a) - privilegeCost(b) ||
     a.rule.id.localeCompare(b.rule.id)
   );
