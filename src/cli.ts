@@ -23,6 +23,26 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'compile, disassemble and explain snapd seccomp profiles',
     load: async () => (await import('./commands/seccomp.js')).main,
   },
+  run: {
+    summary: 'run a snap app under our confinement launcher (strict or devmode) and show its denials',
+    load: async () => (await import('./commands/run.js')).main,
+  },
+  connect: {
+    summary: 'connect a plug for runs without snapd (SNAP:PLUG)',
+    load: async () => (await import('./commands/connect.js')).main,
+  },
+  disconnect: {
+    summary: 'disconnect a plug for runs without snapd (SNAP:PLUG)',
+    load: async () => (await import('./commands/disconnect.js')).main,
+  },
+  connections: {
+    summary: "list a snap's plugs and whether they are connected",
+    load: async () => (await import('./commands/connections.js')).main,
+  },
+  devices: {
+    summary: "check an app's device access: udev rules, tags and the device cgroup allow list",
+    load: async () => (await import('./commands/devices.js')).main,
+  },
 };
 
 function version(): string {

@@ -1,0 +1,59 @@
+/** Starting snappy-debug-confine and reading its report descriptor line by line. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { packageRoot } from '../paths.js';
+
+export function launcherPath(): string {
+  return process.env.SNAPPY_DEBUG_CONFINE ?? join(packageRoot(), 'native/build/snappy-debug-confine');
+}
+
+export class LauncherMissingError extends Error {}
+
+export interface LaunchStreams {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+/**
+ * Runs the launcher; each line it reports (notes, DEVICE_CGROUP lines, the run's kernel seccomp
+ * records) goes to onReport. The app's own stdio is this process's when `streams` are the
+ * process's, else piped to them. Resolves with the app's exit status (128+N for signal N).
+ */
+export async function runLauncher(
+  args: readonly string[],
+  streams: LaunchStreams,
+  onReport: (line: string) => void,
+): Promise<number> {
+  const path = launcherPath();
+  if (!existsSync(path))
+    throw new LauncherMissingError(`cannot find the launcher ${path} (run npm run build:native)`);
+  const inherit = streams.stdout === process.stdout;
+  const child = spawn(path, ['--report-fd', '3', ...args], {
+    stdio: inherit ? ['inherit', 'inherit', 'inherit', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  if (!inherit) {
+    child.stdout?.pipe(streams.stdout, { end: false });
+    child.stderr?.pipe(streams.stderr, { end: false });
+  }
+  const report = child.stdio[3] as Readable;
+  const lines = createInterface({ input: report, crlfDelay: Infinity });
+  lines.on('line', onReport);
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  try {
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (c, s) => resolve([c, s]));
+    });
+    if (code !== null) return code;
+    return 128 + (signal === null ? 0 : (await import('node:os')).constants.signals[signal]);
+  } finally {
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
+  }
+}

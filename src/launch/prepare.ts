@@ -1,0 +1,176 @@
+/**
+ * From a located snap to what the launcher needs: the policy (seccomp BPF, device allow list),
+ * the environment and the spec file, written to a private directory under /run/snappy-debug.
+ */
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
+import { nativeArch } from '../seccomp/arch.js';
+import { encodeBin2 } from '../seccomp/bin2.js';
+import { compileProfile } from '../seccomp/compile.js';
+import { parseProfile } from '../seccomp/profile.js';
+import { syscallNames } from '../seccomp/tables.js';
+import { securityTag } from '../model/label.js';
+import type { LocatedSnap } from '../snap/locate.js';
+import { appArgv, snapDirectories, snapEnvironment } from '../snap/environment.js';
+import { deviceAllowList, seccompSource, type DeviceNode, type DeviceRule } from '../snap/policy.js';
+import type { InterfaceRule, RuleSet } from '../suggest/rules.js';
+import { formatSpec } from './spec.js';
+import type { TargetUser } from './user.js';
+
+export type Mode = 'strict' | 'devmode';
+
+export interface PrepareOptions {
+  readonly snap: LocatedSnap;
+  readonly appName: string;
+  readonly mode: Mode;
+  readonly user: TargetUser;
+  readonly args: readonly string[];
+  readonly rules: RuleSet;
+  /** Names of the connected plugs of the snap. */
+  readonly connectedPlugs: readonly string[];
+  readonly inventory: readonly DeviceNode[];
+  readonly apparmor: boolean;
+  readonly runDir?: string;
+}
+
+export interface PreparedRun {
+  readonly tag: string;
+  readonly dir: string;
+  readonly specPath: string;
+  readonly interfaces: readonly string[];
+  readonly devices: readonly DeviceRule[];
+  readonly launcherArgs: readonly string[];
+  cleanup(): void;
+}
+
+/** A plug, connected or not, names an interface with no policy in rules/. */
+export class PolicyError extends Error {}
+
+const DPKG_ARCH: Readonly<Record<string, string>> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  ia32: 'i386',
+  arm: 'armhf',
+};
+const KNOWN_SYSCALLS = new Set(syscallNames());
+
+export function templatePath(): string {
+  return join(packageRoot(), 'rules/seccomp/default.src');
+}
+
+/** The interfaces connected for one app: its own plugs and the snap-wide ones. */
+export function appInterfaces(options: PrepareOptions): InterfaceRule[] {
+  const { meta } = options.snap;
+  const app = meta.apps.get(options.appName)!;
+  const plugs = new Set([...meta.plugs.keys(), ...app.plugs]);
+  const result: InterfaceRule[] = [];
+  for (const plug of [...plugs].sort()) {
+    if (!options.connectedPlugs.includes(plug)) continue;
+    const iface = meta.plugs.get(plug)?.interface ?? plug;
+    const rule = options.rules.byId.get(iface);
+    if (rule === undefined)
+      throw new PolicyError(`cannot connect plug "${plug}": no policy for interface "${iface}"`);
+    if (!result.includes(rule)) result.push(rule);
+  }
+  return result;
+}
+
+/** uid or gid by name, from /etc/passwd or /etc/group (u:NAME and g:NAME in seccomp lines). */
+function idLookup(file: string): (name: string) => number | undefined {
+  const ids = new Map(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .filter((f) => f.length > 2 && /^\d+$/.test(f[2]!))
+      .map((f) => [f[0]!, Number(f[2])] as const),
+  );
+  return (name) => ids.get(name);
+}
+
+export function compileSeccomp(source: string): Uint8Array {
+  const profile = parseProfile(source, {
+    file: 'seccomp',
+    isKnownSyscall: (n) => KNOWN_SYSCALLS.has(n),
+    lookupUser: idLookup('/etc/passwd'),
+    lookupGroup: idLookup('/etc/group'),
+  });
+  return encodeBin2(compileProfile(profile, { arch: nativeArch().name }));
+}
+
+export function prepareRun(options: PrepareOptions): PreparedRun {
+  const { snap, user, mode } = options;
+  const app = snap.meta.apps.get(options.appName);
+  if (app === undefined)
+    throw new PolicyError(`cannot find app "${options.appName}" in snap "${snap.meta.name}"`);
+  const instance = snap.meta.name;
+  const tag = securityTag(instance, { app: app.name });
+  const interfaces = appInterfaces(options);
+  const devices = deviceAllowList(interfaces, options.inventory);
+  const source = seccompSource(readFileSync(templatePath(), 'utf8'), interfaces, {
+    devmode: mode === 'devmode',
+    apparmor: options.apparmor,
+  });
+  const envInput = {
+    meta: snap.meta,
+    app,
+    instance,
+    revision: snap.revision,
+    arch: DPKG_ARCH[process.arch] ?? process.arch,
+    uid: user.uid,
+    euid: user.uid,
+    home: user.home,
+    caller: process.env,
+  };
+  const env = snapEnvironment(envInput);
+  const dirs = snapDirectories(envInput);
+  const argv = appArgv(snap.snapDir, app, env, options.args);
+  if (argv[0] === undefined) throw new PolicyError(`cannot run app "${app.name}": its command is empty`);
+
+  const runRoot = options.runDir ?? '/run/snappy-debug';
+  mkdirSync(runRoot, { recursive: true, mode: 0o700 });
+  const dir = mkdtempSync(join(runRoot, `${tag}.`));
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    const seccompPath = join(dir, 'seccomp.bin2');
+    writeFileSync(seccompPath, compileSeccomp(source), { mode: 0o644 });
+    writeFileSync(join(dir, 'seccomp.src'), source, { mode: 0o644 });
+    ensureRuntimeDir(user);
+    const specPath = join(dir, 'spec');
+    const spec = formatSpec({
+      tag,
+      snapDir: snap.snapDir,
+      source: snap.source,
+      uid: user.uid,
+      gid: user.gid,
+      groups: user.groups,
+      seccompPath,
+      devices,
+      rootDirs: dirs.root,
+      userDirs: dirs.user,
+      env,
+      cwd: existsSync(user.home) ? user.home : '/',
+    });
+    writeFileSync(specPath, spec, { mode: 0o600 });
+    const launcherArgs = [
+      ...(mode === 'devmode' ? ['--devmode'] : []),
+      ...(snap.meta.base !== undefined ? ['--base', snap.meta.base] : []),
+      '--spec',
+      specPath,
+      tag,
+      ...argv,
+    ];
+    return { tag, dir, specPath, interfaces: interfaces.map((i) => i.id), devices, launcherArgs, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+/** /run/user/UID as logind makes it (0700, the user's), when no session manager did. */
+function ensureRuntimeDir(user: TargetUser): void {
+  const dir = `/run/user/${user.uid}`;
+  if (existsSync(dir)) return;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chownSync(dir, user.uid, user.gid);
+}

@@ -1,0 +1,46 @@
+/** The spec file snappy-debug-confine reads (native/launcher/README.md). Pure. */
+import type { DeviceRule } from '../snap/policy.js';
+import type { SnapSourceKind } from '../snap/locate.js';
+
+export interface LaunchSpec {
+  readonly tag: string;
+  readonly snapDir: string;
+  readonly source: { readonly kind: SnapSourceKind; readonly path: string };
+  readonly uid: number;
+  readonly gid: number;
+  readonly groups: readonly number[];
+  readonly seccompPath: string;
+  readonly devices: readonly DeviceRule[];
+  readonly rootDirs: readonly string[];
+  readonly userDirs: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+}
+
+function checked(key: string, value: string): string {
+  if (/[\n\0]/.test(value))
+    throw new RangeError(`cannot write spec ${key}: the value holds a newline or NUL`);
+  return value;
+}
+
+export function formatSpec(spec: LaunchSpec): string {
+  const lines = [
+    'snappy-debug-spec 1',
+    `tag ${checked('tag', spec.tag)}`,
+    `snap-dir ${checked('snap-dir', spec.snapDir)}`,
+  ];
+  if (spec.source.kind !== 'installed')
+    lines.push(`snap-source ${spec.source.kind} ${checked('snap-source', spec.source.path)}`);
+  lines.push(`uid ${spec.uid}`, `gid ${spec.gid}`, ...spec.groups.map((g) => `group ${g}`));
+  lines.push(`seccomp ${checked('seccomp', spec.seccompPath)}`);
+  for (const d of spec.devices) lines.push(`device ${d.type} ${d.major} ${d.minor}`);
+  for (const dir of spec.rootDirs) lines.push(`root-dir 0755 ${checked('root-dir', dir)}`);
+  for (const dir of spec.userDirs) {
+    const mode = dir.startsWith('/run/user/') ? '0700' : '0755';
+    lines.push(`user-dir ${mode} ${checked('user-dir', dir)}`);
+  }
+  for (const [name, value] of Object.entries(spec.env))
+    lines.push(`env ${name}=${checked(`env ${name}`, value)}`);
+  lines.push(`cwd ${checked('cwd', spec.cwd)}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,86 @@
+/** Finding a snap: installed (/snap/NAME/current), a .snap file, or a directory (snapcraft's prime/). */
+import { execFile } from 'node:child_process';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parseSnapYaml, type SnapMeta } from './snap-yaml.js';
+
+const execFileAsync = promisify(execFile);
+
+export type SnapSourceKind = 'installed' | 'squashfs' | 'dir';
+
+export interface LocatedSnap {
+  readonly meta: SnapMeta;
+  readonly revision: string;
+  readonly source: { readonly kind: SnapSourceKind; readonly path: string };
+  /** Where the app sees it: /snap/NAME/REV. */
+  readonly snapDir: string;
+}
+
+/** The snap cannot be found or read; the message is one line naming what is wrong. */
+export class SnapNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapNotFoundError';
+  }
+}
+
+/** Local installs and unpacked snaps get snapd's revision for side-loaded snaps. */
+export const LOCAL_REVISION = 'x1';
+
+async function yamlFromSquashfs(file: string): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('unsquashfs', ['-cat', file, 'meta/snap.yaml'], {
+      maxBuffer: 4 << 20,
+    });
+    return stdout;
+  } catch (error) {
+    const detail = (error as { stderr?: string }).stderr?.trim().split('\n')[0] ?? String(error);
+    throw new SnapNotFoundError(`cannot read meta/snap.yaml from ${file}: ${detail}`);
+  }
+}
+
+function yamlFromDir(dir: string): string {
+  try {
+    return readFileSync(join(dir, 'meta/snap.yaml'), 'utf8');
+  } catch (error) {
+    throw new SnapNotFoundError(
+      `cannot read ${join(dir, 'meta/snap.yaml')}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+}
+
+export async function locateSnap(name: string, snapPath?: string): Promise<LocatedSnap> {
+  let source: LocatedSnap['source'];
+  let yaml: string;
+  let revision = LOCAL_REVISION;
+  if (snapPath === undefined) {
+    const current = `/snap/${name}/current`;
+    let real: string;
+    try {
+      real = realpathSync(current);
+    } catch {
+      throw new SnapNotFoundError(
+        `cannot find snap "${name}": ${current} does not exist (use --snap PATH for a .snap file or a directory)`,
+      );
+    }
+    revision = basename(real);
+    source = { kind: 'installed', path: real };
+    yaml = yamlFromDir(real);
+  } else {
+    const path = resolve(snapPath);
+    let isDir: boolean;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch (error) {
+      throw new SnapNotFoundError(`cannot use --snap ${snapPath}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+    source = { kind: isDir ? 'dir' : 'squashfs', path };
+    yaml = isDir ? yamlFromDir(path) : await yamlFromSquashfs(path);
+  }
+  const meta = parseSnapYaml(yaml);
+  if (meta.name !== name) {
+    throw new SnapNotFoundError(`cannot run snap "${name}": ${source.path} holds snap "${meta.name}"`);
+  }
+  return { meta, revision, source, snapDir: `/snap/${name}/${revision}` };
+}

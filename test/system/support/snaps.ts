@@ -1,0 +1,66 @@
+/** Test snaps: a directory with meta/snap.yaml and the snap-app helper, optionally squashed. */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const SNAP_APP = resolve(import.meta.dirname, '../../../native/build/helpers/snap-app');
+export const LAUNCHER = resolve(import.meta.dirname, '../../../native/build/snappy-debug-confine');
+
+export interface TestSnap {
+  /** The directory (snapcraft's prime/). */
+  readonly dir: string;
+  /** The .snap file, when squashed. */
+  readonly file?: string;
+  cleanup(): void;
+}
+
+/** Outside /tmp: the app sees a private /tmp, and the launcher reads the snap before that. */
+const WORK_ROOT = '/var/tmp';
+
+export function makeTestSnap(yaml: string, options: { readonly squash?: boolean } = {}): TestSnap {
+  const root = mkdtempSync(join(WORK_ROOT, 'snappy-debug-snap.'));
+  const dir = join(root, 'prime');
+  mkdirSync(join(dir, 'meta'), { recursive: true });
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'meta/snap.yaml'), yaml);
+  copyFileSync(SNAP_APP, join(dir, 'bin/snap-app'));
+  execFileSync('chmod', ['0755', join(dir, 'bin/snap-app')]);
+  let file: string | undefined;
+  if (options.squash) {
+    file = join(root, 'test.snap');
+    execFileSync('mksquashfs', [
+      dir,
+      file,
+      '-noappend',
+      '-comp',
+      'gzip',
+      '-all-root',
+      '-no-progress',
+      '-quiet',
+    ]);
+  }
+  return { dir, ...(file ? { file } : {}), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A tiny base snap: busybox-static and its applet links. */
+export function makeBusyboxBase(name = 'snappy-debug-base'): TestSnap {
+  return makeTestSnap(`name: ${name}\nversion: '1'\ntype: base\n`, {});
+}
+
+/** A user other than root to run apps as: the first regular user, else one made for the tests. */
+export function testUser(): {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+} {
+  const passwd = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .filter((f) => f.length >= 7);
+  const regular = passwd.find((f) => Number(f[2]) >= 1000 && Number(f[2]) < 65534);
+  if (regular)
+    return { name: regular[0]!, uid: Number(regular[2]), gid: Number(regular[3]), home: regular[5]! };
+  execFileSync('useradd', ['--create-home', '--home-dir', '/home/snappy-debug-test', 'snappy-debug-test']);
+  return testUser();
+}
