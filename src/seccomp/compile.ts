@@ -206,11 +206,67 @@ function conditionCode(arch: ArchInfo, condition: ArgCondition, pass: string, fa
 }
 
 /** One syscall's rules: any rule whose conditions all hold returns the rule action. */
+/**
+ * Rules that only test one argument for equality (`socket AF_UNIX`, `socket AF_INET`, ...) share
+ * one load of that argument and become a list of comparisons.
+ */
+function equalityGroups(rules: readonly ArchRule[]): {
+  groups: Map<string, ArgCondition[]>;
+  rest: ArchRule[];
+} {
+  const groups = new Map<string, ArgCondition[]>();
+  const rest: ArchRule[] = [];
+  for (const rule of rules) {
+    const [only] = rule.conditions;
+    if (rule.conditions.length !== 1 || only?.op !== 'eq') {
+      rest.push(rule);
+      continue;
+    }
+    const key = `${only.index}:${only.value >> 32n}`;
+    const group = groups.get(key) ?? [];
+    if (!group.some((known) => known.value === only.value)) group.push(only);
+    groups.set(key, group);
+  }
+  return { groups, rest };
+}
+
+function equalityGroupCode(
+  arch: ArchInfo,
+  group: readonly ArgCondition[],
+  matched: string,
+  next: string,
+  id: string,
+) {
+  const first = group[0]!;
+  const { lo, hi } = argWordOffsets(arch, first.index);
+  const items: AsmItem[] = [];
+  if (arch.bits === 64) {
+    items.push(
+      ld(hi),
+      jmp(BPF_JEQ, Number((first.value >> 32n) & LOW_WORD), `${id}.lo`, next),
+      label(`${id}.lo`),
+    );
+  }
+  items.push(ld(lo));
+  group.forEach((condition, i) => {
+    const otherwise = i + 1 < group.length ? `${id}.v${i + 1}` : next;
+    items.push(jmp(BPF_JEQ, Number(condition.value & LOW_WORD), matched, otherwise));
+    if (otherwise !== next) items.push(label(otherwise));
+  });
+  return items;
+}
+
+/** One syscall's rules: any rule whose conditions all hold returns the rule action. */
 function syscallBlock(arch: ArchInfo, rules: readonly ArchRule[], id: string, spec: FilterSpec): AsmItem[] {
   if (rules.some((rule) => rule.conditions.length === 0)) return [ret(spec.ruleAction)];
   const items: AsmItem[] = [];
   const matched = `${id}.match`;
-  rules.forEach((rule, r) => {
+  const { groups, rest } = equalityGroups(rules);
+  [...groups.values()].forEach((group, g) => {
+    const next = `${id}.g${g + 1}`;
+    items.push(...equalityGroupCode(arch, group, matched, next, `${id}.g${g}`), label(next));
+  });
+  rest.forEach((rule, r) => {
     const nextRule = `${id}.r${r + 1}`;
     rule.conditions.forEach((condition, c) => {
       const pass = c + 1 < rule.conditions.length ? `${id}.r${r}c${c + 1}` : matched;
