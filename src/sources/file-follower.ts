@@ -48,12 +48,14 @@ export async function* followFile(path: string, options: FollowFileOptions): Asy
   const pollMs = options.pollMs ?? 50;
   const retireAfterMs = options.retireAfterMs ?? 2000;
   const signal = options.signal;
-  let current = await openWhenPresent(path, options);
-  if (!current) return;
+  const opened = await openWhenPresent(path, options);
+  if (!opened) return;
+  let current = opened.file;
   const retired: OpenFile[] = [];
   try {
-    if (!options.fromStart) await seekToEnd(current);
-    options.onReady?.();
+    // A file that appeared while we waited holds only new lines: read it whole.
+    if (!options.fromStart && !opened.waited) await seekToEnd(current);
+    if (!opened.waited) options.onReady?.();
     while (!signal?.aborted) {
       for (const old of retired) yield* readNew(path, old, options);
       yield* readNew(path, current, options);
@@ -83,14 +85,19 @@ export async function* followFile(path: string, options: FollowFileOptions): Asy
   }
 }
 
-async function openWhenPresent(path: string, options: FollowFileOptions): Promise<OpenFile | undefined> {
-  for (;;) {
+/** Opens `path`, waiting for it to appear when following (ready as soon as we wait). */
+async function openWhenPresent(
+  path: string,
+  options: FollowFileOptions,
+): Promise<{ file: OpenFile; waited: boolean } | undefined> {
+  for (let waited = false; ; waited = true) {
     try {
-      return await openFile(path);
+      return { file: await openFile(path), waited };
     } catch (error) {
       if (!options.follow || (error as NodeJS.ErrnoException).code !== 'ENOENT')
         throw cannotRead(path, error);
     }
+    if (!waited) options.onReady?.();
     if (options.signal?.aborted) return undefined;
     await abortableDelay(options.pollMs ?? 50, options.signal);
   }

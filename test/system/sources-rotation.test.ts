@@ -110,6 +110,19 @@ describe('file follower rotation', () => {
     expectEachOnce(follower, writer.next);
   });
 
+  it('a log that does not exist yet is read from its first line once it appears', async () => {
+    const path = join(dir, 'later.log');
+    const follower = follow(syslogSource([path]));
+    await follower.ready;
+    const writer = new Writer(path);
+    writer.write(30);
+    await follower.waitFor((lines) => lines.length >= 30);
+    await pause(100);
+    await follower.stop();
+    writer.close();
+    expectEachOnce(follower, 30);
+  });
+
   it('copytruncate without a copy to be found reports a gap instead of failing', async () => {
     const path = join(dir, 'truncated.log');
     const writer = new Writer(path);
