@@ -5,13 +5,14 @@ import { nearestReason } from './nearest.js';
 import {
   isFullMatch,
   matchContext,
+  reviewBarrier,
   matchInterface,
   type InterfaceMatch,
   type PartialMatch,
 } from './match.js';
 import { providerMatches } from './provider.js';
 import { rankMatches, selectShown } from './rank.js';
-import { accessedObject, relevance } from './topics.js';
+import { accessedObject, isOwnServiceSnap, relevance } from './topics.js';
 import type { AdviceRule, RuleSet, SlotProvider } from './rules.js';
 import { variablesFor } from './variables.js';
 
@@ -52,6 +53,7 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
       matches.push({
         ...result,
         relevance: score,
+        reviewWaived: rule.needsReview && isOwnServiceSnap(rule, denial),
         incidental: result.incidental || (result.broad && score === 0),
       });
     } else if (result) partials.push(result);
@@ -65,7 +67,7 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
   // Advice for "no interface grants this" still applies when the only matches are incidental:
   // a store-review interface, or a wildcard rule of an interface that is neither about this
   // object nor connected by default (account-control happening to cover /etc/pam.d/*).
-  const interfaceMatched = worthShowing.some((m) => !m.rule.needsReview && isConfident(m));
+  const interfaceMatched = worthShowing.some((m) => !reviewBarrier(m) && isConfident(m));
   const advice = rules.advice.filter((rule) =>
     adviceApplies(rule.when, { denial, variables, interfaceMatched }),
   );
@@ -73,13 +75,14 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
   const shown = exclusive ? [] : selectShown(worthShowing);
   const provided = exclusive || shown.length > 0 ? [] : providerMatches(ctx, rules.interfaces);
   const interfaces = [...shown.map((m, i) => interfaceSuggestion(m, i, denial)), ...provided];
+  const barrier = new Set(shown.filter(reviewBarrier).map((m) => m.rule.id));
   const adviceWhere = (keep: (a: AdviceRule) => boolean) =>
     advice.filter(keep).map((a) => adviceSuggestion(a, denial));
   const out: Suggestion[] = [
     ...adviceWhere((a) => a.priority > 0 || (a.exclusive && a.priority === 0)),
-    ...interfaces.filter((s) => !s.needsReview),
+    ...interfaces.filter((s) => !barrier.has(s.id)),
     ...adviceWhere((a) => a.priority === 0 && !a.exclusive),
-    ...interfaces.filter((s) => s.needsReview),
+    ...interfaces.filter((s) => barrier.has(s.id)),
     ...adviceWhere((a) => a.priority < 0),
   ];
   const suggestions: Suggestion[] =

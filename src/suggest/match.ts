@@ -36,6 +36,11 @@ export interface InterfaceMatch {
    * writes, so it is the least surprising of equally precise grants.
    */
   readonly observer?: boolean;
+  /**
+   * The interface needs a store review, but the snap is that service's own (lxd and
+   * lxd-support): its snap declaration is where the review is granted, so it is no barrier.
+   */
+  readonly reviewWaived?: boolean;
   /** Allowed by a rule over a whole tree (`@{HOME}/[^s.]**`, `@{PROC}/**`): incidental unless the interface is about it. */
   readonly broad?: boolean;
 }
@@ -89,6 +94,11 @@ export function matchInterface(ctx: MatchContext, rule: InterfaceRule): Result {
   }
 }
 
+/** Needs a store review this snap has not evidently had. */
+export function reviewBarrier(match: InterfaceMatch): boolean {
+  return match.rule.needsReview && !match.reviewWaived;
+}
+
 export function isFullMatch(result: Result): result is InterfaceMatch {
   return result !== undefined && 'exactness' in result;
 }
@@ -106,11 +116,16 @@ function globExactness(glob: string): number {
 /**
  * A rule that opens nearly the whole filesystem (`/{,var/lib/snapd/hostfs/}[^dsp]**`): it
  * "allows" any path, so matching it says nothing about which interface the access is for.
+ * A literal path component after the last `**` names a file, not a tree.
  * The literal prefix counts per alternative of a leading brace group, so the hostfs branch of
  * that rule is specific for paths under /var/lib/snapd/hostfs/.
  */
 function isCatchAll(rawGlob: string, path: string): boolean {
   if (!rawGlob.includes('**')) return false;
+  // `@{PROC}/**/attr/current` names one file at any depth: a literal component after the last
+  // `**` makes the rule specific.
+  const tail = rawGlob.slice(rawGlob.lastIndexOf('**') + 2);
+  if (/\/[^*?[{@/]{3,}/.test(tail)) return false;
   // Variables (@{HOME}, @{PROC}) name a place but no particular file in it.
   const glob = rawGlob.replace(/^@\{[^}]*\}/, '');
   const brace = /^([^*?[{@]*)\{([^{}]*)\}/.exec(glob);

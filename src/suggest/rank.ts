@@ -1,4 +1,4 @@
-import type { InterfaceMatch } from './match.js';
+import { reviewBarrier, type InterfaceMatch } from './match.js';
 
 /**
  * What plugging the interface costs in privilege: everything it grants, with grants that need
@@ -21,7 +21,7 @@ export function privilegeCost(match: InterfaceMatch): number {
  */
 export function compareMatches(a: InterfaceMatch, b: InterfaceMatch): number {
   return (
-    Number(a.rule.needsReview) - Number(b.rule.needsReview) ||
+    Number(reviewBarrier(a)) - Number(reviewBarrier(b)) ||
     Number(a.rule.implicitSlot !== 'system') - Number(b.rule.implicitSlot !== 'system') ||
     b.exactness - a.exactness ||
     b.relevance - a.relevance ||
@@ -50,6 +50,6 @@ export function selectShown(ranked: readonly InterfaceMatch[]): InterfaceMatch[]
   if (!best) return [];
   const alternatives = ranked
     .slice(1)
-    .filter((m) => m.exactness >= best.exactness - 1 && (!m.rule.needsReview || best.rule.needsReview));
+    .filter((m) => m.exactness >= best.exactness - 1 && (!reviewBarrier(m) || reviewBarrier(best)));
   return [best, ...alternatives].slice(0, MAX_SHOWN);
 }

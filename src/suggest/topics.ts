@@ -54,6 +54,13 @@ export function accessedObject(d: Denial): string {
     .toLowerCase();
 }
 
+/** A snap named after a service (docker, lxd, network-manager) is that service's own snap. */
+export function isOwnServiceSnap(rule: InterfaceRule, denial: Denial): boolean {
+  const snapWords = new Set((denial.snap ?? '').split('-'));
+  const idWords = rule.id.split('-').filter((w) => !GENERIC_WORDS.has(w));
+  return idWords.length > 0 && idWords.every((w) => snapWords.has(w));
+}
+
 /**
  * How strongly an interface is *about* what was accessed: words of its name found in the
  * object (mount-observe for /proc/PID/mounts), the snap being named after it (docker and
@@ -66,10 +73,7 @@ export function relevance(rule: InterfaceRule, denial: Denial, object: string): 
       .split('-')
       .filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w) && object.includes(w)).length;
   }
-  // A snap named after a service (docker, lxd, network-manager) is that service's own snap.
-  const snapWords = new Set((denial.snap ?? '').split('-'));
-  const idWords = rule.id.split('-').filter((w) => !GENERIC_WORDS.has(w));
-  if (idWords.length > 0 && idWords.every((w) => snapWords.has(w))) score += 1;
+  if (isOwnServiceSnap(rule, denial)) score += 1;
   const topic = denial.capname ? CAPABILITY_TOPICS[denial.capname] : undefined;
   if (topic && topic.test(`${rule.id} ${rule.summary}`.toLowerCase())) score += 1;
   return score;
