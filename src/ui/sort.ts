@@ -1,4 +1,4 @@
-import type { DenialGroup } from './group-store.js';
+import type { ChangedGroups, DenialGroup } from './group-store.js';
 
 export type SortKey = 'count' | 'last' | 'first';
 
@@ -29,10 +29,10 @@ export function nextSort(sort: SortKey): SortKey {
  */
 export function mergeChanged(
   previous: readonly DenialGroup[],
-  changed: ReadonlySet<DenialGroup>,
+  changed: ChangedGroups,
   compare: Compare,
 ): DenialGroup[] {
-  const moved = [...changed].sort(compare);
+  const moved = [...changed.groups].sort(compare);
   const result: DenialGroup[] = new Array<DenialGroup>(previous.length + moved.length);
   let size = 0;
   let m = 0;

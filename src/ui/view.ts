@@ -1,6 +1,6 @@
 import type { DenialKind } from '../model/denial.js';
 import { compileFilter, searchableText, type TextFilter } from './filter.js';
-import type { DenialGroup, GroupStore } from './group-store.js';
+import type { ChangedGroups, DenialGroup, GroupStore } from './group-store.js';
 import { COMPARATORS, mergeChanged, type SortKey } from './sort.js';
 
 /** What the user asked to see. */
@@ -48,7 +48,7 @@ export class GroupView {
     return view;
   }
 
-  private updateOrder(sort: SortKey): ReadonlySet<DenialGroup> {
+  private updateOrder(sort: SortKey): ChangedGroups {
     const { store } = this;
     const previous = this.sortedFor;
     const changed = store.takeTouched();
@@ -67,14 +67,14 @@ export class GroupView {
     return changed;
   }
 
-  private updateFilter(source: string, changed: ReadonlySet<DenialGroup>): void {
+  private updateFilter(source: string, changed: ChangedGroups): void {
     if (source !== this.matchesFor) {
       this.matches = new Map();
       this.matchesFor = source;
       this.filter = compileFilter(source);
       return;
     }
-    for (const group of changed) this.matches.delete(group);
+    for (const group of changed.groups) this.matches.delete(group);
   }
 
   private matchesFilter(group: DenialGroup): boolean {

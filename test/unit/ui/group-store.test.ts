@@ -85,8 +85,14 @@ describe('GroupStore', () => {
     const store = new GroupStore();
     const g = store.add(fileDenial('a', 'b', '/x', 1), 0);
     store.add(fileDenial('a', 'b', '/x', 2), 0);
-    expect([...store.takeTouched()]).toEqual([g]);
+    const changed = store.takeTouched();
+    expect(changed.groups).toEqual([g]);
+    expect(changed.has(g)).toBe(true);
     expect(store.takeTouched().size).toBe(0);
+    store.add(fileDenial('a', 'b', '/x', 3), 0);
+    // A snapshot answers for its own changes only.
+    expect(changed.has(g)).toBe(false);
+    expect(store.takeTouched().has(g)).toBe(true);
     const generation = store.generation;
     store.clear();
     expect(store.size).toBe(0);
