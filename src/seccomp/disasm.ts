@@ -1,9 +1,11 @@
-import { ARCHES } from './arch.js';
+import { ARCHES, X32_SYSCALL_BIT } from './arch.js';
+import { syscallName } from './tables.js';
 import {
   BPF_A,
   BPF_ABS,
   BPF_IMM,
   BPF_JA,
+  BPF_JEQ,
   BPF_JMP,
   BPF_LD,
   BPF_LDX,
@@ -96,14 +98,68 @@ export function disassembleInstruction(insn: SockFilter, pc: number, lastLoad?: 
   }
 }
 
+/** What is known on entry to an instruction: which seccomp_data word A holds, which arch passed. */
+interface FlowState {
+  readonly load?: number;
+  readonly auditArch?: number;
+}
+
+function merge(known: FlowState | undefined, incoming: FlowState): FlowState {
+  if (known === undefined) return incoming;
+  return {
+    ...(known.load === incoming.load ? { load: known.load } : {}),
+    ...(known.auditArch === incoming.auditArch ? { auditArch: known.auditArch } : {}),
+  };
+}
+
+/** Forward data flow (classic BPF only jumps forward), so a syscall number can be named. */
+function flowStates(program: readonly SockFilter[]): FlowState[] {
+  const states: (FlowState | undefined)[] = [{}];
+  program.forEach((insn, pc) => {
+    const state = states[pc] ?? {};
+    const cls = insn.code & 0x07;
+    let after: FlowState = state;
+    if (cls === BPF_LD) {
+      after = { ...(state.auditArch !== undefined ? { auditArch: state.auditArch } : {}) };
+      if ((insn.code & 0xe0) === BPF_ABS) after = { ...after, load: insn.k };
+    } else if (cls === 0x04 || (cls === 0x07 && (insn.code & 0xf8) === 0x80)) {
+      after = state.auditArch !== undefined ? { auditArch: state.auditArch } : {};
+    }
+    const flow = (target: number, next: FlowState): void => {
+      if (target < program.length) states[target] = merge(states[target], next);
+    };
+    if (cls === BPF_RET) return;
+    if (cls !== BPF_JMP) return flow(pc + 1, after);
+    if ((insn.code & 0xf0) === BPF_JA) return flow(pc + 1 + insn.k, after);
+    const archMatch = after.load === SECCOMP_DATA_ARCH && (insn.code & 0xf8) === BPF_JEQ;
+    flow(pc + 1 + insn.jt, archMatch ? { ...after, auditArch: insn.k } : after);
+    flow(pc + 1 + insn.jf, after);
+  });
+  return states.map((state) => state ?? {});
+}
+
+/** The syscall a number compared against `nr` names on the arch that passed the arch check. */
+function syscallComment(k: number, auditArch: number): string | undefined {
+  if (k === X32_SYSCALL_BIT) return 'x32 syscall bit';
+  const arches = ARCHES.filter((arch) => arch.auditArch === auditArch >>> 0);
+  const arch = arches.find((a) => (a.name === 'x32') === k >= X32_SYSCALL_BIT) ?? arches[0];
+  return arch ? syscallName(arch.name, k) : undefined;
+}
+
 /** The whole program, one `NNNN: instruction` line each. */
 export function disassemble(program: readonly SockFilter[]): string {
-  let lastLoad: number | undefined;
+  const states = flowStates(program);
   return program
     .map((insn, pc) => {
-      const line = `${String(pc).padStart(4, '0')}: ${disassembleInstruction(insn, pc, lastLoad)}`;
-      if ((insn.code & 0x07) === BPF_LD) lastLoad = (insn.code & 0xe0) === BPF_ABS ? insn.k : undefined;
-      return line;
+      const state = states[pc]!;
+      let text = disassembleInstruction(insn, pc, state.load);
+      const isCompare =
+        (insn.code & 0x07) === BPF_JMP && (insn.code & 0xf0) !== BPF_JA && (insn.code & BPF_X) === 0;
+      if (isCompare && state.load === SECCOMP_DATA_NR && state.auditArch !== undefined) {
+        const name = syscallComment(insn.k, state.auditArch);
+        if (name) text += `  ; ${name}`;
+      }
+      return `${String(pc).padStart(4, '0')}: ${text}`;
     })
     .join('\n');
 }

@@ -35,10 +35,10 @@ describe('disassemble', () => {
         '0001: jeq #0xc000003e, 0003, 0002  ; AUDIT_ARCH x86_64/x32',
         '0002: ret #0x0  ; KILL_THREAD',
         '0003: ld [0]  ; nr',
-        '0004: jge #0x40000000, 0005, 0006',
+        '0004: jge #0x40000000, 0005, 0006  ; x32 syscall bit',
         '0005: jeq #0xffffffff, 0006, 0010',
-        '0006: jeq #0x0, 0009, 0007',
-        '0007: jeq #0x29, 0011, 0008',
+        '0006: jeq #0x0, 0009, 0007  ; read',
+        '0007: jeq #0x29, 0011, 0008  ; socket',
         '0008: ret #0x50001  ; ERRNO(1)',
         '0009: ret #0x7fff0000  ; ALLOW',
         '0010: ret #0x0  ; KILL_THREAD',
@@ -50,6 +50,15 @@ describe('disassemble', () => {
         '0016: ret #0x7fff0000  ; ALLOW',
       ].join('\n'),
     );
+  });
+
+  it('names syscall numbers on the arch whose check the path passed', () => {
+    const { allow } = compileProfile(parseProfile('read\nsocket AF_UNIX\n'), { arch: 'x86_64' });
+    const listing = disassemble(allow);
+    expect(listing).toMatch(/jeq #0x3, \d{4}, \d{4} {2}; read\n/);
+    expect(listing).toMatch(/jeq #0x66, \d{4}, \d{4} {2}; socketcall\n/);
+    expect(listing).toMatch(/jeq #0x167, \d{4}, \d{4} {2}; socket\n/);
+    expect(listing).toMatch(/jeq #0x29, \d{4}, \d{4} {2}; socket\n/);
   });
 
   it('prints every other instruction kind', () => {
