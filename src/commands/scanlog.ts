@@ -270,6 +270,8 @@ export const main: CommandMain = async (argv, io) => {
     io.stderr.write(`${formatScanStats(stats)}\n`);
     return 0;
   } finally {
+    // The UI returns when the user quits, with the follower still waiting for lines: stop it.
+    abort.abort();
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
     await restore();
