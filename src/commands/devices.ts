@@ -17,7 +17,7 @@ const UDEV_RULES_DIR = '/etc/udev/rules.d';
 function udevTagged(tag: string): string[] {
   const dir = '/run/udev/data';
   if (!existsSync(dir)) return [];
-  const want = `snap_${tag.replace(/\./g, '_')}`;
+  const want = tag.replace(/\./g, "_");
   return readdirSync(dir).filter((entry) => {
     if (!/^[bc]\d+:\d+$/.test(entry)) return false;
     try {
@@ -64,7 +64,7 @@ export const main: CommandMain = async (argv, io) => {
   io.stdout.write(`udev rules file: ${rulesFile} ${existsSync(rulesFile) ? 'present' : 'absent'}\n`);
   const tagged = udevTagged(tag);
   io.stdout.write(
-    `udev tag snap_${tag.replace(/\./g, '_')}: ${tagged.length > 0 ? tagged.join(' ') : existsSync('/run/udev/data') ? 'no device tagged' : 'no udev database on this system'}\n`,
+    `udev tag ${tag.replace(/\./g, '_')}: ${tagged.length > 0 ? tagged.join(' ') : existsSync('/run/udev/data') ? 'no device tagged' : 'no udev database on this system'}\n`,
   );
   const interfaces = connected.filter((r) => r.devices.length > 0);
   io.stdout.write(

@@ -7,6 +7,8 @@
  *   read PATH          -> "read PATH ok BYTES" or "read PATH errno=NAME"
  *   ioprio             -> ioprio_set(own process, best effort 4), outside the default seccomp
  *                         template: "ioprio ok" or "ioprio errno=NAME"
+ *   pid                -> "pid N"
+ *   sleep N            -> sleeps N seconds (to be killed)
  *   exit N             -> exits with N at once
  * Exit status 0 unless "exit" says otherwise.
  */
@@ -131,6 +133,11 @@ int main(int argc, char **argv)
 				printf("ioprio ok\n");
 			else
 				printf("ioprio errno=%s\n", errno_name(errno));
+		} else if (strcmp(probe, "pid") == 0) {
+			printf("pid %d\n", (int)getpid());
+		} else if (strcmp(probe, "sleep") == 0) {
+			sleep((unsigned)atoi(arg));
+			i++;
 		} else if (strcmp(probe, "exit") == 0) {
 			return atoi(arg);
 		} else {
