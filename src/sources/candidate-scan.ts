@@ -26,9 +26,10 @@ export async function* scanCandidates(
   const handle = await opening(path, () => open(path, 'r'));
   try {
     let carry: Buffer = Buffer.alloc(0);
+    // One buffer for the whole file: batches hold decoded strings, the carry is a copy.
+    const chunk = Buffer.allocUnsafe(CHUNK);
     for (;;) {
       if (signal?.aborted) return;
-      const chunk = Buffer.allocUnsafe(CHUNK);
       const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
       if (bytesRead === 0) break;
       const data =
