@@ -26,10 +26,13 @@ export interface AppProps {
   readonly store: GroupStore;
   /** Live denials; each is added to the store as it arrives. */
   readonly denials?: AsyncIterable<Denial>;
+  /** What is followed, for the header and the report. */
   readonly sourceDescription: string;
   /** Initial snap filter (positional SNAP / --only-snap). */
   readonly snapFilter?: string;
+  /** The pipeline's counters (lines, unparsed, gaps), polled. */
   readonly stats: () => PipelineStats;
+  /** False under NO_COLOR: the theme keeps only bold, dim and inverse. */
   readonly colour: boolean;
   /** Writes the Markdown report (to a default path when undefined) and returns the path written. */
   readonly writeReport: (path: string | undefined, markdown: string) => Promise<string>;
@@ -37,6 +40,7 @@ export interface AppProps {
   readonly size?: TerminalSize;
   /** Longest wait between a denial's arrival and its redraw. */
   readonly flushMs?: number;
+  /** The clock for the report's date (tests fix it). */
   readonly now?: () => number;
 }
 
