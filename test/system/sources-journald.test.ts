@@ -73,14 +73,19 @@ describe('journald source (real systemd-journald, journalctl --follow --output=j
   });
 
   it('reads what is already there with all, and stops at the end without follow', async () => {
+    const live = follow(journaldSource());
+    await live.ready;
     const denial = await triggerSeccompDenial({ syscall: 39 });
+    // journald writes it asynchronously (kauditd, then its kmsg reader): wait until it is stored.
+    await live.waitFor((lines) => linesFor(denial.pid)(lines).length > 0);
+    await live.stop();
     // Limited to the last minute of kernel entries: the shared journal only grows.
     const reader = follow(journaldSource({ extraArgs: ['--since=-60s', '_TRANSPORT=kernel'] }), {
       all: true,
       follow: false,
     });
-    await reader.waitFor((lines) => linesFor(denial.pid)(lines).length > 0);
     await reader.done;
+    expect(linesFor(denial.pid)(reader.lines)).toHaveLength(1);
     expect(reader.lines.length).toBeGreaterThan(1);
     expect(
       reader.lines.every((l) => (JSON.parse(l.line) as { _TRANSPORT: string })._TRANSPORT === 'kernel'),

@@ -9,6 +9,10 @@ const forPid = (pid: number) => (lines: readonly { line: string }[]) =>
 describe('kmsg source (/dev/kmsg)', () => {
   it('yields a new denial as a kmsg record, and only new ones by default', async () => {
     const earlier = await triggerSeccompDenial({ syscall: 39 });
+    // kauditd prints the record asynchronously: make sure it is in the ring buffer first.
+    const witness = follow(kmsgSource(), { all: true });
+    await witness.waitFor((lines) => forPid(earlier.pid)(lines).length > 0);
+    await witness.stop();
     const follower = follow(kmsgSource());
     await follower.ready;
     const denial = await triggerSeccompDenial({ syscall: 39 });
