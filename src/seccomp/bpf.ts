@@ -166,6 +166,22 @@ export type AsmItem =
 
 const MAX_SHORT_JUMP = 255;
 
+export const loadWord = (offset: number): AsmItem => ({
+  kind: 'stmt',
+  code: BPF_LD | BPF_W | BPF_ABS,
+  k: offset,
+});
+export const returnAction = (action: number): AsmItem => ({ kind: 'stmt', code: BPF_RET | BPF_K, k: action });
+export const labelAt = (name: string): AsmItem => ({ kind: 'label', name });
+/** A conditional jump comparing A with k (`op` is BPF_JEQ, BPF_JGT, BPF_JGE or BPF_JSET). */
+export const jumpIf = (op: number, k: number, t: string, f: string): AsmItem => ({
+  kind: 'jump',
+  code: BPF_JMP | op | BPF_K,
+  k: k >>> 0,
+  t,
+  f,
+});
+
 /**
  * Resolves labels into offsets. A conditional jump whose target is more than 255 instructions
  * away gets a trampoline (an unconditional BPF_JA, which has a 32-bit offset) right after it.
