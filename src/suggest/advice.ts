@@ -11,6 +11,8 @@ export interface AdviceContext {
   readonly variables: GlobVariables;
   /** Whether some interface allows the access. */
   readonly interfaceMatched: boolean;
+  /** Whether an interface named after the snap itself (its own service) allows the access. */
+  readonly ownInterfaceMatched?: boolean;
 }
 
 /** The class= a kernel would log for the access (older kernels log none). */
@@ -59,6 +61,7 @@ export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolea
   if (when.samePeerSnap !== undefined && samePeerSnap(d) !== when.samePeerSnap) return false;
   if (when.noInterface === true && ctx.interfaceMatched) return false;
   if (when.noInterface === false && !ctx.interfaceMatched) return false;
+  if (when.noOwnInterface === true && ctx.ownInterfaceMatched) return false;
   if (when.owner !== undefined && ownsFile(d) !== when.owner) return false;
   return true;
 }

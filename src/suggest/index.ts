@@ -69,7 +69,12 @@ export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
   // object nor connected by default (account-control happening to cover /etc/pam.d/*).
   const interfaceMatched = worthShowing.some((m) => !reviewBarrier(m) && isConfident(m));
   const advice = rules.advice.filter((rule) =>
-    adviceApplies(rule.when, { denial, variables, interfaceMatched }),
+    adviceApplies(rule.when, {
+      denial,
+      variables,
+      interfaceMatched,
+      ownInterfaceMatched: worthShowing.some((m) => isOwnServiceSnap(m.rule, denial)),
+    }),
   );
   const exclusive = advice.some((a) => a.exclusive);
   const shown = exclusive ? [] : selectShown(worthShowing);

@@ -238,6 +238,7 @@ function condition(data: Obj): AdviceCondition {
     ['snapLabel', typeof data.snap_label === 'boolean' ? data.snap_label : undefined],
     ['samePeerSnap', typeof data.same_peer_snap === 'boolean' ? data.same_peer_snap : undefined],
     ['noInterface', typeof data.no_interface === 'boolean' ? data.no_interface : undefined],
+    ['noOwnInterface', typeof data.no_own_interface === 'boolean' ? data.no_own_interface : undefined],
     ['owner', typeof data.owner === 'boolean' ? data.owner : undefined],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as AdviceCondition;

@@ -129,6 +129,8 @@ export interface AdviceCondition {
   readonly samePeerSnap?: boolean;
   /** true: only when no interface allows the access. */
   readonly noInterface?: boolean;
+  /** true: only when no interface named after the snap itself allows the access. */
+  readonly noOwnInterface?: boolean;
   /** true: the file is owned by the accessing user (fsuid == ouid). */
   readonly owner?: boolean;
 }

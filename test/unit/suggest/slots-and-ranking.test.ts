@@ -96,3 +96,17 @@ describe('ranking', () => {
     expect(suggest(denialOf(other), rules).map((s) => s.id)).not.toContain('lxd-support');
   });
 });
+
+describe('harmless probes and a snap’s own interface', () => {
+  it("calls GnuTLS's system config a probe, unless the snap's own interface grants it", () => {
+    // real: https://github.com/fwupd/fwupd/issues/6678 and https://github.com/canonical/snapd/pull/14079
+    const firmware = suggest(
+      denialOf(fileLine('snap.gnome-firmware.gnome-firmware', '/etc/gnutls/config', 'r')),
+      rules,
+    );
+    expect(firmware.map((s) => s.id)).toEqual(['harmless-probe']);
+    const nmcli = suggest(denialOf(fileLine('snap.network-manager.nmcli', '/etc/gnutls/config', 'r')), rules);
+    expect(nmcli[0]?.id).toBe('network-manager');
+    expect(nmcli.map((s) => s.id)).not.toContain('harmless-probe');
+  });
+});
