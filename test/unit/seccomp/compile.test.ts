@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { archByName } from '../../../src/seccomp/arch.js';
+import { archByName, type ArchInfo } from '../../../src/seccomp/arch.js';
 import { decodeSeccompFile, encodeBin, encodeBin2 } from '../../../src/seccomp/bin2.js';
 import {
   ACTION_ERRNO_EACCES,
@@ -34,10 +34,11 @@ const parse = (source: string): Profile =>
   });
 const X86_64 = archByName('x86_64')!;
 const X86 = archByName('x86')!;
+const S390X = archByName('s390x')!;
 const KILL = 0;
 
 /** The action the profile's rules call for, evaluated directly (OR of rules, AND of conditions). */
-function expected(profile: Profile, arch: typeof X86, nr: number, args: bigint[]): number {
+function expected(profile: Profile, arch: ArchInfo, nr: number, args: bigint[]): number {
   const matches = (deny: boolean) =>
     archRules(
       profile.rules.filter((rule) => rule.deny === deny),
@@ -84,7 +85,7 @@ describe('compileProfile', () => {
     expect(run('socketcall', [2n])).toBe(ACTION_ERRNO_EPERM);
   });
 
-  it('matches a direct evaluation of the rules for random profiles and arguments (64- and 32-bit)', () => {
+  it('matches a direct evaluation of the rules for random profiles and arguments (64/32-bit, both byte orders)', () => {
     const syscalls = ['read', 'ioctl', 'socket', 'setpriority', 'mmap', 'prctl', 'clone', 'chown', 'semget'];
     const value = fc.oneof(
       fc.integer({ min: 0, max: 4 }),
@@ -116,12 +117,18 @@ describe('compileProfile', () => {
         (lines, complain, name, args) => {
           const profile = parse(`${complain ? '@complain\n' : ''}${lines.join('\n')}\n`);
           const compiled = compileProfile(profile, { arch: 'x86_64' });
-          for (const arch of [X86_64, X86]) {
+          // s390x: a big-endian 64-bit arch whose sockets are also multiplexed.
+          const bigEndian = compileProfile(profile, { arch: 's390x' });
+          for (const [arch, program] of [
+            [X86_64, compiled.allow],
+            [X86, compiled.allow],
+            [S390X, bigEndian.allow],
+          ] as const) {
             for (const nr of archRules(profile.rules, arch)
               .map((r) => r.nr)
               .concat(syscallNumber(arch.name, name) ?? 0)) {
-              const action = simulate(compiled.allow, { arch: arch.auditArch, nr, args }).action;
-              expect(action).toBe(expected(profile, arch, nr, args));
+              const data = { arch: arch.auditArch, nr, args, littleEndian: arch.littleEndian };
+              expect(simulate(program, data).action).toBe(expected(profile, arch, nr, args));
             }
           }
         },
