@@ -17,7 +17,7 @@ const UDEV_RULES_DIR = '/etc/udev/rules.d';
 function udevTagged(tag: string): string[] {
   const dir = '/run/udev/data';
   if (!existsSync(dir)) return [];
-  const want = tag.replace(/\./g, "_");
+  const want = tag.replace(/\./g, '_');
   return readdirSync(dir).filter((entry) => {
     if (!/^[bc]\d+:\d+$/.test(entry)) return false;
     try {
