@@ -67,7 +67,7 @@ export function report(outcomes: readonly CorpusOutcome[]): CorpusReport {
     .filter((o) => !o.top1)
     .map(
       (o) =>
-        `| ${o.top3 ? 'top-3' : 'miss'} | ${o.entry.expect.join(', ')} | ${o.problem ?? (o.ids.join(', ') || '-')} | ${o.entry.source} |`,
+        `| ${o.top3 ? 'top-3' : 'miss'} | ${o.entry.expect.join(', ')} | ${o.problem ?? (o.ids.join(', ') || '-')} | ${o.entry.source} | ${o.top3 ? '' : (o.entry.note ?? '')} |`,
     );
   const text = [
     '# Suggestion accuracy on the labelled corpus',
@@ -78,8 +78,8 @@ export function report(outcomes: readonly CorpusOutcome[]): CorpusReport {
     '',
     '## Not right first',
     '',
-    '| rank | expected | suggested | source |',
-    '| --- | --- | --- | --- |',
+    '| rank | expected | suggested | source | why missed (the entry note) |',
+    '| --- | --- | --- | --- | --- |',
     ...misses,
   ].join('\n');
   return { total, top1, top3, meanInterfaces, text };
