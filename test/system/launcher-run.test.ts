@@ -58,6 +58,28 @@ function run(mode: '--strict' | '--devmode', probes: readonly string[], extra: r
   return runCli(['run', mode, '--snap', snap.file!, ...extra, `${NAME}.app`, '--', ...probes]);
 }
 
+interface ScanlogRecord {
+  readonly kind: string;
+  readonly pid: number | null;
+  readonly suggestions: readonly { readonly kind: string; readonly id?: string }[];
+}
+
+/** rsyslog writes asynchronously: replays /var/log/syslog until the denial of `pid` is in it. */
+async function waitForScanlog(pid: number): Promise<ScanlogRecord> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { stdout } = runCli(['scanlog', '--file', '/var/log/syslog', '--json', NAME]);
+    const found = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as ScanlogRecord)
+      .find((r) => r.kind === 'cgroup' && r.pid === pid);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no cgroup denial of pid ${pid} in /var/log/syslog`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 beforeAll(() => {
   buildCli();
   process.env.SNAPPY_DEBUG_CONNECTIONS = connectionsFile;
@@ -201,13 +223,23 @@ describe('run --devmode', () => {
 });
 
 describe('connections change the device cgroup', () => {
-  it('strict refuses /dev/fuse until fuse-support is connected', () => {
+  it('strict refuses /dev/fuse until fuse-support is connected', async () => {
     // As root (no capabilities): /dev/fuse is root's 0600, so only the cgroup can refuse it.
     const before = run('--strict', ['open', '/dev/fuse', 'w'], ['--user', 'root']);
     expect(before.stdout).toBe('open /dev/fuse errno=EPERM\n');
     expect(denialsOf(before.stderr).find((d) => d.kind === 'cgroup')).toMatchObject({
       device: { major: 10, minor: 229, name: '/dev/fuse', access: 'w' },
     });
+    // The same line went to syslog(3): rsyslog's file, read back by scanlog, suggests the interface.
+    const pid = denialsOf(before.stderr).find((d) => d.kind === 'cgroup')!.pid;
+    const fromSyslog = await waitForScanlog(pid!);
+    expect(fromSyslog).toMatchObject({
+      kind: 'cgroup',
+      decision: 'DENIED',
+      snap: NAME,
+      device: { minor: 229 },
+    });
+    expect(fromSyslog.suggestions[0]).toMatchObject({ kind: 'interface', id: 'fuse-support' });
     const listed = runCli(['connections', '--snap', snap.file!, NAME]);
     expect(listed.stdout).toContain(`${NAME}:fuse-support  fuse-support  no         not auto-connected\n`);
 
