@@ -1,0 +1,55 @@
+import { compileGlob, type GlobVariables } from './glob.js';
+import { full, globOk, type MatchContext, type MatchResult } from './match-types.js';
+import type { DbusGrant, InterfaceRule } from './rules.js';
+
+export function matchDbus(ctx: MatchContext, rule: InterfaceRule): MatchResult {
+  const d = ctx.denial;
+  const dbus = d.dbus ?? {};
+  const wanted = (dbus.mask ?? d.deniedMask ?? d.requestedMask ?? '').split(/\s+/).filter(Boolean);
+  const grant = mostSpecific(
+    rule.dbus.filter(
+      (g) =>
+        (!g.bus || !dbus.bus || g.bus === dbus.bus) &&
+        globOk(g.path, dbus.path, ctx.variables) &&
+        globOk(g.interface, dbus.interface, ctx.variables) &&
+        globOk(g.member, dbus.member, ctx.variables) &&
+        (dbus.mask === 'bind' || d.operation === 'dbus_bind'
+          ? globOk(g.name, dbus.name, ctx.variables)
+          : peerNameOk(g.peerName, dbus.name, ctx.variables)) &&
+        (!g.peerLabel || !d.peerLabel || compileGlob(g.peerLabel, ctx.variables).test(d.peerLabel)) &&
+        (g.access.length === 0 || wanted.every((w) => g.access.includes(w))),
+    ),
+  );
+  if (!grant) return undefined;
+  const target = dbus.name ?? [dbus.interface, dbus.member].filter(Boolean).join('.');
+  // Restricted only by peer label (`peer=(label=unconfined)`): every system service qualifies.
+  if (grant.attribute) {
+    const reason = `its template rule covers ${target} only when a plug names it under '${grant.attribute}'`;
+    return { ...full(rule, reason, 0, 0), incidental: true };
+  }
+  if (!grant.path && !grant.interface && !grant.member && !grant.name && !grant.peerName) {
+    return { ...full(rule, `only its unrestricted D-Bus rule covers ${target}`, 0, 0), incidental: true };
+  }
+  const parts = [grant.bus, grant.path, grant.interface, grant.member, grant.name].filter(Boolean);
+  return full(rule, `dbus rule "${parts.join(' ')}" matched ${target}`, dbusExactness(grant), 0);
+}
+
+function dbusExactness(g: DbusGrant): number {
+  if (g.attribute) return -1;
+  if (g.member && !/[*{]/.test(g.member)) return 3;
+  if (g.interface || g.member || g.name || g.peerName) return 2;
+  return g.path ? 1 : 0;
+}
+
+/** Several D-Bus rules can cover a message; the most specific one explains it best. */
+function mostSpecific(grants: readonly DbusGrant[]): DbusGrant | undefined {
+  let best: DbusGrant | undefined;
+  for (const g of grants) if (!best || dbusExactness(g) > dbusExactness(best)) best = g;
+  return best;
+}
+
+/** A unique name (:1.42) in the log cannot be checked against a well-known peer name. */
+function peerNameOk(glob: string | undefined, name: string | undefined, variables: GlobVariables): boolean {
+  if (glob === undefined || name === undefined || name.startsWith(':')) return true;
+  return compileGlob(glob, variables).test(name);
+}

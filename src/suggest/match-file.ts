@@ -1,0 +1,81 @@
+import { deniedFilePerms, describePerms, ownsFile, permsCovered } from './access.js';
+import { compileGlob } from './glob.js';
+import {
+  full,
+  globExactness,
+  globOk,
+  literalLength,
+  type MatchContext,
+  type MatchResult,
+} from './match-types.js';
+import type { InterfaceRule } from './rules.js';
+
+/**
+ * A rule that opens nearly the whole filesystem (`/{,var/lib/snapd/hostfs/}[^dsp]**`): it
+ * "allows" any path, so matching it says nothing about which interface the access is for.
+ * A literal path component after the last `**` names a file, not a tree.
+ * The literal prefix counts per alternative of a leading brace group, so the hostfs branch of
+ * that rule is specific for paths under /var/lib/snapd/hostfs/.
+ */
+function isCatchAll(rawGlob: string, path: string): boolean {
+  if (!rawGlob.includes('**')) return false;
+  // `@{PROC}/**/attr/current` names one file at any depth: a literal component after the last
+  // `**` makes the rule specific.
+  const tail = rawGlob.slice(rawGlob.lastIndexOf('**') + 2);
+  if (/\/[^*?[{@/]{3,}/.test(tail)) return false;
+  // Variables (@{HOME}, @{PROC}) name a place but no particular file in it.
+  const glob = rawGlob.replace(/^@\{[^}]*\}/, '');
+  const brace = /^([^*?[{@]*)\{([^{}]*)\}/.exec(glob);
+  const prefixes = brace
+    ? brace[2]!.split(',').map((alt) => brace[1]! + /^[^*?[{@]*/.exec(alt)![0])
+    : [/^[^*?[{@]*/.exec(glob)![0]];
+  // /var/lib/snapd/hostfs/ is the host's root: a rule over all of it is a catch-all too.
+  const rootLength = (p: string) => p.replace(/^\/var\/lib\/snapd\/hostfs(?=\/)/, '').length;
+  const longest = Math.max(...prefixes.filter((p) => path.startsWith(p)).map(rootLength), 0);
+  return longest <= 1;
+}
+
+export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): MatchResult {
+  const needed = deniedFilePerms(ctx.denial);
+  if (!path || !needed) return undefined;
+  const owned = ownsFile(ctx.denial);
+  const hits = rule.file.filter((g) => (!g.owner || owned) && compileGlob(g.path, ctx.variables).test(path));
+  if (hits.length === 0) return undefined;
+  const granted = hits.map((g) => g.perms).join('');
+  // The most specific rule that alone covers the access names the reason; else the union does.
+  const covering = hits
+    .filter((g) => permsCovered(needed, g.perms))
+    .sort((a, b) => literalLength(b.path) - literalLength(a.path));
+  const best = covering[0] ?? hits[0]!;
+  const ruleText = `${best.owner ? 'owner ' : ''}${best.path} ${best.perms}`;
+  if (covering.length > 0 && covering.every((g) => isCatchAll(g.path, path))) {
+    const reason = `file rule "${ruleText}" covers all of ${path.split('/').slice(0, 2).join('/') || '/'}, ${path} included (${describePerms(needed)})`;
+    return { ...full(rule, reason, 0, 0), broad: true };
+  }
+  if (!permsCovered(needed, granted)) {
+    return {
+      rule,
+      reason: `file rule "${ruleText}" matches ${path} but grants only ${describePerms(granted)}`,
+    };
+  }
+  const condition = best.attribute ? ` if the plug lists it under '${best.attribute}'` : '';
+  const reason = `file rule "${ruleText}" matched ${path} (${describePerms(needed)})${condition}`;
+  const match = full(rule, reason, globExactness(best.path), literalLength(best.path));
+  // Template rules stand for whatever a plug or slot names: advice explains how to name it.
+  return covering.every((g) => g.attribute) ? { ...match, incidental: true } : match;
+}
+
+export function matchMount(ctx: MatchContext, rule: InterfaceRule): MatchResult {
+  const d = ctx.denial;
+  const operation = d.operation === 'pivotroot' ? 'pivot_root' : d.operation;
+  const grant = rule.mount.find(
+    (g) =>
+      g.operation === operation &&
+      (g.fstype.length === 0 || (d.fstype !== undefined && g.fstype.includes(d.fstype))) &&
+      globOk(g.mountpoint, d.path, ctx.variables) &&
+      (!g.source || !d.srcname || compileGlob(g.source, ctx.variables).test(d.srcname)),
+  );
+  if (!grant) return undefined;
+  const reason = `mount rule fstype=${grant.fstype.join(',') || 'any'} -> ${grant.mountpoint ?? 'any'} matched ${d.path ?? ''}`;
+  return full(rule, reason, grant.mountpoint ? globExactness(grant.mountpoint) : 1, 0);
+}
