@@ -37,19 +37,33 @@ static int create_map(uint32_t type, uint32_t key_size, uint32_t value_size, uin
 
 static void allow_device(int map_fd, const struct device_rule *rule)
 {
+	struct devcgroup cg = { .allow_fd = map_fd };
+	devcgroup_allow(&cg, rule, true);
+}
+
+void devcgroup_allow(const struct devcgroup *cg, const struct device_rule *rule, bool allow)
+{
 	uint8_t key[ALLOW_KEY_SIZE];
 	key[0] = (uint8_t)rule->type;
 	memcpy(key + 1, &rule->major, 4);
 	memcpy(key + 5, &rule->minor, 4);
-	uint8_t allow = 1;
+	uint8_t value = allow ? 1 : 0;
 	union bpf_attr attr;
 	memset(&attr, 0, sizeof attr);
-	attr.map_fd = (uint32_t)map_fd;
+	attr.map_fd = (uint32_t)cg->allow_fd;
 	attr.key = (uint64_t)(uintptr_t)key;
-	attr.value = (uint64_t)(uintptr_t)&allow;
+	attr.value = (uint64_t)(uintptr_t)&value;
 	attr.flags = BPF_ANY;
 	if (sys_bpf(BPF_MAP_UPDATE_ELEM, &attr) != 0)
-		die("cannot add device %c %u:%u to the allow list", rule->type, rule->major, rule->minor);
+		die("cannot change device %c %u:%u in the allow list", rule->type, rule->major, rule->minor);
+}
+
+int devcgroup_open(const struct devcgroup *cg)
+{
+	int fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		die("cannot open cgroup %s", cg->path);
+	return fd;
 }
 
 /* eBPF assembly: just the instruction forms the program needs. */

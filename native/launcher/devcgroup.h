@@ -31,6 +31,12 @@ struct devcgroup {
 /* Creates the cgroup, the maps and the program, and attaches it. Needs root. */
 void devcgroup_prepare(struct devcgroup *cg, const struct spec *spec, bool enforce);
 
+/* Allows (or stops allowing) one more device while the app is being set up. */
+void devcgroup_allow(const struct devcgroup *cg, const struct device_rule *rule, bool allow);
+
+/* An O_DIRECTORY descriptor of the cgroup, for clone3(CLONE_INTO_CGROUP). */
+int devcgroup_open(const struct devcgroup *cg);
+
 /* Moves the calling process into the cgroup. */
 void devcgroup_join(const struct devcgroup *cg);
 

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sched.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,16 +102,17 @@ static void note_apparmor(void)
 
 /* The child: every step in order, then exec. Never returns. */
 static void become_app(const struct options *opts, const struct spec *spec, const char *instance,
-		       const struct devcgroup *cg, const struct seccomp_profile *profile)
+		       const struct devcgroup *cg, bool in_cgroup, const char *loop_device,
+		       const struct seccomp_profile *profile)
 {
 	enter_mount_namespace();
-	mount_snap(spec);
+	mount_snap(spec, loop_device);
 	setup_private_tmp(instance);
 	setup_devpts();
 	for (size_t i = 0; i < spec->n_root_dirs; i++)
 		make_dirs(spec->root_dirs[i].path, spec->root_dirs[i].mode, 0, 0);
-	/* Joined last so that the launcher's own mounts (loop devices) are not judged. */
-	devcgroup_join(cg);
+	if (!in_cgroup)
+		devcgroup_join(cg);
 	drop_privileges(spec);
 	umask(022);
 	for (size_t i = 0; i < spec->n_user_dirs; i++)
@@ -121,6 +124,27 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 	seccomp_load(profile);
 	execve(opts->command[0], opts->command, spec->env);
 	die("cannot execute %s", opts->command[0]);
+}
+
+/*
+ * fork() straight into the cgroup (clone3 CLONE_INTO_CGROUP): moving a running process costs an
+ * RCU grace period (~10 ms here). Falls back to fork() and a later join on older kernels.
+ */
+static pid_t spawn_in_cgroup(const struct devcgroup *cg, bool *in_cgroup)
+{
+	int cgroup_fd = devcgroup_open(cg);
+	struct clone_args args;
+	memset(&args, 0, sizeof args);
+	args.flags = CLONE_INTO_CGROUP;
+	args.exit_signal = SIGCHLD;
+	args.cgroup = (uint64_t)cgroup_fd;
+	long pid = syscall(SYS_clone3, &args, sizeof args);
+	*in_cgroup = pid >= 0;
+	if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL))
+		pid = fork();
+	if (pid != 0)
+		close(cgroup_fd);
+	return (pid_t)pid;
 }
 
 static volatile sig_atomic_t child_pid;
@@ -165,8 +189,11 @@ static int supervise(pid_t child, const struct devcgroup *cg, const struct spec 
 		report_device_event(&event, tag, enforced);
 	/* The kernel prints audit records from its kauditd thread, a moment after the call. */
 	kmsg_forward(kmsg, child, spec->snap_dir);
-	usleep(20000);
-	kmsg_forward(kmsg, child, spec->snap_dir);
+	if (kmsg >= 0) {
+		struct pollfd more = { .fd = kmsg, .events = POLLIN };
+		if (poll(&more, 1, 5) > 0)
+			kmsg_forward(kmsg, child, spec->snap_dir);
+	}
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -205,14 +232,45 @@ int main(int argc, char **argv)
 	int kmsg = kmsg_open_at_end();
 	struct devcgroup cg;
 	devcgroup_prepare(&cg, &spec, !opts.devmode);
+	/*
+	 * The loop device is attached here and allowed while the child mounts it from inside the
+	 * cgroup; the entry is withdrawn once the child has exec'd (its end of `ready` closes then).
+	 */
+	char loop_device[64] = "";
+	int loop_fd = -1;
+	struct device_rule loop_rule = { .type = 'b' };
+	if (spec.source_kind == SNAP_SOURCE_SQUASHFS) {
+		loop_fd = attach_loop(spec.source_path, loop_device, sizeof loop_device);
+		struct stat st;
+		if (fstat(loop_fd, &st) != 0)
+			die("cannot inspect %s", loop_device);
+		loop_rule.major = major(st.st_rdev);
+		loop_rule.minor = minor(st.st_rdev);
+		devcgroup_allow(&cg, &loop_rule, true);
+	}
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) != 0)
+		die("cannot create a pipe");
 	fflush(NULL);
-	pid_t child = fork();
+	bool in_cgroup = false;
+	pid_t child = spawn_in_cgroup(&cg, &in_cgroup);
 	if (child < 0) {
 		devcgroup_remove(&cg);
 		die("cannot fork");
 	}
-	if (child == 0)
-		become_app(&opts, &spec, instance, &cg, &profile);
+	if (child == 0) {
+		close(ready[0]);
+		become_app(&opts, &spec, instance, &cg, in_cgroup, loop_device, &profile);
+	}
+	close(ready[1]);
+	char byte;
+	while (read(ready[0], &byte, 1) < 0 && errno == EINTR)
+		;
+	close(ready[0]);
+	if (loop_fd >= 0) {
+		devcgroup_allow(&cg, &loop_rule, false);
+		close(loop_fd);
+	}
 	int status = supervise(child, &cg, &spec, kmsg, !opts.devmode);
 	devcgroup_remove(&cg);
 	return status;

@@ -21,8 +21,7 @@ void enter_mount_namespace(void)
 		die("cannot make / a slave mount");
 }
 
-/* A free loop device bound to the file, read-only, released when its last mount goes away. */
-static void attach_loop(const char *file, char *device, size_t size)
+int attach_loop(const char *file, char *device, size_t size)
 {
 	int file_fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (file_fd < 0)
@@ -49,8 +48,7 @@ static void attach_loop(const char *file, char *device, size_t size)
 			/* The mount takes its own reference; autoclear detaches once it is gone. */
 			close(control);
 			close(file_fd);
-			/* Kept open (close-on-exec) until the mount below holds the device. */
-			return;
+			return loop;
 		}
 		close(loop);
 		if (saved != EBUSY) {
@@ -62,7 +60,7 @@ static void attach_loop(const char *file, char *device, size_t size)
 	die("cannot find a free loop device for %s", file);
 }
 
-void mount_snap(const struct spec *spec)
+void mount_snap(const struct spec *spec, const char *loop_device)
 {
 	if (spec->source_kind == SNAP_SOURCE_INSTALLED)
 		return;
@@ -82,10 +80,8 @@ void mount_snap(const struct spec *spec)
 		die("cannot create %s/current", name_dir);
 	close(name_fd);
 	if (spec->source_kind == SNAP_SOURCE_SQUASHFS) {
-		char device[64];
-		attach_loop(spec->source_path, device, sizeof device);
-		if (mount(device, spec->snap_dir, "squashfs", MS_RDONLY | MS_NODEV, NULL) != 0)
-			die("cannot mount %s (%s) on %s", spec->source_path, device, spec->snap_dir);
+		if (mount(loop_device, spec->snap_dir, "squashfs", MS_RDONLY | MS_NODEV, NULL) != 0)
+			die("cannot mount %s (%s) on %s", spec->source_path, loop_device, spec->snap_dir);
 	} else {
 		if (mount(spec->source_path, spec->snap_dir, NULL, MS_BIND | MS_REC, NULL) != 0)
 			die("cannot bind %s on %s", spec->source_path, spec->snap_dir);

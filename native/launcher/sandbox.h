@@ -7,8 +7,14 @@
 /* unshare(CLONE_NEWNS) and stop mount events from reaching the host. */
 void enter_mount_namespace(void);
 
-/* Mounts a .snap (read-only loop device) or a directory (read-only bind) at spec->snap_dir. */
-void mount_snap(const struct spec *spec);
+/*
+ * Attaches the .snap to a free loop device, read-only and autoclear (it goes away with its last
+ * user: the mount, or this descriptor if nothing mounted it). Returns the open device.
+ */
+int attach_loop(const char *file, char *device, size_t size);
+
+/* Mounts a .snap (its loop device) or a directory (read-only bind) at spec->snap_dir. */
+void mount_snap(const struct spec *spec, const char *loop_device);
 
 /* /tmp/snap-private-tmp/snap.INSTANCE/tmp bound onto /tmp. */
 void setup_private_tmp(const char *instance);
