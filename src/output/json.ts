@@ -1,4 +1,4 @@
-import type { Denial } from '../model/denial.js';
+import type { Denial, Suggestion } from '../model/denial.js';
 
 /** The JSON form of a denial: snake_case keys, every documented key present (null when unknown). */
 export function toJsonRecord(d: Denial): Record<string, unknown> {
@@ -48,20 +48,38 @@ export function toJsonRecord(d: Denial): Record<string, unknown> {
     exe: d.exe ?? null,
     repeat: d.repeat ?? 1,
     raw: d.raw,
-    suggestions: (d.suggestions ?? []).map((s) => ({
-      kind: s.kind,
-      id: s.id,
-      text: s.text,
-      reason: s.reason ?? null,
-      auto_connect: s.autoConnect ?? null,
-      needs_review: s.needsReview ?? null,
-      command: s.command ?? null,
-      plugs_line: s.plugsLine ?? null,
-    })),
+    suggestions: (d.suggestions ?? []).map(suggestionRecord),
   };
 }
 
-/** One line of JSON, newline-terminated. */
+function suggestionRecord(s: Suggestion): Record<string, unknown> {
+  return {
+    kind: s.kind,
+    id: s.id,
+    text: s.text,
+    reason: s.reason ?? null,
+    auto_connect: s.autoConnect ?? null,
+    needs_review: s.needsReview ?? null,
+    command: s.command ?? null,
+    plugs_line: s.plugsLine ?? null,
+  };
+}
+
+// Repeated denials share one suggestions array (the enricher memoises it): encode it once.
+const encodedSuggestions = new WeakMap<readonly Suggestion[], string>();
+
+function suggestionsJson(suggestions: readonly Suggestion[] | undefined): string {
+  if (!suggestions) return '[]';
+  let json = encodedSuggestions.get(suggestions);
+  if (json === undefined) {
+    json = JSON.stringify(suggestions.map(suggestionRecord));
+    encodedSuggestions.set(suggestions, json);
+  }
+  return json;
+}
+
+/** One line of JSON, newline-terminated (the same text as JSON.stringify(toJsonRecord(d))). */
 export function formatJsonLine(d: Denial): string {
-  return `${JSON.stringify(toJsonRecord(d))}\n`;
+  const withoutSuggestions = JSON.stringify({ ...toJsonRecord(d), suggestions: undefined });
+  return `${withoutSuggestions.slice(0, -1)},"suggestions":${suggestionsJson(d.suggestions)}}\n`;
 }

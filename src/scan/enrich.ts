@@ -43,7 +43,7 @@ function resolveSyscall(denial: Denial): Denial {
 
 /** Everything a suggestion can depend on, and nothing that varies between repeats (pid, time). */
 export function accessKey(d: Denial): string {
-  return JSON.stringify([
+  const parts: unknown[] = [
     d.kind,
     d.instance,
     d.label,
@@ -67,10 +67,12 @@ export function accessKey(d: Denial): string {
     d.fstype,
     d.srcname,
     d.flags,
-    d.dbus,
+    d.dbus && JSON.stringify(d.dbus),
     d.syscall?.name ?? d.syscall?.number,
     d.syscall?.arch,
-    d.device,
+    d.device && JSON.stringify(d.device),
     d.exe?.startsWith('/snap/') ? 'snap-exe' : d.exe,
-  ]);
+  ];
+  // U+0001 cannot occur in a decoded log value that matters here; undefined and '' differ.
+  return parts.map((p) => (p === undefined ? '\u0002' : String(p))).join('\u0001');
 }
