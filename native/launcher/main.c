@@ -107,6 +107,8 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 {
 	enter_mount_namespace();
 	mount_snap(spec, loop_device);
+	if (spec->base_root != NULL)
+		pivot_into_base(spec->base_root);
 	setup_private_tmp(instance);
 	setup_devpts();
 	for (size_t i = 0; i < spec->n_root_dirs; i++)
@@ -224,8 +226,8 @@ int main(int argc, char **argv)
 		die_input("cannot run %s: the command \"%s\" is not an absolute path", opts.tag, opts.command[0]);
 	report_open(opts.report_fd);
 	note_apparmor();
-	if (opts.base != NULL)
-		report_note("base snap \"%s\": the app sees the host's root filesystem (no pivot into bases yet)",
+	if (opts.base != NULL && spec.base_root == NULL)
+		report_note("base snap \"%s\" is not installed: the app sees the host's root filesystem",
 			    opts.base);
 	struct seccomp_profile profile;
 	seccomp_read(spec.seccomp_path, &profile);

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -150,4 +151,46 @@ void setup_devpts(void)
 		die("cannot mount a new devpts instance on /dev/pts");
 	if (mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND, NULL) != 0)
 		die("cannot bind /dev/pts/ptmx onto /dev/ptmx");
+}
+
+/* Host directories snap-confine binds into the base (mount-support.c), when both sides exist. */
+static const char *const HOST_DIRS[] = {
+	"/dev",		  "/etc",	"/home",     "/root",	 "/proc",	"/sys",	 "/tmp",
+	"/var/snap",	  "/var/lib/snapd", "/var/tmp", "/run",	 "/lib/modules", "/lib/firmware",
+	"/usr/src",	  "/var/log",	"/media",    "/run/netns", "/mnt",	"/var/lib/extrausers",
+	"/snap",
+};
+
+#define SCRATCH "/run/snappy-debug-rootfs"
+
+void pivot_into_base(const char *base_root)
+{
+	struct stat st;
+	if (stat(base_root, &st) != 0 || !S_ISDIR(st.st_mode))
+		die("cannot use base root %s", base_root);
+	make_dirs(SCRATCH, 0700, 0, 0);
+	if (mount(base_root, SCRATCH, NULL, MS_BIND | MS_REC, NULL) != 0)
+		die("cannot bind base root %s", base_root);
+	if (mount(NULL, SCRATCH, NULL, MS_REC | MS_SLAVE, NULL) != 0)
+		die("cannot make the base root a slave mount");
+	for (size_t i = 0; i < sizeof HOST_DIRS / sizeof HOST_DIRS[0]; i++) {
+		char target[4096];
+		snprintf(target, sizeof target, SCRATCH "%s", HOST_DIRS[i]);
+		struct stat host, inside;
+		if (stat(HOST_DIRS[i], &host) != 0 || !S_ISDIR(host.st_mode))
+			continue;
+		if (lstat(target, &inside) != 0 || !S_ISDIR(inside.st_mode))
+			continue;
+		if (mount(HOST_DIRS[i], target, NULL, MS_BIND | MS_REC, NULL) != 0)
+			die("cannot bind %s into the base", HOST_DIRS[i]);
+	}
+	if (chdir(SCRATCH) != 0)
+		die("cannot enter the base root");
+	/* pivot_root(".", "."): the old root ends up on top of the new one and is detached. */
+	if (syscall(SYS_pivot_root, ".", ".") != 0)
+		die("cannot pivot into the base root");
+	if (umount2(".", MNT_DETACH) != 0)
+		die("cannot detach the host's root");
+	if (chdir("/") != 0)
+		die("cannot change directory to the new /");
 }

@@ -16,6 +16,12 @@ int attach_loop(const char *file, char *device, size_t size);
 /* Mounts a .snap (its loop device) or a directory (read-only bind) at spec->snap_dir. */
 void mount_snap(const struct spec *spec, const char *loop_device);
 
+/*
+ * The base snap's root becomes / : its tree bound on a scratch directory, the host directories
+ * snap-confine binds placed over it (where the base has the directory), then pivot_root.
+ */
+void pivot_into_base(const char *base_root);
+
 /* /tmp/snap-private-tmp/snap.INSTANCE/tmp bound onto /tmp. */
 void setup_private_tmp(const char *instance);
 

@@ -154,6 +154,8 @@ static void parse_line(const struct line_ctx *ctx, struct spec *spec, char *key,
 		if (spec->n_env == SPEC_MAX_ENV)
 			BAD(ctx, "more than %d env lines", SPEC_MAX_ENV);
 		spec->env[spec->n_env++] = value;
+	} else if (strcmp(key, "base-root") == 0) {
+		spec->base_root = need_path(ctx, key, value);
 	} else if (strcmp(key, "cwd") == 0) {
 		spec->cwd = need_path(ctx, key, value);
 	} else {

@@ -44,6 +44,7 @@ struct spec {
 	size_t n_env;
 	char *env[SPEC_MAX_ENV + 1]; /* NULL-terminated for execve */
 	char *cwd;
+	char *base_root; /* NULL: the host's root */
 };
 
 /* Reads and validates the spec from an open descriptor; dies naming the line on any error. */

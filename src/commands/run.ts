@@ -6,7 +6,13 @@ import { readDeviceInventory } from '../launch/device-inventory.js';
 import { LauncherMissingError, runLauncher } from '../launch/launcher.js';
 import { PolicyError, prepareRun, type Mode } from '../launch/prepare.js';
 import { resolveUser, UserError } from '../launch/user.js';
-import { apparmorAvailable, describeDenial, parseSnapApp } from '../launch/run-support.js';
+import {
+  apparmorAvailable,
+  BaseError,
+  baseRoot,
+  describeDenial,
+  parseSnapApp,
+} from '../launch/run-support.js';
 import { locateSnap, SnapNotFoundError } from '../snap/locate.js';
 import { SnapYamlError } from '../snap/snap-yaml.js';
 import { loadRules } from '../suggest/load.js';
@@ -22,7 +28,13 @@ the invoking user) and reports what the sandbox refused: seccomp and device-cgro
   --devmode      allow everything but report what strict would refuse
   --snap PATH    a .snap file or a directory with meta/snap.yaml instead of /snap/SNAP/current
   --user USER    run the app as USER (name or uid); default: SUDO_UID, else the caller
+  --base-path DIR  the base snap's root directory, instead of /snap/BASE/current
 `;
+
+function baseRootOption(base: string | undefined, path: string | undefined): { baseRoot?: string } {
+  const root = baseRoot(base, path);
+  return root === undefined ? {} : { baseRoot: root };
+}
 
 export const main: CommandMain = async (argv, io) => {
   let parsed;
@@ -35,6 +47,7 @@ export const main: CommandMain = async (argv, io) => {
         devmode: { type: 'boolean' },
         snap: { type: 'string' },
         user: { type: 'string' },
+        'base-path': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,6 +85,7 @@ export const main: CommandMain = async (argv, io) => {
       connectedPlugs: connections.plugs.filter((p) => p.connected).map((p) => p.plug),
       inventory: readDeviceInventory(),
       apparmor: apparmorAvailable(),
+      ...baseRootOption(snap.meta.base, values['base-path']),
     });
     io.stderr.write(
       `snappy-debug: running ${prepared.tag} in ${mode} mode as ${user.name} (uid ${user.uid}); ` +
@@ -97,6 +111,7 @@ export const main: CommandMain = async (argv, io) => {
       error instanceof SnapYamlError ||
       error instanceof PolicyError ||
       error instanceof UserError ||
+      error instanceof BaseError ||
       error instanceof LauncherMissingError
     ) {
       throw new UsageError(`run: ${error.message}`, 1);

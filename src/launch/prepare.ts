@@ -31,6 +31,8 @@ export interface PrepareOptions {
   readonly connectedPlugs: readonly string[];
   readonly inventory: readonly DeviceNode[];
   readonly apparmor: boolean;
+  /** The base snap's root (installed /snap/BASE/current or a directory), when there is one. */
+  readonly baseRoot?: string;
   readonly runDir?: string;
 }
 
@@ -150,6 +152,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       userDirs: dirs.user,
       env,
       cwd: existsSync(user.home) ? user.home : '/',
+      ...(options.baseRoot !== undefined ? { baseRoot: options.baseRoot } : {}),
     });
     writeFileSync(specPath, spec, { mode: 0o600 });
     const launcherArgs = [

@@ -1,5 +1,6 @@
 /** Small pieces of `run`: the SNAP.APP argument, AppArmor presence, one line per denial. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Denial } from '../model/denial.js';
 import { syscallName } from '../seccomp/tables.js';
 import { archByAudit } from '../seccomp/arch.js';
@@ -36,4 +37,24 @@ export function describeDenial(denial: Denial, tag: string): string {
     );
   }
   return `${denial.kind} ${decision} ${denial.raw}`;
+}
+
+/** A base given as a directory, refused when it is not one. */
+export class BaseError extends Error {}
+
+/**
+ * Where the base snap's root is: --base-path, else /snap/BASE/current; undefined when snap.yaml
+ * names no base or it is not installed (the launcher then says so and uses the host's root).
+ */
+export function baseRoot(base: string | undefined, path: string | undefined): string | undefined {
+  if (path !== undefined) {
+    const dir = resolve(path);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new BaseError(`cannot use --base-path ${path}: not a directory`);
+    }
+    return realpathSync(dir);
+  }
+  if (base === undefined || base === 'bare') return undefined;
+  const installed = `/snap/${base}/current`;
+  return existsSync(installed) ? realpathSync(installed) : undefined;
 }

@@ -15,6 +15,8 @@ export interface LaunchSpec {
   readonly userDirs: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** The base snap's root directory to pivot into; without it the app sees the host's root. */
+  readonly baseRoot?: string;
 }
 
 function checked(key: string, value: string): string {
@@ -41,6 +43,7 @@ export function formatSpec(spec: LaunchSpec): string {
   }
   for (const [name, value] of Object.entries(spec.env))
     lines.push(`env ${name}=${checked(`env ${name}`, value)}`);
+  if (spec.baseRoot !== undefined) lines.push(`base-root ${checked('base-root', spec.baseRoot)}`);
   lines.push(`cwd ${checked('cwd', spec.cwd)}`);
   return `${lines.join('\n')}\n`;
 }

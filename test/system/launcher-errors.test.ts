@@ -150,7 +150,7 @@ describe('snappy-debug run refuses bad input', () => {
     snaps.push(snap);
     const result = runCli(['run', '--snap', snap.dir, '--user', 'root', 'based.app', '--', 'exit', '0']);
     expect(result.stderr).toContain(
-      'snappy-debug-confine: base snap "core99": the app sees the host\'s root filesystem (no pivot into bases yet)\n',
+      'snappy-debug-confine: base snap "core99" is not installed: the app sees the host\'s root filesystem\n',
     );
     expect(result.status).toBe(0);
   });

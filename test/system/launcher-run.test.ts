@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLine } from '../../src/parse/index.js';
 import type { Denial } from '../../src/model/denial.js';
 import { buildCli, runCli, startCli } from './support/cli.js';
-import { makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
+import { makeBusyboxBase, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
 
 const NAME = 'sd-launch-test';
 const YAML = `name: ${NAME}
@@ -259,6 +259,51 @@ describe('connections change the device cgroup', () => {
     expect(run('--strict', ['open', '/dev/fuse', 'w'], ['--user', 'root']).stdout).toBe(
       'open /dev/fuse errno=EPERM\n',
     );
+  });
+});
+
+describe('--base: pivot into the base snap', () => {
+  it('the app sees the base (busybox) as / with the host directories bound in', () => {
+    const base = makeBusyboxBase('sd-busybox');
+    const based = makeTestSnap(YAML.replace('confinement: strict', 'base: sd-busybox\nconfinement: strict'), {
+      squash: true,
+    });
+    try {
+      const result = runCli([
+        'run',
+        '--strict',
+        '--snap',
+        based.file!,
+        '--base-path',
+        base.dir,
+        '--user',
+        user.name,
+        `${NAME}.app`,
+        '--',
+        'open',
+        '/bin/busybox',
+        'r',
+        'open',
+        process.execPath,
+        'r',
+        'read',
+        '/etc/hostname',
+        'write',
+        '/tmp',
+        'ids',
+      ]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^open /bin/busybox ok\nopen ${process.execPath} errno=ENOENT\nread /etc/hostname ok \\d+\nwrite /tmp ok\nids uid=${user.uid} `,
+        ),
+      );
+      expect(result.stderr).not.toContain('is not installed');
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain('snappy-debug-rootfs');
+    } finally {
+      based.cleanup();
+      base.cleanup();
+    }
   });
 });
 

@@ -1,6 +1,14 @@
 /** Test snaps: a directory with meta/snap.yaml and the snap-app helper, optionally squashed. */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const SNAP_APP = resolve(import.meta.dirname, '../../../native/build/helpers/snap-app');
@@ -42,9 +50,27 @@ export function makeTestSnap(yaml: string, options: { readonly squash?: boolean 
   return { dir, ...(file ? { file } : {}), cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** A tiny base snap: busybox-static and its applet links. */
+/** Directories a base provides so that the launcher can bind the host's over them. */
+const BASE_DIRS = ['dev', 'etc', 'home', 'root', 'proc', 'sys', 'tmp', 'run', 'snap', 'mnt', 'media'].concat([
+  'var/snap',
+  'var/lib/snapd',
+  'var/tmp',
+  'var/log',
+  'usr/src',
+  'lib/modules',
+  'bin',
+]);
+
+/** A tiny base snap (a directory, as an installed base is): busybox-static and a few applet links. */
 export function makeBusyboxBase(name = 'snappy-debug-base'): TestSnap {
-  return makeTestSnap(`name: ${name}\nversion: '1'\ntype: base\n`, {});
+  const root = mkdtempSync(join(WORK_ROOT, 'snappy-debug-base.'));
+  const dir = join(root, 'prime');
+  for (const sub of [...BASE_DIRS, 'meta']) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(join(dir, 'meta/snap.yaml'), `name: ${name}\nversion: '1'\ntype: base\n`);
+  copyFileSync('/bin/busybox', join(dir, 'bin/busybox'));
+  execFileSync('chmod', ['0755', join(dir, 'bin/busybox')]);
+  for (const applet of ['sh', 'ls', 'cat']) symlinkSync('busybox', join(dir, 'bin', applet));
+  return { dir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** A user other than root to run apps as: the first regular user, else one made for the tests. */
