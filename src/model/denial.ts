@@ -139,5 +139,11 @@ export interface Suggestion {
   readonly command?: string;
   /** snapcraft.yaml `plugs:` line. */
   readonly plugsLine?: string;
+  /**
+   * snapcraft.yaml `slots:` line, when the snap should provide the interface itself (a Wayland
+   * compositor, an MPRIS player) rather than plug it; such a suggestion has no plugsLine or
+   * command and must not be listed among plugs.
+   */
+  readonly slotsLine?: string;
   readonly rank?: number;
 }
