@@ -22,6 +22,7 @@ export function providerMatches(ctx: MatchContext, rules: readonly InterfaceRule
       reason: `slot-side ${match.reason}`,
       autoConnect: rule.autoConnect,
       needsReview: rule.needsReview,
+      slotsLine: `slots: [${rule.id}]`,
     });
   }
   return out;

@@ -44,7 +44,9 @@ describe('slot side: the snap is the service', () => {
       fileLine('snap.mir-kiosk.mir-kiosk', '/run/user/0/wayland-0.lock', 'k', 'file_lock', 0),
     );
     const [first] = suggest(d, rules);
-    expect(first).toMatchObject({ kind: 'interface', id: 'wayland' });
+    expect(first).toMatchObject({ kind: 'interface', id: 'wayland', slotsLine: 'slots: [wayland]' });
+    expect(first?.plugsLine).toBeUndefined();
+    expect(first?.command).toBeUndefined();
     expect(first?.text).toBe(
       "add 'wayland' to 'slots': the snap provides the wayland service itself (slots: [wayland])",
     );
