@@ -1,5 +1,4 @@
 import type { ArchInfo } from './arch.js';
-import type { ArchRule } from './arch-rules.js';
 import {
   BPF_ALU,
   BPF_AND,
@@ -110,16 +109,16 @@ export function conditionCode(
  * Rules that only test one argument for equality (`socket AF_UNIX`, `socket AF_INET`, ...) share
  * one load of that argument and become a list of comparisons.
  */
-export function equalityGroups(rules: readonly ArchRule[]): {
+export function equalityGroups(lists: readonly (readonly ArgCondition[])[]): {
   groups: Map<string, ArgCondition[]>;
-  rest: ArchRule[];
+  rest: (readonly ArgCondition[])[];
 } {
   const groups = new Map<string, ArgCondition[]>();
-  const rest: ArchRule[] = [];
-  for (const rule of rules) {
-    const [only] = rule.conditions;
-    if (rule.conditions.length !== 1 || only?.op !== 'eq') {
-      rest.push(rule);
+  const rest: (readonly ArgCondition[])[] = [];
+  for (const conditions of lists) {
+    const [only] = conditions;
+    if (conditions.length !== 1 || only?.op !== 'eq') {
+      rest.push(conditions);
       continue;
     }
     const key = `${only.index}:${only.value >> 32n}`;

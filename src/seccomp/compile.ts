@@ -20,7 +20,7 @@ import {
 } from './bpf.js';
 import { archRules, type ArchRule } from './arch-rules.js';
 import { conditionCode, equalityGroupCode, equalityGroups } from './compile-args.js';
-import type { Profile } from './profile.js';
+import type { ArgCondition, Profile } from './profile.js';
 
 export type { ArchRule };
 export { archRules };
@@ -53,40 +53,68 @@ const BAD_ARCH_ACTION = SECCOMP_RET_KILL_THREAD;
 // Syscalls per leaf of the binary search over syscall numbers.
 const LEAF_SIZE = 16;
 
+const conditionKey = (c: ArgCondition): string => `${c.index}:${c.op}:${c.value}:${c.mask ?? ''}`;
+
+/**
+ * Code for "any of these condition lists holds" as a decision tree: lists sharing their first
+ * condition test it once (`socket AF_NETLINK - NETLINK_*`), single equalities on one argument
+ * share one load. Jumps to `matched` when a list holds; falls through when none does.
+ */
+function anyListHolds(
+  arch: ArchInfo,
+  lists: readonly (readonly ArgCondition[])[],
+  matched: string,
+  id: string,
+): AsmItem[] {
+  if (lists.some((conditions) => conditions.length === 0)) return [{ kind: 'ja', target: matched }];
+  const items: AsmItem[] = [];
+  const { groups, rest } = equalityGroups(lists);
+  [...groups.values()].forEach((group, g) => {
+    const next = `${id}.e${g}`;
+    items.push(...equalityGroupCode(arch, group, matched, next, `${id}.e${g}`), labelAt(next));
+  });
+  const byFirst = new Map<string, { first: ArgCondition; tails: (readonly ArgCondition[])[] }>();
+  for (const [first, ...tail] of rest) {
+    const entry = byFirst.get(conditionKey(first!)) ?? { first: first!, tails: [] };
+    entry.tails.push(tail);
+    byFirst.set(conditionKey(first!), entry);
+  }
+  [...byFirst.values()].forEach(({ first, tails }, g) => {
+    const [pass, next] = [`${id}.p${g}`, `${id}.n${g}`];
+    items.push(...conditionCode(arch, first, pass, next, `${id}.c${g}`), labelAt(pass));
+    items.push(...anyListHolds(arch, tails, matched, `${id}.t${g}`), labelAt(next));
+  });
+  return items;
+}
+
 /** One syscall's rules: any rule whose conditions all hold returns the rule action. */
 function syscallBlock(arch: ArchInfo, rules: readonly ArchRule[], id: string, spec: FilterSpec): AsmItem[] {
   if (rules.some((rule) => rule.conditions.length === 0)) return [returnAction(spec.ruleAction)];
-  const items: AsmItem[] = [];
   const matched = `${id}.match`;
-  const { groups, rest } = equalityGroups(rules);
-  [...groups.values()].forEach((group, g) => {
-    const next = `${id}.g${g + 1}`;
-    items.push(...equalityGroupCode(arch, group, matched, next, `${id}.g${g}`), labelAt(next));
-  });
-  rest.forEach((rule, r) => {
-    const nextRule = `${id}.r${r + 1}`;
-    rule.conditions.forEach((condition, c) => {
-      const pass = c + 1 < rule.conditions.length ? `${id}.r${r}c${c + 1}` : matched;
-      items.push(...conditionCode(arch, condition, pass, nextRule, `${id}.r${r}c${c}`));
-      if (pass !== matched) items.push(labelAt(pass));
-    });
-    items.push(labelAt(nextRule));
-  });
-  items.push(returnAction(spec.defaultAction), labelAt(matched), returnAction(spec.ruleAction));
-  return items;
+  return [
+    ...anyListHolds(
+      arch,
+      rules.map((rule) => rule.conditions),
+      matched,
+      id,
+    ),
+    returnAction(spec.defaultAction),
+    labelAt(matched),
+    returnAction(spec.ruleAction),
+  ];
 }
 
 /** What a leaf of the dispatch needs: where a number goes, and the actions it may return locally. */
 interface DispatchSpec {
-  /** A label for syscalls with conditions; undefined when the rule action applies at once. */
-  readonly blockOf: (nr: number) => string | undefined;
+  /** Code for a syscall with conditions; undefined when the rule action applies at once. */
+  readonly blockOf: (nr: number) => AsmItem[] | undefined;
   readonly defaultAction: number;
   readonly ruleAction: number;
 }
 
 /**
  * Binary search over the sorted syscall numbers. Each leaf compares a few numbers for equality
- * and carries its own returns, so that most jumps stay short.
+ * and carries its own returns and argument checks, so that most jumps stay short.
  */
 function dispatch(numbers: readonly number[], spec: DispatchSpec, id: string): AsmItem[] {
   if (numbers.length > LEAF_SIZE) {
@@ -101,17 +129,19 @@ function dispatch(numbers: readonly number[], spec: DispatchSpec, id: string): A
   }
   const [allow, fallback] = [`${id}.allow`, `${id}.default`];
   const items: AsmItem[] = [];
+  const blocks: AsmItem[] = [];
   let allowUsed = false;
   numbers.forEach((nr, i) => {
     const next = i + 1 < numbers.length ? `${id}.${i + 1}` : fallback;
     const block = spec.blockOf(nr);
     allowUsed ||= block === undefined;
-    items.push(jumpIf(BPF_JEQ, nr, block ?? allow, next));
+    items.push(jumpIf(BPF_JEQ, nr, block ? `${id}.nr${nr}` : allow, next));
     if (i + 1 < numbers.length) items.push(labelAt(next));
+    if (block) blocks.push(labelAt(`${id}.nr${nr}`), ...block);
   });
   items.push(labelAt(fallback), returnAction(spec.defaultAction));
   if (allowUsed) items.push(labelAt(allow), returnAction(spec.ruleAction));
-  return items;
+  return [...items, ...blocks];
 }
 
 function archBlock(arch: ArchInfo, rules: readonly ArchRule[], spec: FilterSpec): AsmItem[] {
@@ -129,13 +159,10 @@ function archBlock(arch: ArchInfo, rules: readonly ArchRule[], spec: FilterSpec)
     items.push(jumpIf(BPF_JGE, X32_SYSCALL_BIT, `${id}.x32`, `${id}.native`), labelAt(`${id}.x32`));
     items.push(jumpIf(BPF_JEQ, 0xffffffff, `${id}.native`, badLabel), labelAt(`${id}.native`));
   }
-  const blockOf = (nr: number): string | undefined => (unconditional.has(nr) ? undefined : `${id}.nr${nr}`);
+  const blockOf = (nr: number): AsmItem[] | undefined =>
+    unconditional.has(nr) ? undefined : syscallBlock(arch, byNumber.get(nr)!, `${id}.nr${nr}`, spec);
   items.push(...dispatch(numbers, { blockOf, ...spec }, `${id}.d`));
   if (arch.name === 'x86_64') items.push(labelAt(badLabel), returnAction(BAD_ARCH_ACTION));
-  for (const nr of numbers) {
-    if (unconditional.has(nr)) continue;
-    items.push(labelAt(`${id}.nr${nr}`), ...syscallBlock(arch, byNumber.get(nr)!, `${id}.nr${nr}`, spec));
-  }
   return items;
 }
 
