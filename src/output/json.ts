@@ -62,6 +62,7 @@ function suggestionRecord(s: Suggestion): Record<string, unknown> {
     needs_review: s.needsReview ?? null,
     command: s.command ?? null,
     plugs_line: s.plugsLine ?? null,
+    slots_line: s.slotsLine ?? null,
   };
 }
 

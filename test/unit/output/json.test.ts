@@ -89,6 +89,7 @@ describe('JSON lines', () => {
       needs_review: null,
       command: 'snap connect rt-app:process-control',
       plugs_line: 'plugs: [process-control]',
+      slots_line: null,
     });
   });
 });
