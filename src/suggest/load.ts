@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../paths.js';
 import { compileGlob } from './glob.js';
 import { RuleDataError, toAdviceRule, toInterfaceRule } from './normalise.js';
@@ -226,6 +225,12 @@ function yamlFiles(dir: string): string[] {
 }
 
 const require = createRequire(import.meta.url);
+
+// The YAML parser (like ajv) is loaded only when the cache is stale: a start from the cache
+// must not pay for compiling it.
+function parseYaml(text: string): unknown {
+  return (require('yaml') as typeof import('yaml')).parse(text);
+}
 
 /**
  * Schema validation uses ajv when it is installed (it is a development dependency); without it
