@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
   constants,
@@ -7,6 +7,7 @@ import {
   readFileSync,
   readSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,5 +154,52 @@ describe('filters we compile, enforced by the kernel', () => {
       const filter = compileTo(`${prefix}${TEMPLATE}\n~getppid\n`, 'bin2');
       expect(probe(filter, [GETPPID])).toMatchObject({ result: -1, errno: 13 });
     }
+  });
+});
+
+describe('the native helpers refuse bad input', () => {
+  function failure(file: string, args: readonly string[]): { status: number | null; stderr: string } {
+    const result = spawnSync(file, args, { encoding: 'utf8' });
+    return { status: result.status, stderr: result.stderr };
+  }
+
+  it('seccomp-exec names what is wrong and exits 1', () => {
+    const short = join(work, 'short.bin');
+    writeFileSync(short, 'abc');
+    const version2 = join(work, 'v2.bin2');
+    writeFileSync(version2, Buffer.concat([Buffer.from('SC\x02'), Buffer.alloc(125)]));
+    const link = join(work, 'link.bin');
+    symlinkSync(short, link);
+    expect(failure(EXEC, [])).toEqual({
+      status: 1,
+      stderr: 'seccomp-exec: usage: seccomp-exec FILE COMMAND [ARGS...]\n',
+    });
+    expect(failure(EXEC, [join(work, 'none'), '/bin/true'])).toEqual({
+      status: 1,
+      stderr: `seccomp-exec: cannot open ${join(work, 'none')}: No such file or directory\n`,
+    });
+    expect(failure(EXEC, [link, '/bin/true'])).toEqual({
+      status: 1,
+      stderr: `seccomp-exec: cannot open ${link}: Too many levels of symbolic links\n`,
+    });
+    expect(failure(EXEC, [short, '/bin/true'])).toEqual({
+      status: 1,
+      stderr: `seccomp-exec: cannot load ${short}: raw filter length 3 is not a positive multiple of 8 up to 32768\n`,
+    });
+    expect(failure(EXEC, [version2, '/bin/true'])).toEqual({
+      status: 1,
+      stderr: `seccomp-exec: cannot load ${version2}: unsupported version 2\n`,
+    });
+  });
+
+  it('syscall-probe rejects malformed numbers and exits 2', () => {
+    expect(failure(PROBE, [])).toEqual({
+      status: 2,
+      stderr: 'syscall-probe: usage: syscall-probe [--i386] NR [ARG0 ... ARG5]\n',
+    });
+    expect(failure(PROBE, ['39', '-1'])).toEqual({
+      status: 2,
+      stderr: 'syscall-probe: cannot parse number "-1"\n',
+    });
   });
 });
