@@ -17,7 +17,7 @@ export async function generateSyslog(path, lines = 1_000_000, denialShare = 0.02
   ];
   const denials = [
     (i) => `kernel: [ ${(i / 100).toFixed(6)}] audit: type=1400 audit(1763805600.${i % 1000}:${i}): apparmor="DENIED" operation="open" class="file" profile="snap.foo.app" name="/etc/shadow" pid=${1000 + (i % 30000)} comm="foo" requested_mask="r" denied_mask="r" fsuid=1000 ouid=0`,
-    (i) => `kernel: [ ${(i / 100).toFixed(6)}] audit: type=1326 audit(1763805600.${i % 1000}:${i}): auid=1000 uid=1000 gid=1000 ses=3 subj=snap.foo.app (enforce) pid=${1000 + (i % 30000)} comm="foo" exe="/snap/foo/12/bin/foo" sig=0 arch=c000003e syscall=${[49, 165, 101, 314][i % 4]} compat=0 ip=0x7f3a2b1c4d5e code=0x50001`,
+    (i) => `kernel: [ ${(i / 100).toFixed(6)}] audit: type=1326 audit(1763805600.${i % 1000}:${i}): auid=1000 uid=1000 gid=1000 ses=3 subj=snap.foo.app (enforce) pid=${1000 + (i % 30000)} comm="foo" exe="/snap/foo/12/bin/foo" sig=0 arch=c000003e syscall=${[49, 165, 101, 314][i % 4]} compat=0 ip=0x7f3a2b1c4d5e code=0x50000`,
     (i) => `kernel: [ ${(i / 100).toFixed(6)}] audit: type=1400 audit(1763805600.${i % 1000}:${i}): apparmor="DENIED" operation="create" class="net" profile="snap.bar.daemon" pid=${1000 + (i % 30000)} comm="bar" family="netlink" sock_type="raw" protocol=15 requested_mask="create" denied_mask="create"`,
     (i) => `kernel: [ ${(i / 100).toFixed(6)}] audit: type=1400 audit(1763805600.${i % 1000}:${i}): apparmor="DENIED" operation="capable" class="cap" profile="snap.bar.daemon" pid=${1000 + (i % 30000)} comm="bar" capability=12 capname="net_admin"`,
   ];
