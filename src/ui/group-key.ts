@@ -31,68 +31,129 @@ function maskWords(mask: string | undefined): string {
   return words.length > 0 ? ` (${words.join(', ')})` : ` (${mask})`;
 }
 
-function syscallObject(d: Denial): { object: string; summary: string } {
+function syscallObject(d: Denial): string {
   const sc = d.syscall;
-  if (!sc) return { object: 'syscall ?', summary: 'syscall (number missing)' };
+  return sc ? `syscall ${sc.auditArch}:${sc.number}` : 'syscall ?';
+}
+
+function syscallSummary(d: Denial): string {
+  const sc = d.syscall;
+  if (!sc) return 'syscall (number missing)';
   const named = sc.name ?? `${sc.number} (unresolved)`;
   const compat = sc.compat ? ` (${sc.arch ?? sc.auditArch} compat)` : '';
-  return { object: `syscall ${sc.auditArch}:${sc.number}`, summary: `syscall ${named}${compat}` };
+  return `syscall ${named}${compat}`;
 }
 
-function deviceObject(d: Denial): { object: string; summary: string } {
+function deviceObject(d: Denial): string {
   const dev = d.device;
-  if (!dev) return { object: 'device ?', summary: 'device (fields missing)' };
-  const id = `${dev.type} ${dev.major}:${dev.minor}`;
-  return {
-    object: `device ${id} ${dev.access}`,
-    summary: `device ${id}${dev.name ? ` ${dev.name}` : ''} ${dev.access}`,
-  };
+  return dev ? `device ${dev.type} ${dev.major}:${dev.minor} ${dev.access}` : 'device ?';
 }
 
-function apparmorObject(d: Denial): { object: string; summary: string } {
+function deviceSummary(d: Denial): string {
+  const dev = d.device;
+  if (!dev) return 'device (fields missing)';
+  return `device ${dev.type} ${dev.major}:${dev.minor}${dev.name ? ` ${dev.name}` : ''} ${dev.access}`;
+}
+
+/** What an AppArmor record is about; the object and the summary take the same branch. */
+type AppArmorTopic = 'dbus' | 'capability' | 'signal' | 'network' | 'path' | 'peer' | 'other';
+
+function apparmorTopic(d: Denial): AppArmorTopic {
+  if (d.dbus && (d.dbus.member || d.dbus.interface)) return 'dbus';
+  if (d.capname !== undefined || d.capability !== undefined) return 'capability';
+  if (d.signal !== undefined) return 'signal';
+  if (d.family !== undefined) return 'network';
+  if (d.path !== undefined) return 'path';
+  if (d.peer !== undefined) return 'peer';
+  return 'other';
+}
+
+function dbusMember(d: Denial): string {
+  return [d.dbus?.interface, d.dbus?.member].filter(Boolean).join('.');
+}
+
+function networkObject(d: Denial): string {
+  return `network ${d.family} ${d.sockType ?? ''} ${d.addr ?? ''}`.trim();
+}
+
+function pathTarget(d: Denial): string {
+  return `${withoutPids(d.path ?? '')}${d.target ? ` -> ${d.target}` : ''}`;
+}
+
+function apparmorObject(d: Denial): string {
   const op = d.operation ?? d.class ?? 'access';
-  if (d.dbus && (d.dbus.member || d.dbus.interface)) {
-    const member = [d.dbus.interface, d.dbus.member].filter(Boolean).join('.');
-    const object = `dbus ${d.dbus.bus ?? ''} ${member} ${d.dbus.path ?? ''}`.trim();
-    const verb = op.startsWith('dbus') ? op : `dbus ${op}`;
-    return { object, summary: `${verb} ${member}${d.dbus.path ? ` ${d.dbus.path}` : ''}` };
+  switch (apparmorTopic(d)) {
+    case 'dbus':
+      return `dbus ${d.dbus?.bus ?? ''} ${dbusMember(d)} ${d.dbus?.path ?? ''}`.trim();
+    case 'capability':
+      return `capability ${d.capname ?? String(d.capability)}`;
+    case 'signal':
+      return `signal ${d.signal} ${d.peer ?? ''}`.trim();
+    case 'network':
+      return networkObject(d);
+    case 'path':
+      return `path ${pathTarget(d)} ${d.deniedMask ?? d.requestedMask ?? ''}`.trim();
+    case 'peer':
+      return `${op} ${d.peer}`;
+    case 'other':
+      return `${op} ${d.info ?? ''}`.trim();
   }
-  if (d.capname !== undefined || d.capability !== undefined) {
-    const cap = d.capname ?? String(d.capability);
-    return { object: `capability ${cap}`, summary: `capability ${cap}` };
+}
+
+function apparmorSummary(d: Denial): string {
+  const op = d.operation ?? d.class ?? 'access';
+  switch (apparmorTopic(d)) {
+    case 'dbus': {
+      const verb = op.startsWith('dbus') ? op : `dbus ${op}`;
+      return `${verb} ${dbusMember(d)}${d.dbus?.path ? ` ${d.dbus.path}` : ''}`;
+    }
+    case 'capability':
+      return `capability ${d.capname ?? String(d.capability)}`;
+    case 'signal':
+      return `${op} ${d.signal}${d.peer ? ` to ${d.peer}` : ''}`;
+    case 'network':
+      return `${op} ${networkObject(d)}`;
+    case 'path':
+      return `${op} ${pathTarget(d)}${maskWords(d.deniedMask ?? d.requestedMask)}`;
+    case 'peer':
+      return `${op} ${d.peer}`;
+    case 'other':
+      return `${op}${d.info ? ` (${d.info})` : ''}`;
   }
-  if (d.signal !== undefined) {
-    const object = `signal ${d.signal} ${d.peer ?? ''}`.trim();
-    return { object, summary: `${op} ${d.signal}${d.peer ? ` to ${d.peer}` : ''}` };
-  }
-  if (d.family !== undefined) {
-    const object = `network ${d.family} ${d.sockType ?? ''} ${d.addr ?? ''}`.trim();
-    return { object, summary: `${op} ${object}` };
-  }
-  if (d.path !== undefined) {
-    const mask = d.deniedMask ?? d.requestedMask;
-    const path = withoutPids(d.path);
-    const target = d.target ? ` -> ${d.target}` : '';
-    return {
-      object: `path ${path}${target} ${mask ?? ''}`.trim(),
-      summary: `${op} ${path}${target}${maskWords(mask)}`,
-    };
-  }
-  if (d.peer !== undefined) return { object: `${op} ${d.peer}`, summary: `${op} ${d.peer}` };
-  return { object: `${op} ${d.info ?? ''}`.trim(), summary: `${op}${d.info ? ` (${d.info})` : ''}` };
+}
+
+/** Snap instance, or the raw label for non-snap profiles, or the command in parentheses. */
+export function snapOf(d: Denial): string {
+  return d.instance ?? d.snap ?? d.label ?? (d.comm !== undefined ? `(${d.comm})` : '?');
+}
+
+export function appOf(d: Denial): string {
+  return d.hook ? `hook.${d.hook}` : (d.app ?? '');
+}
+
+/** The refused object, cheap enough to compute for every event. */
+export function objectOf(d: Denial): string {
+  return d.kind === 'seccomp' ? syscallObject(d) : d.kind === 'cgroup' ? deviceObject(d) : apparmorObject(d);
+}
+
+/** The list's one line, computed once per group. */
+export function summaryOf(d: Denial): string {
+  return d.kind === 'seccomp'
+    ? syscallSummary(d)
+    : d.kind === 'cgroup'
+      ? deviceSummary(d)
+      : apparmorSummary(d);
 }
 
 /** Splits a denial into the parts that decide its group. Pure. */
 export function identify(d: Denial): DenialIdentity {
-  // Not a snap: the profile's name, or for unconfined processes the command in parentheses.
-  const snap = d.instance ?? d.snap ?? d.label ?? (d.comm !== undefined ? `(${d.comm})` : '?');
-  const app = d.hook ? `hook.${d.hook}` : (d.app ?? '');
-  const { object, summary } =
-    d.kind === 'seccomp' ? syscallObject(d) : d.kind === 'cgroup' ? deviceObject(d) : apparmorObject(d);
-  return { snap, app, object, summary };
+  return { snap: snapOf(d), app: appOf(d), object: objectOf(d), summary: summaryOf(d) };
 }
 
 /** The grouping key: same snap, app, kind and object. */
-export function groupKeyOf(kind: Denial['kind'], identity: DenialIdentity): string {
+export function groupKeyOf(
+  kind: Denial['kind'],
+  identity: Pick<DenialIdentity, 'snap' | 'app' | 'object'>,
+): string {
   return `${identity.snap}\u0000${identity.app}\u0000${kind}\u0000${identity.object}`;
 }

@@ -1,18 +1,9 @@
-import type { Decision, Denial, DenialKind } from '../model/denial.js';
-import { groupKeyOf, identify } from './group-key.js';
+import type { Denial, DenialKind } from '../model/denial.js';
+import { GroupColumns, type Occurrence } from './group-columns.js';
+import { appOf, groupKeyOf, objectOf, snapOf, summaryOf } from './group-key.js';
 import { RATE_BUCKETS, bucketOf } from './sparkline.js';
 
-/** How many individual occurrences each group keeps (all are counted). */
-export const OCCURRENCES_KEPT = 10;
-
-/** One event of a group, reduced to what the detail pane lists. */
-export interface Occurrence {
-  /** Event time in epoch milliseconds (audit stamp, else ISO time, else arrival). */
-  readonly at: number;
-  readonly pid?: number;
-  readonly comm?: string;
-  readonly decision?: Decision;
-}
+export { OCCURRENCES_KEPT, type Occurrence } from './group-columns.js';
 
 /** Denials with the same snap, app, kind and object. Read-only to everyone but the store. */
 export interface DenialGroup {
@@ -24,25 +15,55 @@ export interface DenialGroup {
   readonly app: string;
   readonly object: string;
   readonly summary: string;
-  /** The most recent denial of the group (raw line, fields, suggestions). */
+  /** The most recent denial of the group (raw line, fields, suggestions): the one full record kept. */
   readonly latest: Denial;
   readonly count: number;
   readonly firstSeen: number;
   readonly lastSeen: number;
-  /** Oldest first; at most OCCURRENCES_KEPT. */
+  /** Oldest first; at most OCCURRENCES_KEPT. Built on each read (the store keeps them in columns). */
   readonly occurrences: readonly Occurrence[];
   /** Per-bucket counts, a ring indexed by bucket number modulo RATE_BUCKETS. */
-  readonly rate: readonly number[];
+  readonly rate: ArrayLike<number>;
   /** The newest bucket number written into `rate`. */
   readonly rateBucket: number;
 }
 
-type MutableGroup = { -readonly [K in keyof DenialGroup]: DenialGroup[K] } & {
-  occurrences: Occurrence[];
-  rate: number[];
+/** A group as the store keeps it: scalars here, its rings in the store's shared columns. */
+class StoredGroup implements DenialGroup {
+  count = 0;
+  firstSeen: number;
+  lastSeen: number;
+  rateBucket: number;
+  /** Occurrences written so far (the columns keep the last OCCURRENCES_KEPT). */
+  written = 0;
   /** The store's change mark when the group last changed. */
-  changeMark: number;
-};
+  changeMark = 0;
+
+  constructor(
+    readonly key: string,
+    readonly ordinal: number,
+    readonly kind: DenialKind,
+    readonly snap: string,
+    readonly app: string,
+    readonly object: string,
+    readonly summary: string,
+    public latest: Denial,
+    at: number,
+    private readonly columns: GroupColumns,
+  ) {
+    this.firstSeen = at;
+    this.lastSeen = at;
+    this.rateBucket = bucketOf(at);
+  }
+
+  get occurrences(): readonly Occurrence[] {
+    return this.columns.occurrences(this.ordinal, this.written);
+  }
+
+  get rate(): ArrayLike<number> {
+    return this.columns.rate(this.ordinal);
+  }
+}
 
 /** Groups changed since the previous take, and a membership test cheaper than a Set's. */
 export interface ChangedGroups {
@@ -67,8 +88,11 @@ export function eventTime(d: Denial, arrivedAt: number): number {
  * `takeTouched` hands them the groups changed since they last asked.
  */
 export class GroupStore {
-  private readonly byKey = new Map<string, MutableGroup>();
-  private touched: MutableGroup[] = [];
+  private readonly byKey = new Map<string, StoredGroup>();
+  private columns = new GroupColumns();
+  /** One copy of each snap, app and comm name, however many records carry their own. */
+  private readonly names = new Map<string, string>();
+  private touched: StoredGroup[] = [];
   private changeMark = 1;
   private readonly perKind: Record<DenialKind, number> = { apparmor: 0, seccomp: 0, cgroup: 0 };
   private total = 0;
@@ -80,27 +104,17 @@ export class GroupStore {
   generation = 0;
 
   add(d: Denial, arrivedAt: number): DenialGroup {
-    const identity = identify(d);
-    const key = groupKeyOf(d.kind, identity);
+    const snap = this.intern(snapOf(d));
+    const app = this.intern(appOf(d));
+    const object = objectOf(d);
+    const key = groupKeyOf(d.kind, { snap, app, object });
     const at = eventTime(d, arrivedAt);
     const times = Math.max(1, d.repeat ?? 1);
     let group = this.byKey.get(key);
     if (!group) {
-      group = {
-        key,
-        ordinal: this.byKey.size,
-        kind: d.kind,
-        ...identity,
-        latest: d,
-        count: 0,
-        firstSeen: at,
-        lastSeen: at,
-        occurrences: [],
-        // Small integers in a plain array: lighter for the garbage collector than a typed array.
-        rate: new Array<number>(RATE_BUCKETS).fill(0),
-        rateBucket: bucketOf(at),
-        changeMark: 0,
-      };
+      const ordinal = this.byKey.size;
+      this.columns.ensure(ordinal);
+      group = new StoredGroup(key, ordinal, d.kind, snap, app, object, summaryOf(d), d, at, this.columns);
       this.byKey.set(key, group);
     }
     group.count += times;
@@ -110,8 +124,8 @@ export class GroupStore {
     }
     if (at < group.firstSeen) group.firstSeen = at;
     this.countRate(group, at, times);
-    group.occurrences.push({ at, pid: d.pid, comm: d.comm, decision: d.decision });
-    if (group.occurrences.length > OCCURRENCES_KEPT) group.occurrences.shift();
+    const comm = d.comm === undefined ? undefined : this.intern(d.comm);
+    this.columns.writeOccurrence(group.ordinal, group.written++, at, d.pid, comm, d.decision);
     this.perKind[d.kind] += times;
     this.total += times;
     if (!this.newest || at >= this.newest.lastSeen) this.newest = group;
@@ -123,14 +137,27 @@ export class GroupStore {
     return group;
   }
 
-  private countRate(group: MutableGroup, at: number, times: number): void {
+  /**
+   * A name the store already holds, else this one. Parsed records carry their own copies (often
+   * slices that keep the whole line alive); the store keeps one.
+   */
+  private intern(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
+  }
+
+  private countRate(group: StoredGroup, at: number, times: number): void {
     const bucket = bucketOf(at);
+    const { ordinal } = group;
     if (bucket > group.rateBucket) {
       const cleared = Math.min(bucket - group.rateBucket, RATE_BUCKETS);
-      for (let i = 1; i <= cleared; i++) group.rate[(group.rateBucket + i) % RATE_BUCKETS] = 0;
+      for (let i = 1; i <= cleared; i++)
+        this.columns.setRate(ordinal, (group.rateBucket + i) % RATE_BUCKETS, 0);
       group.rateBucket = bucket;
     }
-    if (bucket > group.rateBucket - RATE_BUCKETS) group.rate[bucket % RATE_BUCKETS]! += times;
+    if (bucket > group.rateBucket - RATE_BUCKETS) this.columns.addRate(ordinal, bucket % RATE_BUCKETS, times);
     if (bucket > this.newestBucket) this.newestBucket = bucket;
   }
 
@@ -171,11 +198,13 @@ export class GroupStore {
     const mark = this.changeMark++;
     const groups = this.touched;
     this.touched = [];
-    return { groups, size: groups.length, has: (group) => (group as MutableGroup).changeMark === mark };
+    return { groups, size: groups.length, has: (group) => (group as StoredGroup).changeMark === mark };
   }
 
   clear(): void {
     this.byKey.clear();
+    this.columns = new GroupColumns();
+    this.names.clear();
     this.touched = [];
     this.changeMark++;
     this.perKind.apparmor = this.perKind.seccomp = this.perKind.cgroup = 0;

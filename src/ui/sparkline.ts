@@ -12,7 +12,7 @@ export function bucketOf(at: number): number {
  * Draws a group's rate over the RATE_BUCKETS buckets ending at `nowBucket`: a space for an
  * empty bucket, then eight heights scaled to the group's busiest bucket.
  */
-export function sparkline(rate: readonly number[], rateBucket: number, nowBucket: number): string {
+export function sparkline(rate: ArrayLike<number>, rateBucket: number, nowBucket: number): string {
   if (!Number.isFinite(nowBucket)) return ' '.repeat(RATE_BUCKETS);
   const values: number[] = [];
   for (let bucket = nowBucket - RATE_BUCKETS + 1; bucket <= nowBucket; bucket++) {

@@ -1,0 +1,102 @@
+import type { Decision } from '../model/denial.js';
+import { RATE_BUCKETS } from './sparkline.js';
+
+/** How many individual occurrences each group keeps (all are counted). */
+export const OCCURRENCES_KEPT = 10;
+
+/** One event of a group, reduced to what the detail pane lists. */
+export interface Occurrence {
+  /** Event time in epoch milliseconds (audit stamp, else ISO time, else arrival). */
+  readonly at: number;
+  readonly pid?: number;
+  readonly comm?: string;
+  readonly decision?: Decision;
+}
+
+const DECISIONS: readonly (Decision | undefined)[] = [undefined, 'DENIED', 'ALLOWED', 'AUDIT'];
+const DECISION_CODES: Readonly<Record<Decision, number>> = { DENIED: 1, ALLOWED: 2, AUDIT: 3 };
+const INITIAL_GROUPS = 1024;
+
+/**
+ * The per-group rings (last occurrences, rate buckets) of every group in a few flat arrays
+ * indexed by group ordinal, instead of a million small objects the garbage collector would
+ * have to trace on every major collection.
+ */
+export class GroupColumns {
+  private capacity = 0;
+  private at = new Float64Array(0);
+  private pid = new Float64Array(0);
+  private comm: (string | undefined)[] = [];
+  private decision = new Uint8Array(0);
+  private rates = new Uint32Array(0);
+
+  constructor() {
+    this.grow(INITIAL_GROUPS);
+  }
+
+  /** Makes room for group `ordinal`. */
+  ensure(ordinal: number): void {
+    if (ordinal >= this.capacity) this.grow(Math.max(ordinal + 1, this.capacity * 2));
+  }
+
+  private grow(capacity: number): void {
+    const slots = capacity * OCCURRENCES_KEPT;
+    this.at = copied(this.at, new Float64Array(slots));
+    this.pid = copied(this.pid, new Float64Array(slots));
+    this.decision = copied(this.decision, new Uint8Array(slots));
+    this.rates = copied(this.rates, new Uint32Array(capacity * RATE_BUCKETS));
+    for (let i = this.comm.length; i < slots; i++) this.comm.push(undefined);
+    this.capacity = capacity;
+  }
+
+  /** Writes occurrence number `sequence` (0-based, counting every one ever written) of a group. */
+  writeOccurrence(
+    ordinal: number,
+    sequence: number,
+    at: number,
+    pid: number | undefined,
+    comm: string | undefined,
+    decision: Decision | undefined,
+  ): void {
+    const slot = ordinal * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
+    this.at[slot] = at;
+    this.pid[slot] = pid ?? Number.NaN;
+    this.comm[slot] = comm;
+    this.decision[slot] = decision ? DECISION_CODES[decision] : 0;
+  }
+
+  /** The kept occurrences of a group that has written `written` of them, oldest first. */
+  occurrences(ordinal: number, written: number): Occurrence[] {
+    const kept = Math.min(written, OCCURRENCES_KEPT);
+    const out: Occurrence[] = [];
+    for (let sequence = written - kept; sequence < written; sequence++) {
+      const slot = ordinal * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
+      const pid = this.pid[slot]!;
+      out.push({
+        at: this.at[slot]!,
+        pid: Number.isNaN(pid) ? undefined : pid,
+        comm: this.comm[slot],
+        decision: DECISIONS[this.decision[slot]!],
+      });
+    }
+    return out;
+  }
+
+  /** A group's rate ring (a view, valid until the next group is added). */
+  rate(ordinal: number): Uint32Array {
+    return this.rates.subarray(ordinal * RATE_BUCKETS, (ordinal + 1) * RATE_BUCKETS);
+  }
+
+  setRate(ordinal: number, bucketIndex: number, value: number): void {
+    this.rates[ordinal * RATE_BUCKETS + bucketIndex] = value;
+  }
+
+  addRate(ordinal: number, bucketIndex: number, times: number): void {
+    this.rates[ordinal * RATE_BUCKETS + bucketIndex]! += times;
+  }
+}
+
+function copied<T extends { set(from: ArrayLike<number>): void }>(from: ArrayLike<number>, to: T): T {
+  to.set(from);
+  return to;
+}
