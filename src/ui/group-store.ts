@@ -1,4 +1,5 @@
 import type { Denial, DenialKind } from '../model/denial.js';
+import { compactDenial } from './compact-denial.js';
 import { GroupColumns, type Occurrence } from './group-columns.js';
 import { appOf, groupKeyOf, objectOf, snapOf, summaryOf } from './group-key.js';
 import { RATE_BUCKETS, bucketOf } from './sparkline.js';
@@ -114,14 +115,25 @@ export class GroupStore {
     if (!group) {
       const ordinal = this.byKey.size;
       this.columns.ensure(ordinal);
-      group = new StoredGroup(key, ordinal, d.kind, snap, app, object, summaryOf(d), d, at, this.columns);
+      const sample = compactDenial(d, this.intern);
+      group = new StoredGroup(
+        key,
+        ordinal,
+        d.kind,
+        snap,
+        app,
+        object,
+        summaryOf(d),
+        sample,
+        at,
+        this.columns,
+      );
       this.byKey.set(key, group);
+    } else if (at >= group.lastSeen) {
+      group.latest = compactDenial(d, this.intern);
     }
     group.count += times;
-    if (at >= group.lastSeen) {
-      group.lastSeen = at;
-      group.latest = d;
-    }
+    if (at >= group.lastSeen) group.lastSeen = at;
     if (at < group.firstSeen) group.firstSeen = at;
     this.countRate(group, at, times);
     const comm = d.comm === undefined ? undefined : this.intern(d.comm);
@@ -141,12 +153,12 @@ export class GroupStore {
    * A name the store already holds, else this one. Parsed records carry their own copies (often
    * slices that keep the whole line alive); the store keeps one.
    */
-  private intern(name: string): string {
+  private readonly intern = (name: string): string => {
     const known = this.names.get(name);
     if (known !== undefined) return known;
     this.names.set(name, name);
     return name;
-  }
+  };
 
   private countRate(group: StoredGroup, at: number, times: number): void {
     const bucket = bucketOf(at);

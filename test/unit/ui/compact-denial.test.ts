@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { compactDenial } from '../../../src/ui/compact-denial.js';
+import { fileDenial, syscallDenial } from './fixtures.js';
+
+function interner(): (text: string) => string {
+  const names = new Map<string, string>();
+  return (text) => names.get(text) ?? (names.set(text, text), text);
+}
+
+describe('compactDenial', () => {
+  it('keeps every member but the fields map', () => {
+    const d = {
+      ...syscallDenial('foo', 'bar', 314, 7, 'sched_setattr'),
+      fields: { syscall: '314', comm: 'bar' },
+      suggestions: [{ kind: 'advice' as const, id: 'x', text: 'do x' }],
+      repeat: 3,
+    };
+    const { fields: _fields, ...expected } = d;
+    const copy = compactDenial(d, interner());
+    expect(copy).toEqual(expected);
+    expect(copy.fields).toBeUndefined();
+    expect(copy.syscall).toBe(d.syscall);
+    expect(copy.suggestions).toBe(d.suggestions);
+  });
+
+  it('keeps repeated names and the log text (as the tail of raw)', () => {
+    const intern = interner();
+    const a = compactDenial(fileDenial('foo', 'bar', '/x', 1), intern);
+    const b = compactDenial(fileDenial('foo', 'bar', '/y', 2), intern);
+    expect(b.label).toBe('snap.foo.bar');
+    expect(b.log).toBe(fileDenial('foo', 'bar', '/y', 2).log);
+    expect(b.raw.endsWith(b.log)).toBe(true);
+    expect(a.operation).toBe(b.operation);
+  });
+});
