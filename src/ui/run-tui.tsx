@@ -23,6 +23,9 @@ const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
 const SHOW_CURSOR = '\u001B[?25h';
 const QUIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** Ink redraws at most this often (bench/tui.mjs renders with the same limit). */
+export const MAX_FPS = 30;
+
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -123,7 +126,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
         colour: colourWanted(process.env),
         writeReport: writeReportAtomically,
       }),
-      { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+      { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: MAX_FPS },
     );
     await instance.waitUntilExit();
     return status;
