@@ -2,7 +2,17 @@
  * From a located snap to what the launcher needs: the policy (seccomp BPF, device allow list),
  * the environment and the spec file, written to a private directory under /run/snappy-debug.
  */
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { nativeArch } from '../seccomp/arch.js';
@@ -90,6 +100,32 @@ function idLookup(file: string): (name: string) => number | undefined {
   return (name) => ids.get(name);
 }
 
+/**
+ * The compiled filter for a source, kept by content hash (compiling the template costs tens of
+ * milliseconds; a launch should not). A cache that cannot be written is only slower.
+ */
+export function cachedSeccomp(source: string, cacheDir = SECCOMP_CACHE): Uint8Array {
+  const key = createHash('sha256').update(`${nativeArch().name}\0${source}`).digest('hex');
+  const file = join(cacheDir, `${key}.bin2`);
+  try {
+    return readFileSync(file);
+  } catch {
+    // not cached yet
+  }
+  const compiled = compileSeccomp(source);
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o755 });
+    const temp = `${file}.${process.pid}`;
+    writeFileSync(temp, compiled, { mode: 0o644 });
+    renameSync(temp, file);
+  } catch {
+    // read-only or full: compile every time
+  }
+  return compiled;
+}
+
+export const SECCOMP_CACHE = '/var/cache/snappy-debug/seccomp';
+
 export function compileSeccomp(source: string): Uint8Array {
   const profile = parseProfile(source, {
     file: 'seccomp',
@@ -135,7 +171,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   try {
     const seccompPath = join(dir, 'seccomp.bin2');
-    writeFileSync(seccompPath, compileSeccomp(source), { mode: 0o644 });
+    writeFileSync(seccompPath, cachedSeccomp(source), { mode: 0o644 });
     writeFileSync(join(dir, 'seccomp.src'), source, { mode: 0o644 });
     ensureRuntimeDir(user);
     const specPath = join(dir, 'spec');
