@@ -201,6 +201,34 @@ static int supervise(pid_t child, const struct devcgroup *cg, const struct spec 
 	return WEXITSTATUS(status);
 }
 
+/* The mount point parents mount_snap may create on the host, removed again if they were not there. */
+struct host_dirs {
+	char snap_name_dir[4096];
+	bool made_snap_root;
+	bool made_snap_name_dir;
+};
+
+static void note_host_dirs(const struct spec *spec, struct host_dirs *dirs)
+{
+	memset(dirs, 0, sizeof *dirs);
+	if (spec->source_kind == SNAP_SOURCE_INSTALLED)
+		return;
+	snprintf(dirs->snap_name_dir, sizeof dirs->snap_name_dir, "%s", spec->snap_dir);
+	char *slash = strrchr(dirs->snap_name_dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	dirs->made_snap_root = access("/snap", F_OK) != 0;
+	dirs->made_snap_name_dir = access(dirs->snap_name_dir, F_OK) != 0;
+}
+
+static void remove_host_dirs(const struct host_dirs *dirs)
+{
+	if (dirs->made_snap_name_dir)
+		(void)rmdir(dirs->snap_name_dir);
+	if (dirs->made_snap_root)
+		(void)rmdir("/snap");
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -250,6 +278,8 @@ int main(int argc, char **argv)
 		loop_rule.minor = minor(st.st_rdev);
 		devcgroup_allow(&cg, &loop_rule, true);
 	}
+	struct host_dirs host_dirs;
+	note_host_dirs(&spec, &host_dirs);
 	int ready[2];
 	if (pipe2(ready, O_CLOEXEC) != 0)
 		die("cannot create a pipe");
@@ -275,5 +305,6 @@ int main(int argc, char **argv)
 	}
 	int status = supervise(child, &cg, &spec, kmsg, !opts.devmode);
 	devcgroup_remove(&cg);
+	remove_host_dirs(&host_dirs);
 	return status;
 }

@@ -202,6 +202,7 @@ describe('run --strict as the invoking user (a .snap file on a loop device)', ()
       : [];
     expect(cgroups).toEqual([]);
     expect(execFileSync('losetup', ['-j', snap.file!], { encoding: 'utf8' })).toBe('');
+    expect(existsSync(`/snap/${NAME}`)).toBe(false);
     const specs = existsSync('/run/snappy-debug') ? readdirSync('/run/snappy-debug') : [];
     expect(specs.filter((e) => e.startsWith(`snap.${NAME}.`))).toEqual([]);
   });
