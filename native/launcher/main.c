@@ -109,6 +109,7 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 	mount_snap(spec, loop_device);
 	if (spec->base_root != NULL)
 		pivot_into_base(spec->base_root);
+	apply_layouts(spec);
 	setup_private_tmp(instance);
 	setup_devpts();
 	for (size_t i = 0; i < spec->n_root_dirs; i++)

@@ -9,9 +9,11 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "util.h"
 
 void enter_mount_namespace(void)
@@ -193,4 +195,25 @@ void pivot_into_base(const char *base_root)
 		die("cannot detach the host's root");
 	if (chdir("/") != 0)
 		die("cannot change directory to the new /");
+}
+
+void apply_layouts(const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->n_layouts; i++) {
+		const struct layout_rule *rule = &spec->layouts[i];
+		struct stat target;
+		if (lstat(rule->target, &target) != 0 || S_ISDIR(target.st_mode) == rule->is_file) {
+			report_note("layout %s: cannot create a mount point there yet (no writable mimic): skipped",
+				    rule->target);
+			continue;
+		}
+		if (mount(rule->source, rule->target, NULL, MS_BIND, NULL) != 0)
+			die("cannot bind layout %s on %s", rule->source, rule->target);
+		struct statvfs source_fs;
+		unsigned long flags = MS_BIND | MS_REMOUNT | MS_NODEV | MS_NOSUID;
+		if (statvfs(rule->source, &source_fs) == 0 && (source_fs.f_flag & ST_RDONLY))
+			flags |= MS_RDONLY;
+		if (mount(NULL, rule->target, NULL, flags, NULL) != 0)
+			die("cannot make layout %s nodev,nosuid", rule->target);
+	}
 }

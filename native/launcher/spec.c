@@ -154,6 +154,21 @@ static void parse_line(const struct line_ctx *ctx, struct spec *spec, char *key,
 		if (spec->n_env == SPEC_MAX_ENV)
 			BAD(ctx, "more than %d env lines", SPEC_MAX_ENV);
 		spec->env[spec->n_env++] = value;
+	} else if (strcmp(key, "layout") == 0) {
+		char *save = NULL;
+		char *kind = strtok_r(value, " ", &save);
+		char *source = strtok_r(NULL, " ", &save);
+		char *target = strtok_r(NULL, " ", &save);
+		if (kind == NULL || source == NULL || target == NULL || strtok_r(NULL, " ", &save) != NULL)
+			BAD(ctx, "layout needs bind|bind-file SOURCE TARGET");
+		if (strcmp(kind, "bind") != 0 && strcmp(kind, "bind-file") != 0)
+			BAD(ctx, "layout kind must be bind or bind-file, got \"%s\"", kind);
+		if (spec->n_layouts == SPEC_MAX_LAYOUTS)
+			BAD(ctx, "more than %d layouts", SPEC_MAX_LAYOUTS);
+		struct layout_rule *rule = &spec->layouts[spec->n_layouts++];
+		rule->is_file = strcmp(kind, "bind-file") == 0;
+		rule->source = need_path(ctx, "layout source", source);
+		rule->target = need_path(ctx, "layout target", target);
 	} else if (strcmp(key, "base-root") == 0) {
 		spec->base_root = need_path(ctx, key, value);
 	} else if (strcmp(key, "cwd") == 0) {

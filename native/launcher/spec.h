@@ -9,6 +9,7 @@
 #define SPEC_MAX_DEVICES 256
 #define SPEC_MAX_DIRS 32
 #define SPEC_MAX_GROUPS 64
+#define SPEC_MAX_LAYOUTS 32
 #define DEVICE_ANY_MINOR 0xFFFFFFFFu
 
 enum snap_source_kind { SNAP_SOURCE_INSTALLED, SNAP_SOURCE_SQUASHFS, SNAP_SOURCE_DIR };
@@ -22,6 +23,12 @@ struct device_rule {
 struct dir_rule {
 	mode_t mode;
 	char *path;
+};
+
+struct layout_rule {
+	int is_file; /* bind-file */
+	char *source;
+	char *target;
 };
 
 struct spec {
@@ -45,6 +52,8 @@ struct spec {
 	char *env[SPEC_MAX_ENV + 1]; /* NULL-terminated for execve */
 	char *cwd;
 	char *base_root; /* NULL: the host's root */
+	size_t n_layouts;
+	struct layout_rule layouts[SPEC_MAX_LAYOUTS];
 };
 
 /* Reads and validates the spec from an open descriptor; dies naming the line on any error. */

@@ -91,6 +91,7 @@ export const main: CommandMain = async (argv, io) => {
       `snappy-debug: running ${prepared.tag} in ${mode} mode as ${user.name} (uid ${user.uid}); ` +
         `connected: ${prepared.interfaces.join(', ') || 'none'}\n`,
     );
+    for (const note of prepared.notes) io.stderr.write(`snappy-debug: ${note}\n`);
     const denials: Denial[] = [];
     let status: number;
     try {

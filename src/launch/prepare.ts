@@ -22,10 +22,10 @@ import { parseProfile } from '../seccomp/profile.js';
 import { syscallNames } from '../seccomp/tables.js';
 import { securityTag } from '../model/label.js';
 import type { LocatedSnap } from '../snap/locate.js';
-import { appArgv, snapDirectories, snapEnvironment } from '../snap/environment.js';
+import { appArgv, expandVariables, snapDirectories, snapEnvironment } from '../snap/environment.js';
 import { deviceAllowList, seccompSource, type DeviceNode, type DeviceRule } from '../snap/policy.js';
 import type { InterfaceRule, RuleSet } from '../suggest/rules.js';
-import { formatSpec } from './spec.js';
+import { formatSpec, type LayoutMount } from './spec.js';
 import type { TargetUser } from './user.js';
 
 export type Mode = 'strict' | 'devmode';
@@ -48,6 +48,8 @@ export interface PrepareOptions {
 
 export interface PreparedRun {
   readonly tag: string;
+  /** Layouts the launcher cannot make yet (symlink, type), as one-line notes. */
+  readonly notes: readonly string[];
   readonly dir: string;
   readonly specPath: string;
   readonly interfaces: readonly string[];
@@ -163,6 +165,15 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   const env = snapEnvironment(envInput);
   const dirs = snapDirectories(envInput);
   const argv = appArgv(snap.snapDir, app, env, options.args);
+  const layouts: LayoutMount[] = [];
+  const notes: string[] = [];
+  for (const layout of snap.meta.layout) {
+    if (layout.kind === 'bind' || layout.kind === 'bind-file') {
+      layouts.push({ kind: layout.kind, source: expandVariables(layout.target, env), target: layout.path });
+    } else {
+      notes.push(`layout ${layout.path}: ${layout.kind} layouts are not supported yet: skipped`);
+    }
+  }
   if (argv[0] === undefined) throw new PolicyError(`cannot run app "${app.name}": its command is empty`);
 
   const runRoot = options.runDir ?? '/run/snappy-debug';
@@ -189,6 +200,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       env,
       cwd: existsSync(user.home) ? user.home : '/',
       ...(options.baseRoot !== undefined ? { baseRoot: options.baseRoot } : {}),
+      layouts,
     });
     writeFileSync(specPath, spec, { mode: 0o600 });
     const launcherArgs = [
@@ -199,7 +211,16 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       tag,
       ...argv,
     ];
-    return { tag, dir, specPath, interfaces: interfaces.map((i) => i.id), devices, launcherArgs, cleanup };
+    return {
+      tag,
+      notes,
+      dir,
+      specPath,
+      interfaces: interfaces.map((i) => i.id),
+      devices,
+      launcherArgs,
+      cleanup,
+    };
   } catch (error) {
     cleanup();
     throw error;

@@ -17,6 +17,14 @@ export interface LaunchSpec {
   readonly cwd: string;
   /** The base snap's root directory to pivot into; without it the app sees the host's root. */
   readonly baseRoot?: string;
+  /** bind and bind-file layouts, variables already expanded. */
+  readonly layouts?: readonly LayoutMount[];
+}
+
+export interface LayoutMount {
+  readonly kind: 'bind' | 'bind-file';
+  readonly source: string;
+  readonly target: string;
 }
 
 function checked(key: string, value: string): string {
@@ -43,6 +51,12 @@ export function formatSpec(spec: LaunchSpec): string {
   }
   for (const [name, value] of Object.entries(spec.env))
     lines.push(`env ${name}=${checked(`env ${name}`, value)}`);
+  for (const l of spec.layouts ?? []) {
+    if (/\s/.test(l.source) || /\s/.test(l.target)) {
+      throw new RangeError(`cannot write spec layout ${l.target}: paths with spaces are not supported`);
+    }
+    lines.push(`layout ${l.kind} ${checked('layout', l.source)} ${checked('layout', l.target)}`);
+  }
   if (spec.baseRoot !== undefined) lines.push(`base-root ${checked('base-root', spec.baseRoot)}`);
   lines.push(`cwd ${checked('cwd', spec.cwd)}`);
   return `${lines.join('\n')}\n`;

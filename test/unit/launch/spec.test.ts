@@ -47,6 +47,22 @@ describe('formatSpec', () => {
     );
   });
 
+  it('writes layouts and the base root before cwd', () => {
+    const text = formatSpec({
+      ...SPEC,
+      baseRoot: '/snap/core22/100',
+      layouts: [{ kind: 'bind', source: '/snap/demo/x1/usr/share/demo', target: '/usr/share/demo' }],
+    });
+    expect(
+      text.endsWith(
+        'layout bind /snap/demo/x1/usr/share/demo /usr/share/demo\nbase-root /snap/core22/100\ncwd /home/u\n',
+      ),
+    ).toBe(true);
+    expect(() => formatSpec({ ...SPEC, layouts: [{ kind: 'bind', source: '/a b', target: '/c' }] })).toThrow(
+      'cannot write spec layout /c: paths with spaces are not supported',
+    );
+  });
+
   it('leaves out snap-source for installed snaps and refuses newlines', () => {
     expect(formatSpec({ ...SPEC, source: { kind: 'installed', path: '/snap/demo/x1' } })).not.toContain(
       'snap-source',
