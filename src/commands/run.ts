@@ -20,6 +20,7 @@ import type { CommandMain } from './types.js';
 import { UsageError } from './types.js';
 
 const USAGE = `Usage: snappy-debug run [--strict|--devmode] [--snap PATH] [--user USER] SNAP.APP [-- ARGS...]
+       snappy-debug run [OPTIONS] --hook HOOK SNAP
 
 Runs an app of a snap under snappy-debug's own confinement launcher (as root; the app runs as
 the invoking user) and reports what the sandbox refused: seccomp and device-cgroup denials.
@@ -28,6 +29,7 @@ the invoking user) and reports what the sandbox refused: seccomp and device-cgro
   --devmode      allow everything but report what strict would refuse
   --snap PATH    a .snap file or a directory with meta/snap.yaml instead of /snap/SNAP/current
   --user USER    run the app as USER (name or uid); default: SUDO_UID, else the caller
+  --hook HOOK    run the snap's hook HOOK (snap.SNAP.hook.HOOK) instead of an app
   --base-path DIR  the base snap's root directory, instead of /snap/BASE/current
 `;
 
@@ -48,6 +50,7 @@ export const main: CommandMain = async (argv, io) => {
         snap: { type: 'string' },
         user: { type: 'string' },
         'base-path': { type: 'string' },
+        hook: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -78,6 +81,7 @@ export const main: CommandMain = async (argv, io) => {
     const prepared = prepareRun({
       snap,
       appName: ref.app,
+      ...(values.hook !== undefined ? { hookName: values.hook } : {}),
       mode,
       user,
       args,

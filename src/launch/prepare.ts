@@ -33,6 +33,8 @@ export type Mode = 'strict' | 'devmode';
 export interface PrepareOptions {
   readonly snap: LocatedSnap;
   readonly appName: string;
+  /** Run this hook (snap.NAME.hook.HOOK) instead of the app. */
+  readonly hookName?: string;
   readonly mode: Mode;
   readonly user: TargetUser;
   readonly args: readonly string[];
@@ -76,7 +78,8 @@ export function templatePath(): string {
 /** The interfaces connected for one app: its own plugs and the snap-wide ones. */
 export function appInterfaces(options: PrepareOptions): InterfaceRule[] {
   const { meta } = options.snap;
-  const app = meta.apps.get(options.appName)!;
+  const app =
+    options.hookName !== undefined ? meta.hooks.get(options.hookName)! : meta.apps.get(options.appName)!;
   const plugs = new Set([...meta.plugs.keys(), ...app.plugs]);
   const result: InterfaceRule[] = [];
   for (const plug of [...plugs].sort()) {
@@ -140,11 +143,14 @@ export function compileSeccomp(source: string): Uint8Array {
 
 export function prepareRun(options: PrepareOptions): PreparedRun {
   const { snap, user, mode } = options;
-  const app = snap.meta.apps.get(options.appName);
-  if (app === undefined)
-    throw new PolicyError(`cannot find app "${options.appName}" in snap "${snap.meta.name}"`);
+  const hook = options.hookName;
+  const app = hook !== undefined ? snap.meta.hooks.get(hook) : snap.meta.apps.get(options.appName);
+  if (app === undefined) {
+    const what = hook !== undefined ? `hook "${hook}"` : `app "${options.appName}"`;
+    throw new PolicyError(`cannot find ${what} in snap "${snap.meta.name}"`);
+  }
   const instance = snap.meta.name;
-  const tag = securityTag(instance, { app: app.name });
+  const tag = securityTag(instance, hook !== undefined ? { hook } : { app: app.name });
   const interfaces = appInterfaces(options);
   const devices = deviceAllowList(interfaces, options.inventory);
   const source = seccompSource(readFileSync(templatePath(), 'utf8'), interfaces, {

@@ -263,6 +263,45 @@ describe('connections change the device cgroup', () => {
   });
 });
 
+describe('hooks', () => {
+  it('runs meta/hooks/HOOK under its own security tag', () => {
+    const hooked = makeTestSnap(
+      `${YAML}hooks:\n  configure:\n    command: bin/snap-app\n`.replace(`name: ${NAME}`, 'name: sd-hook'),
+      {
+        squash: true,
+      },
+    );
+    try {
+      const result = runCli([
+        'run',
+        '--strict',
+        '--snap',
+        hooked.file!,
+        '--user',
+        user.name,
+        '--hook',
+        'configure',
+        'sd-hook',
+        '--',
+        'open',
+        '/dev/autofs',
+        'r',
+      ]);
+      expect(result.stdout).toBe('open /dev/autofs errno=EPERM\n');
+      expect(denialsOf(result.stderr).find((d) => d.kind === 'cgroup')).toMatchObject({
+        label: 'snap.sd-hook.hook.configure',
+        hook: 'configure',
+      });
+      expect(runCli(['run', '--snap', hooked.file!, '--hook', 'install', 'sd-hook']).stderr).toBe(
+        'snappy-debug: run: cannot find hook "install" in snap "sd-hook"\n',
+      );
+    } finally {
+      hooked.cleanup();
+      rmSync('/var/snap/sd-hook', { recursive: true, force: true });
+    }
+  });
+});
+
 describe('layouts', () => {
   it('binds $SNAP paths onto existing directories, nodev, nosuid, read-only like their source', () => {
     const yaml = `${YAML}layout:\n  /mnt:\n    bind: $SNAP/bin\n  /no/such/dir:\n    bind: $SNAP_DATA/x\n  /usr/lib/demo:\n    symlink: $SNAP/lib\n`;
