@@ -48,7 +48,7 @@ class StoredGroup implements DenialGroup {
     readonly app: string,
     readonly object: string,
     readonly summary: string,
-    public latest: Denial,
+    readonly latest: Denial,
     at: number,
     private readonly columns: GroupColumns,
   ) {
@@ -130,7 +130,9 @@ export class GroupStore {
       );
       this.byKey.set(key, group);
     } else if (at >= group.lastSeen) {
-      group.latest = compactDenial(d, this.intern);
+      // Overwrite the kept copy rather than replace it: the copy is old by now, and a new one would
+      // soon be old garbage too; the temporary dies young, where collecting it costs nothing.
+      Object.assign(group.latest, compactDenial(d, this.intern));
     }
     group.count += times;
     if (at >= group.lastSeen) group.lastSeen = at;
