@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -114,6 +115,11 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 	setup_devpts();
 	for (size_t i = 0; i < spec->n_root_dirs; i++)
 		make_dirs(spec->root_dirs[i].path, spec->root_dirs[i].mode, 0, 0);
+	for (size_t i = 0; i < spec->n_remaps; i++) {
+		make_dirs(spec->remaps[i].target, 0755, 0, 0);
+		if (mount(spec->remaps[i].source, spec->remaps[i].target, NULL, MS_BIND | MS_REC, NULL) != 0)
+			die("cannot bind %s on %s", spec->remaps[i].source, spec->remaps[i].target);
+	}
 	if (!in_cgroup)
 		devcgroup_join(cg);
 	drop_privileges(spec);

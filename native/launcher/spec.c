@@ -154,6 +154,15 @@ static void parse_line(const struct line_ctx *ctx, struct spec *spec, char *key,
 		if (spec->n_env == SPEC_MAX_ENV)
 			BAD(ctx, "more than %d env lines", SPEC_MAX_ENV);
 		spec->env[spec->n_env++] = value;
+	} else if (strcmp(key, "remap") == 0) {
+		char *space = strchr(value, ' ');
+		if (space == NULL)
+			BAD(ctx, "remap needs SOURCE TARGET");
+		*space = '\0';
+		if (spec->n_remaps == sizeof spec->remaps / sizeof spec->remaps[0])
+			BAD(ctx, "more than %zu remaps", sizeof spec->remaps / sizeof spec->remaps[0]);
+		spec->remaps[spec->n_remaps].source = need_path(ctx, "remap source", value);
+		spec->remaps[spec->n_remaps++].target = need_path(ctx, "remap target", space + 1);
 	} else if (strcmp(key, "layout") == 0) {
 		char *save = NULL;
 		char *kind = strtok_r(value, " ", &save);

@@ -52,6 +52,8 @@ struct spec {
 	char *env[SPEC_MAX_ENV + 1]; /* NULL-terminated for execve */
 	char *cwd;
 	char *base_root; /* NULL: the host's root */
+	size_t n_remaps;
+	struct layout_rule remaps[4]; /* parallel instances: host NAME_KEY paths seen as NAME */
 	size_t n_layouts;
 	struct layout_rule layouts[SPEC_MAX_LAYOUTS];
 };

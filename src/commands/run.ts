@@ -69,7 +69,7 @@ export const main: CommandMain = async (argv, io) => {
   if (ref === undefined) throw new UsageError(`run: "${target}" is not SNAP.APP`);
   if (process.geteuid?.() !== 0) throw new UsageError('run: cannot run without root (use sudo)', 1);
   try {
-    const snap = await locateSnap(ref.snap, values.snap);
+    const snap = await locateSnap(ref.snap, values.snap, ref.instance);
     if (snap.meta.confinement === 'classic') {
       throw new UsageError(`run: cannot run classic snap "${ref.snap}": it has no sandbox to show`, 1);
     }
@@ -81,6 +81,7 @@ export const main: CommandMain = async (argv, io) => {
     const prepared = prepareRun({
       snap,
       appName: ref.app,
+      instance: ref.instance,
       ...(values.hook !== undefined ? { hookName: values.hook } : {}),
       mode,
       user,

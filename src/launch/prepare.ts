@@ -33,6 +33,8 @@ export type Mode = 'strict' | 'devmode';
 export interface PrepareOptions {
   readonly snap: LocatedSnap;
   readonly appName: string;
+  /** NAME_KEY for a parallel install; default: the snap's name. */
+  readonly instance?: string;
   /** Run this hook (snap.NAME.hook.HOOK) instead of the app. */
   readonly hookName?: string;
   readonly mode: Mode;
@@ -149,7 +151,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
     const what = hook !== undefined ? `hook "${hook}"` : `app "${options.appName}"`;
     throw new PolicyError(`cannot find ${what} in snap "${snap.meta.name}"`);
   }
-  const instance = snap.meta.name;
+  const instance = options.instance ?? snap.meta.name;
   const tag = securityTag(instance, hook !== undefined ? { hook } : { app: app.name });
   const interfaces = appInterfaces(options);
   const devices = deviceAllowList(interfaces, options.inventory);
@@ -201,7 +203,8 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       groups: user.groups,
       seccompPath,
       devices,
-      rootDirs: dirs.root,
+      rootDirs: dirs.root.map((dir) => hostPath(dir, snap.meta.name, instance)),
+      remaps: instanceRemaps(snap, instance),
       userDirs: dirs.user,
       env,
       cwd: existsSync(user.home) ? user.home : '/',
@@ -231,6 +234,23 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
     cleanup();
     throw error;
   }
+}
+
+/** Inside the namespace an instance's /var/snap/NAME_KEY is seen as /var/snap/NAME. */
+function hostPath(dir: string, name: string, instance: string): string {
+  const inside = `/var/snap/${name}/`;
+  return instance !== name && dir.startsWith(inside)
+    ? `/var/snap/${instance}/${dir.slice(inside.length)}`
+    : dir;
+}
+
+function instanceRemaps(snap: LocatedSnap, instance: string): { source: string; target: string }[] {
+  const name = snap.meta.name;
+  if (instance === name) return [];
+  const remaps = [{ source: `/var/snap/${instance}`, target: `/var/snap/${name}` }];
+  if (snap.source.kind === 'installed')
+    remaps.unshift({ source: `/snap/${instance}`, target: `/snap/${name}` });
+  return remaps;
 }
 
 /** /run/user/UID as logind makes it (0700, the user's), when no session manager did. */

@@ -5,11 +5,21 @@ import type { Denial } from '../model/denial.js';
 import { syscallName } from '../seccomp/tables.js';
 import { archByAudit } from '../seccomp/arch.js';
 
-export function parseSnapApp(text: string): { readonly snap: string; readonly app: string } | undefined {
-  const m = /^([a-z0-9](?:-?[a-z0-9])*)\.([A-Za-z0-9](?:-?[A-Za-z0-9])*)$/.exec(text);
-  if (m) return { snap: m[1]!, app: m[2]! };
-  // `snap run NAME` runs the app named like the snap.
-  return /^[a-z0-9](?:-?[a-z0-9])*$/.test(text) ? { snap: text, app: text } : undefined;
+export interface SnapAppRef {
+  readonly snap: string;
+  /** NAME or NAME_KEY (parallel installs). */
+  readonly instance: string;
+  readonly app: string;
+}
+
+const SNAP_APP = /^([a-z0-9](?:-?[a-z0-9])*)(?:_([a-z0-9]{1,10}))?(?:\.([A-Za-z0-9](?:-?[A-Za-z0-9])*))?$/;
+
+/** SNAP.APP or SNAP_KEY.APP; a bare SNAP runs the app named like the snap, as `snap run` does. */
+export function parseSnapApp(text: string): SnapAppRef | undefined {
+  const m = SNAP_APP.exec(text);
+  if (!m) return undefined;
+  const [, snap, key, app] = m;
+  return { snap: snap!, instance: key ? `${snap}_${key}` : snap!, app: app ?? snap! };
 }
 
 export function apparmorAvailable(): boolean {

@@ -17,6 +17,8 @@ export interface LaunchSpec {
   readonly cwd: string;
   /** The base snap's root directory to pivot into; without it the app sees the host's root. */
   readonly baseRoot?: string;
+  /** Host directories bound where the app expects them (parallel instances: NAME_KEY → NAME). */
+  readonly remaps?: readonly { readonly source: string; readonly target: string }[];
   /** bind and bind-file layouts, variables already expanded. */
   readonly layouts?: readonly LayoutMount[];
 }
@@ -51,6 +53,8 @@ export function formatSpec(spec: LaunchSpec): string {
   }
   for (const [name, value] of Object.entries(spec.env))
     lines.push(`env ${name}=${checked(`env ${name}`, value)}`);
+  for (const r of spec.remaps ?? [])
+    lines.push(`remap ${checked('remap', r.source)} ${checked('remap', r.target)}`);
   for (const l of spec.layouts ?? []) {
     if (/\s/.test(l.source) || /\s/.test(l.target)) {
       throw new RangeError(`cannot write spec layout ${l.target}: paths with spaces are not supported`);

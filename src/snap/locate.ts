@@ -50,18 +50,18 @@ function yamlFromDir(dir: string): string {
   }
 }
 
-export async function locateSnap(name: string, snapPath?: string): Promise<LocatedSnap> {
+export async function locateSnap(name: string, snapPath?: string, instance = name): Promise<LocatedSnap> {
   let source: LocatedSnap['source'];
   let yaml: string;
   let revision = LOCAL_REVISION;
   if (snapPath === undefined) {
-    const current = `/snap/${name}/current`;
+    const current = `/snap/${instance}/current`;
     let real: string;
     try {
       real = realpathSync(current);
     } catch {
       throw new SnapNotFoundError(
-        `cannot find snap "${name}": ${current} does not exist (use --snap PATH for a .snap file or a directory)`,
+        `cannot find snap "${instance}": ${current} does not exist (use --snap PATH for a .snap file or a directory)`,
       );
     }
     revision = basename(real);

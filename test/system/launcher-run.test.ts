@@ -263,6 +263,54 @@ describe('connections change the device cgroup', () => {
   });
 });
 
+describe('parallel instances', () => {
+  it('NAME_KEY.APP: instance variables, its own private /tmp, and /var/snap/NAME_KEY seen as /var/snap/NAME', () => {
+    const instance = `${NAME}_k1`;
+    const result = runCli([
+      'run',
+      '--strict',
+      '--snap',
+      snap.file!,
+      '--user',
+      'root',
+      `${instance}.app`,
+      '--',
+      'env',
+      'SNAP_INSTANCE_NAME',
+      'env',
+      'SNAP_INSTANCE_KEY',
+      'env',
+      'SNAP_DATA',
+      'env',
+      'SNAP_USER_DATA',
+      'write',
+      `/var/snap/${NAME}/x1`,
+      'write',
+      '/tmp',
+    ]);
+    try {
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toBe(
+        [
+          `env SNAP_INSTANCE_NAME=${instance}`,
+          'env SNAP_INSTANCE_KEY=k1',
+          `env SNAP_DATA=/var/snap/${NAME}/x1`,
+          `env SNAP_USER_DATA=/root/snap/${instance}/x1`,
+          `write /var/snap/${NAME}/x1 ok`,
+          'write /tmp ok',
+          '',
+        ].join('\n'),
+      );
+      expect(existsSync(`/var/snap/${instance}/x1/snap-app-probe`)).toBe(true);
+      expect(existsSync(`/tmp/snap-private-tmp/snap.${instance}/tmp/snap-app-probe`)).toBe(true);
+    } finally {
+      rmSync(`/var/snap/${instance}`, { recursive: true, force: true });
+      rmSync(`/root/snap/${instance}`, { recursive: true, force: true });
+      rmSync(`/tmp/snap-private-tmp/snap.${instance}`, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('hooks', () => {
   it('runs meta/hooks/HOOK under its own security tag', () => {
     const hooked = makeTestSnap(

@@ -47,6 +47,12 @@ describe('formatSpec', () => {
     );
   });
 
+  it('writes remaps for parallel instances', () => {
+    expect(
+      formatSpec({ ...SPEC, remaps: [{ source: '/var/snap/demo_k1', target: '/var/snap/demo' }] }),
+    ).toContain('\nremap /var/snap/demo_k1 /var/snap/demo\n');
+  });
+
   it('writes layouts and the base root before cwd', () => {
     const text = formatSpec({
       ...SPEC,
@@ -98,8 +104,10 @@ describe('users and arguments', () => {
     expect(() => resolveUser('zed', {}, files)).toThrow('cannot find user "zed" in /etc/passwd');
   });
   it('reads SNAP.APP and a bare SNAP', () => {
-    expect(parseSnapApp('demo.app')).toEqual({ snap: 'demo', app: 'app' });
-    expect(parseSnapApp('demo')).toEqual({ snap: 'demo', app: 'demo' });
+    expect(parseSnapApp('demo.app')).toEqual({ snap: 'demo', instance: 'demo', app: 'app' });
+    expect(parseSnapApp('demo')).toEqual({ snap: 'demo', instance: 'demo', app: 'demo' });
+    expect(parseSnapApp('demo_k1.app')).toEqual({ snap: 'demo', instance: 'demo_k1', app: 'app' });
     expect(parseSnapApp('demo.')).toBeUndefined();
+    expect(parseSnapApp('demo_toolongkey1.app')).toBeUndefined();
   });
 });
