@@ -42,7 +42,13 @@ export async function changeConnection(
   if ((await snapdConnectedPlugs(ref.snap)) !== undefined) {
     throw new UsageError(`${verb}: snapd runs here: use \`snap ${verb} ${refText}\``, 1);
   }
-  new ConnectionStore().set(ref.snap, ref.plug, verb === 'connect');
+  const store = new ConnectionStore();
+  try {
+    store.set(ref.snap, ref.plug, verb === 'connect');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`${verb}: cannot write ${store.path}: ${code}`, 1);
+  }
   io.stdout.write(
     `${verb === 'connect' ? 'connected' : 'disconnected'} ${ref.snap}:${ref.plug} (${iface})\n`,
   );

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli } from './support/cli.js';
 import { LAUNCHER, makeTestSnap, type TestSnap } from './support/snaps.js';
@@ -153,6 +153,23 @@ describe('snappy-debug run refuses bad input', () => {
       'snappy-debug-confine: base snap "core99" is not installed: the app sees the host\'s root filesystem\n',
     );
     expect(result.status).toBe(0);
+  });
+
+  it('connect without root cannot write the store', () => {
+    const snap = makeTestSnap(
+      'name: conn\nversion: 1\nplugs:\n  fuse-support:\napps:\n  app:\n    command: bin/snap-app\n',
+    );
+    snaps.push(snap);
+    execFileSync('chmod', ['-R', 'a+rX', dirname(snap.dir)]);
+    const result = runCli(['connect', '--snap', snap.dir, 'conn:fuse-support'], '', { uid: 65534 });
+    expect(result.stderr).toBe(
+      'snappy-debug: connect: cannot write /var/lib/snappy-debug/connections.json: EACCES\n',
+    );
+    expect(result.status).toBe(1);
+    expect(runCli(['connect', '--snap', snap.dir, 'conn:camera']).stderr).toBe(
+      'snappy-debug: connect: snap "conn" has no plug "camera"\n',
+    );
+    expect(runCli(['connect', 'conn']).stderr).toBe('snappy-debug: connect: "conn" is not SNAP:PLUG\n');
   });
 
   it('not root', () => {
