@@ -69,7 +69,11 @@ export function App(props: AppProps) {
   const viewBase = {
     length: rows.length,
     newestIndex: visible.newestIndex,
-    indexOf: (key: string) => rows.findIndex((group) => group.key === key),
+    // The store hands out one object per group: finding it by identity beats comparing 100,000 keys.
+    indexOf: (key: string) => {
+      const group = store.get(key);
+      return group ? rows.indexOf(group) : -1;
+    },
   };
   const cursor = resolveCursor(state, viewBase);
   const selected = cursor >= 0 ? rows[cursor] : undefined;

@@ -2,8 +2,12 @@ import { useEffect, useRef } from 'react';
 import type { Denial } from '../src/model/denial.js';
 import type { GroupStore } from '../src/ui/group-store.js';
 
-/** Events added between yields to the event loop, so timers and keys keep running during bursts. */
-const YIELD_EVERY = 512;
+/**
+ * Longest stretch the feed keeps the event loop, so keys and redraws wait at most this long during
+ * a burst; the clock is read every CHECK_EVERY events (reading it per event would cost more).
+ */
+const SLICE_MS = 8;
+const CHECK_EVERY = 32;
 
 export interface FeedCallbacks {
   /** Called at most once per `flushMs` with the store's revision. */
@@ -34,16 +38,19 @@ export function useDenialFeed(
       if (!stopped) latest.current.onBatch(store.revision);
     };
     const pump = async (): Promise<void> => {
-      let sinceYield = 0;
+      let sinceCheck = 0;
+      let sliceStart = performance.now();
       for (;;) {
         const next = await iterator.next();
         if (next.done || stopped) return;
         store.add(next.value, Date.now());
         timer ??= setTimeout(flush, flushMs);
-        if (++sinceYield >= YIELD_EVERY) {
-          sinceYield = 0;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
+        if (++sinceCheck < CHECK_EVERY) continue;
+        sinceCheck = 0;
+        const now = performance.now();
+        if (now - sliceStart < SLICE_MS) continue;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
       }
     };
     pump().then(
