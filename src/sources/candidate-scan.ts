@@ -25,6 +25,7 @@ export async function* scanCandidates(
   const needles = markers.map((m) => Buffer.from(m, 'utf8'));
   const handle = await opening(path, () => open(path, 'r'));
   try {
+    // The unfinished last line of each read, copied out: usually a few hundred bytes.
     let carry: Buffer = Buffer.alloc(0);
     // One buffer for the whole file: batches hold decoded strings, the carry is a copy.
     const chunk = Buffer.allocUnsafe(CHUNK);
@@ -32,17 +33,21 @@ export async function* scanCandidates(
       if (signal?.aborted) return;
       const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
       if (bytesRead === 0) break;
-      const data =
-        carry.length > 0
-          ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
-          : chunk.subarray(0, bytesRead);
-      const end = data.lastIndexOf(NEWLINE) + 1;
-      if (end === 0) {
-        carry = data;
+      const data = chunk.subarray(0, bytesRead);
+      const firstEnd = data.indexOf(NEWLINE) + 1;
+      if (firstEnd === 0) {
+        carry = Buffer.concat([carry, data]);
         continue;
       }
-      yield candidatesIn(data.subarray(0, end), needles);
-      carry = Buffer.from(data.subarray(end));
+      const lastEnd = data.lastIndexOf(NEWLINE) + 1;
+      // The line that straddles two reads is joined on its own; the rest is scanned in place.
+      const head =
+        carry.length > 0
+          ? candidatesIn(Buffer.concat([carry, data.subarray(0, firstEnd)]), needles)
+          : undefined;
+      const body = candidatesIn(data.subarray(carry.length > 0 ? firstEnd : 0, lastEnd), needles);
+      yield head ? { lines: [...head.lines, ...body.lines], skipped: head.skipped + body.skipped } : body;
+      carry = Buffer.from(data.subarray(lastEnd));
     }
     if (carry.length > 0) {
       const batch = candidatesIn(Buffer.concat([carry, Buffer.from([NEWLINE])]), needles);
