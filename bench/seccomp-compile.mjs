@@ -29,7 +29,7 @@ const snippets = readdirSync(fixtures)
   .map((name) => readFileSync(join(fixtures, name), 'utf8'))
   .filter((source) => !source.includes('@unrestricted'));
 const source = [
-  readFileSync('/work/shared/reference/snapd-seccomp-default-template-2.57.txt', 'utf8'),
+  readFileSync(new URL('../../shared/reference/snapd-seccomp-default-template-2.57.txt', import.meta.url), 'utf8'),
   ...snippets,
 ].join('\n');
 const sourcePath = join(out, 'seccomp-bench.src');

@@ -17,6 +17,7 @@ import { encodeBin, encodeBin2 } from '../../src/seccomp/bin2.js';
 import { compileProfile } from '../../src/seccomp/compile.js';
 import { parseProfile } from '../../src/seccomp/profile.js';
 import { syscallNames, syscallNumber } from '../../src/seccomp/tables.js';
+import { sharedPath } from '../support/shared.js';
 
 // Filters compiled by us, loaded by the real kernel through test/helpers/seccomp-exec.c; the
 // kernel's verdict and its type=1326 record (read from /dev/kmsg) are checked. The global setup
@@ -25,7 +26,7 @@ import { syscallNames, syscallNumber } from '../../src/seccomp/tables.js';
 const HELPERS = resolve(import.meta.dirname, '../../native/build/helpers');
 const EXEC = join(HELPERS, 'seccomp-exec');
 const PROBE = join(HELPERS, 'syscall-probe');
-const TEMPLATE = readFileSync('/work/shared/reference/snapd-seccomp-default-template-2.57.txt', 'utf8');
+const TEMPLATE = readFileSync(sharedPath('reference', 'snapd-seccomp-default-template-2.57.txt'), 'utf8');
 const NAMES = new Set(syscallNames());
 const work = mkdtempSync(join(tmpdir(), 'seccomp-kernel-'));
 

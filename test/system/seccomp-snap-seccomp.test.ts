@@ -10,6 +10,7 @@ import { archRules, compileProfile } from '../../src/seccomp/compile.js';
 import { parseProfile, type Profile } from '../../src/seccomp/profile.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import { syscallName, syscallNames } from '../../src/seccomp/tables.js';
+import { sharedPath } from '../support/shared.js';
 
 // Debian 12's snap-seccomp (snapd 2.57.6, libseccomp 2.5.4) is the reference: both programs
 // are run in our simulator over every syscall number of x86_64, i386 and x32 with arguments
@@ -17,7 +18,7 @@ import { syscallName, syscallNames } from '../../src/seccomp/tables.js';
 
 const SNAP_SECCOMP = '/opt/snappy-debug/snapd/usr/lib/snapd/snap-seccomp';
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/seccomp');
-const TEMPLATE_257 = readFileSync('/work/shared/reference/snapd-seccomp-default-template-2.57.txt', 'utf8');
+const TEMPLATE_257 = readFileSync(sharedPath('reference', 'snapd-seccomp-default-template-2.57.txt'), 'utf8');
 const ALL_NAMES = new Set(syscallNames());
 const X86_64 = archByName('x86_64')!;
 const X86 = archByName('x86')!;
@@ -210,7 +211,7 @@ describe('our compiler against snap-seccomp 2.57.6', () => {
   it('agrees on the current template except for syscalls libseccomp 2.5.4 does not know', () => {
     // 2.57 rejects these two lines (unknown symbol KCMP_FILE and AF_XDP); its ~ rules it reads as
     // unknown syscall names, and ours go to the deny filter, so both allow filters must agree...
-    const current = readFileSync('/work/shared/reference/snapd-seccomp-default-template.txt', 'utf8')
+    const current = readFileSync(sharedPath('reference', 'snapd-seccomp-default-template.txt'), 'utf8')
       .split('\n')
       .filter((line) => line !== 'kcmp - - KCMP_FILE' && line !== 'socket AF_XDP')
       .join('\n');

@@ -24,6 +24,7 @@ import { conditionHolds } from '../../../src/seccomp/explain.js';
 import { parseProfile, type Profile } from '../../../src/seccomp/profile.js';
 import { simulate } from '../../../src/seccomp/simulate.js';
 import { syscallNames, syscallNumber } from '../../../src/seccomp/tables.js';
+import { sharedPath } from '../../support/shared.js';
 
 const NAMES = new Set(syscallNames());
 const parse = (source: string): Profile =>
@@ -143,7 +144,7 @@ describe('compileProfile', () => {
       .filter((file) => file.endsWith('.src'))
       .map((file) => readFileSync(join(fixtures, file), 'utf8'))
       .filter((source) => !source.includes('@unrestricted'));
-    const template = readFileSync('/work/shared/reference/snapd-seccomp-default-template.txt', 'utf8');
+    const template = readFileSync(sharedPath('reference', 'snapd-seccomp-default-template.txt'), 'utf8');
     const everything = compileProfile(parse([template, ...sources].join('\n')), { arch: 'x86_64' });
     expect(everything.allow.length).toBeLessThan(4096);
     const huge = parse(

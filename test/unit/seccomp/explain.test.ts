@@ -4,6 +4,7 @@ import { ACTION_ERRNO_EACCES, ACTION_ERRNO_EPERM, SECCOMP_RET_ALLOW } from '../.
 import { describeCondition, explainCall } from '../../../src/seccomp/explain.js';
 import { parseProfile, type Profile } from '../../../src/seccomp/profile.js';
 import { syscallNames, syscallNumber } from '../../../src/seccomp/tables.js';
+import { sharedPath } from '../../support/shared.js';
 
 const NAMES = new Set(syscallNames());
 const parse = (source: string): Profile =>
@@ -12,7 +13,7 @@ const parse = (source: string): Profile =>
     lookupUser: () => 0,
     lookupGroup: () => 0,
   });
-const TEMPLATE = parse(readFileSync('/work/shared/reference/snapd-seccomp-default-template.txt', 'utf8'));
+const TEMPLATE = parse(readFileSync(sharedPath('reference', 'snapd-seccomp-default-template.txt'), 'utf8'));
 const lineOf = (text: string): number => TEMPLATE.rules.find((rule) => rule.text === text)!.line;
 const explain = (syscall: string | number, args: bigint[] = [], callArch?: string, profile = TEMPLATE) =>
   explainCall(profile, { arch: 'x86_64', syscall, args, ...(callArch ? { callArch } : {}) });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseProfile, ProfileError, type ParseOptions } from '../../../src/seccomp/profile.js';
 import { syscallNames } from '../../../src/seccomp/tables.js';
+import { sharedPath } from '../../support/shared.js';
 
 const NAMES = new Set(syscallNames());
 const OPTIONS: ParseOptions = {
@@ -121,10 +122,12 @@ describe('parseProfile', () => {
 
   it('parses both shipped default templates', () => {
     for (const name of ['snapd-seccomp-default-template.txt', 'snapd-seccomp-default-template-2.57.txt']) {
-      const profile = parse(readFileSync(`/work/shared/reference/${name}`, 'utf8'));
+      const profile = parse(readFileSync(sharedPath('reference', name), 'utf8'));
       expect(profile.rules.length).toBeGreaterThan(350);
     }
-    const current = parse(readFileSync('/work/shared/reference/snapd-seccomp-default-template.txt', 'utf8'));
+    const current = parse(
+      readFileSync(sharedPath('reference', 'snapd-seccomp-default-template.txt'), 'utf8'),
+    );
     expect(current.rules.filter((r) => r.deny)).toHaveLength(28);
   });
 });
