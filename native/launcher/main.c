@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/sched.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -20,6 +21,7 @@
 
 #include "devcgroup.h"
 #include "kmsg.h"
+#include "shared-ns.h"
 #include "privileges.h"
 #include "report.h"
 #include "sandbox.h"
@@ -103,19 +105,24 @@ static void note_apparmor(void)
 
 /* The child: every step in order, then exec. Never returns. */
 static void become_app(const struct options *opts, const struct spec *spec, const char *instance,
-		       const struct devcgroup *cg, bool in_cgroup, const char *loop_device,
+		       const struct devcgroup *cg, bool in_cgroup, const char *loop_device, int join_fd,
 		       const struct seccomp_profile *profile)
 {
-	enter_mount_namespace();
-	mount_snap(spec, loop_device);
-	if (spec->base_root != NULL)
-		pivot_into_base(spec->base_root);
-	apply_layouts(spec);
-	setup_private_tmp(instance);
-	setup_devpts();
+	if (join_fd >= 0) {
+		if (setns(join_fd, CLONE_NEWNS) != 0)
+			die("cannot join the mount namespace of %s", instance);
+	} else {
+		enter_mount_namespace();
+		mount_snap(spec, loop_device);
+		if (spec->base_root != NULL)
+			pivot_into_base(spec->base_root);
+		apply_layouts(spec);
+		setup_private_tmp(instance);
+		setup_devpts();
+	}
 	for (size_t i = 0; i < spec->n_root_dirs; i++)
 		make_dirs(spec->root_dirs[i].path, spec->root_dirs[i].mode, 0, 0);
-	for (size_t i = 0; i < spec->n_remaps; i++) {
+	for (size_t i = 0; i < spec->n_remaps && join_fd < 0; i++) {
 		make_dirs(spec->remaps[i].target, 0755, 0, 0);
 		if (mount(spec->remaps[i].source, spec->remaps[i].target, NULL, MS_BIND | MS_REC, NULL) != 0)
 			die("cannot bind %s on %s", spec->remaps[i].source, spec->remaps[i].target);
@@ -273,10 +280,12 @@ int main(int argc, char **argv)
 	 * The loop device is attached here and allowed while the child mounts it from inside the
 	 * cgroup; the entry is withdrawn once the child has exec'd (its end of `ready` closes then).
 	 */
+	struct shared_ns shared;
+	shared_ns_open(&shared, instance, &spec);
 	char loop_device[64] = "";
 	int loop_fd = -1;
 	struct device_rule loop_rule = { .type = 'b' };
-	if (spec.source_kind == SNAP_SOURCE_SQUASHFS) {
+	if (spec.source_kind == SNAP_SOURCE_SQUASHFS && shared.join_fd < 0) {
 		loop_fd = attach_loop(spec.source_path, loop_device, sizeof loop_device);
 		struct stat st;
 		if (fstat(loop_fd, &st) != 0)
@@ -299,19 +308,21 @@ int main(int argc, char **argv)
 	}
 	if (child == 0) {
 		close(ready[0]);
-		become_app(&opts, &spec, instance, &cg, in_cgroup, loop_device, &profile);
+		become_app(&opts, &spec, instance, &cg, in_cgroup, loop_device, shared.join_fd, &profile);
 	}
 	close(ready[1]);
 	char byte;
 	while (read(ready[0], &byte, 1) < 0 && errno == EINTR)
 		;
 	close(ready[0]);
+	shared_ns_register(&shared, child, host_dirs.made_snap_root, host_dirs.made_snap_name_dir);
 	if (loop_fd >= 0) {
 		devcgroup_allow(&cg, &loop_rule, false);
 		close(loop_fd);
 	}
 	int status = supervise(child, &cg, &spec, kmsg, !opts.devmode);
 	devcgroup_remove(&cg);
-	remove_host_dirs(&host_dirs);
+	if (shared_ns_release(&shared, &host_dirs.made_snap_root, &host_dirs.made_snap_name_dir))
+		remove_host_dirs(&host_dirs);
 	return status;
 }

@@ -8,6 +8,7 @@
  *   ioprio             -> ioprio_set(own process, best effort 4), outside the default seccomp
  *                         template: "ioprio ok" or "ioprio errno=NAME"
  *   pid                -> "pid N"
+ *   ns                 -> "ns mnt:[INODE]", the mount namespace
  *   sleep N            -> sleeps N seconds (to be killed)
  *   exit N             -> exits with N at once
  * Exit status 0 unless "exit" says otherwise.
@@ -133,6 +134,10 @@ int main(int argc, char **argv)
 				printf("ioprio ok\n");
 			else
 				printf("ioprio errno=%s\n", errno_name(errno));
+		} else if (strcmp(probe, "ns") == 0) {
+			char link[64] = "";
+			ssize_t n = readlink("/proc/self/ns/mnt", link, sizeof link - 1);
+			printf("ns %s\n", n > 0 ? link : "unknown");
 		} else if (strcmp(probe, "pid") == 0) {
 			printf("pid %d\n", (int)getpid());
 		} else if (strcmp(probe, "sleep") == 0) {

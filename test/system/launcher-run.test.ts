@@ -263,6 +263,37 @@ describe('connections change the device cgroup', () => {
   });
 });
 
+describe('one mount namespace per snap while any of its apps runs', () => {
+  it("a second app joins the first one's namespace; the last one out removes it", async () => {
+    const first = startCli([
+      'run',
+      '--strict',
+      '--snap',
+      snap.file!,
+      '--user',
+      user.name,
+      `${NAME}.app`,
+      '--',
+      'ns',
+      'sleep',
+      '3',
+    ]);
+    await first.waitForStdout((out) => /^ns \S+$/m.test(out));
+    const firstNs = /^ns (\S+)$/m.exec(first.stdout())![1];
+    expect(existsSync(`/run/snappy-debug/ns/${NAME}.mnt`)).toBe(true);
+    const second = run('--strict', ['ns', 'write', '/tmp'], ['--user', user.name]);
+    expect(second.stdout).toBe(`ns ${firstNs}\nwrite /tmp ok\n`);
+    expect(existsSync(`/run/snappy-debug/ns/${NAME}.mnt`)).toBe(true);
+    expect(await first.exited).toBe(0);
+    expect(existsSync(`/run/snappy-debug/ns/${NAME}.mnt`)).toBe(false);
+    expect(existsSync(`/snap/${NAME}`)).toBe(false);
+    const third = run('--strict', ['ns'], ['--user', user.name]);
+    // (The kernel reuses namespace inode numbers at once, so the new one may show the old number.)
+    expect(third.stdout).toMatch(/^ns \S+\n$/);
+    expect(existsSync(`/run/snappy-debug/ns/${NAME}.mnt`)).toBe(false);
+  });
+});
+
 describe('parallel instances', () => {
   it('NAME_KEY.APP: instance variables, its own private /tmp, and /var/snap/NAME_KEY seen as /var/snap/NAME', () => {
     const instance = `${NAME}_k1`;
