@@ -8,7 +8,9 @@ bash scripts/setup-system.sh
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing node modules"
-  npm ci --silent --no-fund --no-audit >/dev/null
+  # Not `npm ci`: npm 11 leaves other platforms' optional packages (rollup's) out of the lock
+  # file and then refuses it as out of sync. `install --no-save` follows the lock, writes nothing.
+  npm install --no-save --silent --no-fund --no-audit >/dev/null
 fi
 
 npm run -s build
