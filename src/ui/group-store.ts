@@ -29,6 +29,16 @@ export interface DenialGroup {
   readonly rateBucket: number;
 }
 
+/**
+ * The same text as one flat string. A string built by concatenation is a tree of its parts, and
+ * the parts may be slices of the record's whole log line: kept as a tree, a group's summary would
+ * keep its first line alive besides its newest. Converting to a number flattens it in place.
+ */
+function flattened(text: string): string {
+  Number(text);
+  return text;
+}
+
 /** A group as the store keeps it: scalars here, its rings in the store's shared columns. */
 class StoredGroup implements DenialGroup {
   count = 0;
@@ -46,7 +56,6 @@ class StoredGroup implements DenialGroup {
     readonly kind: DenialKind,
     readonly snap: string,
     readonly app: string,
-    readonly object: string,
     readonly summary: string,
     readonly latest: Denial,
     at: number,
@@ -55,6 +64,11 @@ class StoredGroup implements DenialGroup {
     this.firstSeen = at;
     this.lastSeen = at;
     this.rateBucket = bucketOf(at);
+  }
+
+  /** The key's last part (not kept twice). */
+  get object(): string {
+    return this.key.slice(this.snap.length + this.app.length + this.kind.length + 3);
   }
 
   get occurrences(): readonly Occurrence[] {
@@ -122,8 +136,7 @@ export class GroupStore {
         d.kind,
         snap,
         app,
-        object,
-        summaryOf(d),
+        flattened(summaryOf(d)),
         sample,
         at,
         this.columns,
