@@ -16,6 +16,7 @@ export interface Occurrence {
 const DECISIONS: readonly (Decision | undefined)[] = [undefined, 'DENIED', 'ALLOWED', 'AUDIT'];
 const DECISION_CODES: Readonly<Record<Decision, number>> = { DENIED: 1, ALLOWED: 2, AUDIT: 3 };
 const INITIAL_GROUPS = 1024;
+const NO_PID = -1;
 
 /**
  * The per-group rings (last occurrences, rate buckets) of every group in a few flat arrays
@@ -25,8 +26,12 @@ const INITIAL_GROUPS = 1024;
 export class GroupColumns {
   private capacity = 0;
   private at = new Float64Array(0);
-  private pid = new Float64Array(0);
-  private comm: (string | undefined)[] = [];
+  /** Process ids (kernel pids fit in 32 bits); NO_PID when the record had none. */
+  private pid = new Int32Array(0);
+  /** Index into `commNames` plus one; 0 when the record had no comm. */
+  private comm = new Uint32Array(0);
+  private readonly commNames: string[] = [];
+  private readonly commIndex = new Map<string, number>();
   private decision = new Uint8Array(0);
   private rates = new Uint32Array(0);
 
@@ -42,10 +47,10 @@ export class GroupColumns {
   private grow(capacity: number): void {
     const slots = capacity * OCCURRENCES_KEPT;
     this.at = copied(this.at, new Float64Array(slots));
-    this.pid = copied(this.pid, new Float64Array(slots));
+    this.pid = copied(this.pid, new Int32Array(slots));
+    this.comm = copied(this.comm, new Uint32Array(slots));
     this.decision = copied(this.decision, new Uint8Array(slots));
     this.rates = copied(this.rates, new Uint32Array(capacity * RATE_BUCKETS));
-    for (let i = this.comm.length; i < slots; i++) this.comm.push(undefined);
     this.capacity = capacity;
   }
 
@@ -60,8 +65,8 @@ export class GroupColumns {
   ): void {
     const slot = ordinal * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
     this.at[slot] = at;
-    this.pid[slot] = pid ?? Number.NaN;
-    this.comm[slot] = comm;
+    this.pid[slot] = pid !== undefined && pid >= 0 && pid <= 0x7fffffff ? pid : NO_PID;
+    this.comm[slot] = comm === undefined ? 0 : this.commNumber(comm);
     this.decision[slot] = decision ? DECISION_CODES[decision] : 0;
   }
 
@@ -72,14 +77,24 @@ export class GroupColumns {
     for (let sequence = written - kept; sequence < written; sequence++) {
       const slot = ordinal * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
       const pid = this.pid[slot]!;
+      const comm = this.comm[slot]!;
       out.push({
         at: this.at[slot]!,
-        pid: Number.isNaN(pid) ? undefined : pid,
-        comm: this.comm[slot],
+        pid: pid === NO_PID ? undefined : pid,
+        comm: comm === 0 ? undefined : this.commNames[comm - 1],
         decision: DECISIONS[this.decision[slot]!],
       });
     }
     return out;
+  }
+
+  private commNumber(comm: string): number {
+    let number = this.commIndex.get(comm);
+    if (number === undefined) {
+      number = this.commNames.push(comm);
+      this.commIndex.set(comm, number);
+    }
+    return number;
   }
 
   /** A group's rate ring (a view, valid until the next group is added). */

@@ -105,7 +105,7 @@ export function eventTime(d: Denial, arrivedAt: number): number {
 export class GroupStore {
   private readonly byKey = new Map<string, StoredGroup>();
   private columns = new GroupColumns();
-  /** One copy of each snap, app and comm name, however many records carry their own. */
+  /** One copy of each snap, app and repeated record name, however many records carry their own. */
   private readonly names = new Map<string, string>();
   private touched: StoredGroup[] = [];
   private changeMark = 1;
@@ -151,8 +151,7 @@ export class GroupStore {
     if (at >= group.lastSeen) group.lastSeen = at;
     if (at < group.firstSeen) group.firstSeen = at;
     this.countRate(group, at, times);
-    const comm = d.comm === undefined ? undefined : this.intern(d.comm);
-    this.columns.writeOccurrence(group.ordinal, group.written++, at, d.pid, comm, d.decision);
+    this.columns.writeOccurrence(group.ordinal, group.written++, at, d.pid, d.comm, d.decision);
     this.perKind[d.kind] += times;
     this.total += times;
     if (!this.newest || at >= this.newest.lastSeen) this.newest = group;
