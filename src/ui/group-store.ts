@@ -16,7 +16,10 @@ export interface DenialGroup {
   readonly app: string;
   readonly object: string;
   readonly summary: string;
-  /** The most recent denial of the group (raw line, fields, suggestions): the one full record kept. */
+  /**
+   * The most recent denial of the group (raw line, fields, suggestions): the one record kept, as
+   * compactDenial copies it (without the members the UI never reads: its times are the group's).
+   */
   readonly latest: Denial;
   readonly count: number;
   readonly firstSeen: number;

@@ -8,17 +8,18 @@ function interner(): (text: string) => string {
 }
 
 describe('compactDenial', () => {
-  it('keeps every member but the fields map', () => {
+  it('keeps every member the UI reads, not the fields map nor the times the group keeps itself', () => {
     const d = {
       ...syscallDenial('foo', 'bar', 314, 7, 'sched_setattr'),
       fields: { syscall: '314', comm: 'bar' },
       suggestions: [{ kind: 'advice' as const, id: 'x', text: 'do x' }],
       repeat: 3,
     };
-    const { fields: _fields, ...expected } = d;
+    const { fields: _fields, auditStamp: _stamp, repeat: _repeat, ...expected } = d;
     const copy = compactDenial(d, interner());
     expect(copy).toEqual(expected);
     expect(copy.fields).toBeUndefined();
+    expect(copy.auditStamp).toBeUndefined();
     expect(copy.syscall).toBe(d.syscall);
     expect(copy.suggestions).toBe(d.suggestions);
   });
