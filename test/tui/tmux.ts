@@ -23,7 +23,12 @@ export class Pane {
 
   static start(name: string, command: string, options: PaneOptions): Pane {
     const env = Object.entries({ TERM: 'xterm-256color', ...options.env }).map(([k, v]) => `${k}=${v}`);
-    const wrapped = `env ${env.join(' ')} ${command}; echo "EXIT=$?"; sleep 600`;
+    // A person's terminal, not a CI job: Ink draws only the last frame when it sees CI variables.
+    const ciVariables = Object.keys(process.env).filter(
+      (k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'),
+    );
+    const unset = ciVariables.map((k) => `-u ${k}`).join(' ');
+    const wrapped = `env ${unset} ${env.join(' ')} ${command}; echo "EXIT=$?"; sleep 600`;
     tmux(
       'new-session',
       '-d',
