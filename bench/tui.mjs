@@ -136,6 +136,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
 const round = (x, digits = 2) => Number(x.toFixed(digits));
 const mib = (bytes) => round(bytes / 1024 / 1024, 1);
+const mibAndMb = (bytes) => `${mib(bytes)} MiB = ${Math.round(bytes / 1e6)} MB`;
 
 /** Fills a store; times the whole (making the records included) and the store's own share. */
 function load(events, groups) {
@@ -252,6 +253,9 @@ globalThis.gc?.();
 const large = await redrawAt(EVENTS, GROUPS);
 globalThis.gc?.();
 const memory = process.memoryUsage();
+// V8 hands freed pages back to the system a few seconds after a collection: what `top` shows later.
+await new Promise((resolve) => setTimeout(resolve, 6000));
+const settled = process.memoryUsage();
 const groupsLoaded = large.store.size;
 loads.beforeBurst = loadavg();
 const burstResult = await burst(large.store, 10_000, 2);
@@ -269,6 +273,7 @@ const report = {
   keyPressP95Ms: round(p95(large.latencies)),
   keyPressMedianMsAt100Groups: round(median(small.latencies)),
   rssMiB: mib(memory.rss),
+  rssSettledMiB: mib(settled.rss),
   heapUsedMiB: mib(memory.heapUsed),
   heapTotalMiB: mib(memory.heapTotal),
   burst10kPerSecond: burstResult,
@@ -289,14 +294,20 @@ const rows = [
     report.keyPressMedianMs < 50,
   ],
   ['key press -> redraw, p95', `${report.keyPressP95Ms} ms`, 'under 50 ms', report.keyPressP95Ms < 50],
-  ['resident memory after load', `${report.rssMiB} MiB`, 'under 300 MB', memory.rss < 300e6],
-  ['heap in use after load', `${report.heapUsedMiB} MiB`, '(part of the above)', undefined],
-  ['burst ingest rate', `${b.ratePerSecond}/s`, '10,000/s', b.ratePerSecond >= 9_500],
+  ['resident memory right after load', mibAndMb(memory.rss), 'under 300 MB', memory.rss < 300e6],
+  ['resident memory 6 s later', mibAndMb(settled.rss), 'under 300 MB', settled.rss < 300e6],
+  ['heap in use after load', mibAndMb(memory.heapUsed), '(part of the above)', undefined],
+  [
+    'burst ingest rate (fed at 10,000/s)',
+    `${b.ratePerSecond}/s`,
+    'keeps pace (>= 9,500/s)',
+    b.ratePerSecond >= 9_500,
+  ],
   ['burst events lost', `${b.lost} of ${b.events}`, '0', b.lost === 0],
   ['key press p95 during burst', `${b.keyPressP95Ms} ms`, 'under 50 ms', b.keyPressP95Ms < 50],
   ['event-loop lag p99 during burst', `${b.eventLoopLagP99Ms} ms`, 'under 50 ms', b.eventLoopLagP99Ms < 50],
 ];
-const widths = [34, 16, 20];
+const widths = [34, 22, 20];
 const cells = (row) => row.map((cell, i) => String(cell).padEnd(widths[i] ?? 0)).join(' ');
 console.log(
   `TUI bench: ${EVENTS} ${report.records} events in ${groupsLoaded} groups, ${MAX_FPS} fps, ` +
