@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { ConnectionStore, snapdConnectedPlugs } from '../launch/connection-store.js';
 import { snapForCommand } from '../launch/snap-arg.js';
 import { declaredPlugs, parsePlugRef } from '../snap/connections.js';
 import { loadRules } from '../suggest/load.js';
 import type { CommandIO, CommandMain } from './types.js';
 import { UsageError } from './types.js';
+import { parseCommandArgs } from './args.js';
 
 /** connect and disconnect share everything but the verb. */
 export async function changeConnection(
@@ -12,10 +12,9 @@ export async function changeConnection(
   argv: readonly string[],
   io: CommandIO,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { snap: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  const { values, positionals } = parseCommandArgs(verb, argv, {
+    snap: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout.write(

@@ -1,15 +1,14 @@
-import { parseArgs } from 'node:util';
 import { snapConnections } from '../launch/connected.js';
 import { snapForCommand } from '../launch/snap-arg.js';
 import { loadRules } from '../suggest/load.js';
 import type { CommandMain } from './types.js';
 import { UsageError } from './types.js';
+import { parseCommandArgs } from './args.js';
 
 export const main: CommandMain = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { snap: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  const { values, positionals } = parseCommandArgs('connections', argv, {
+    snap: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout.write(

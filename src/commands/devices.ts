@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { snapConnections } from '../launch/connected.js';
 import { readDeviceInventory } from '../launch/device-inventory.js';
 import { snapForCommand } from '../launch/snap-arg.js';
@@ -10,6 +9,7 @@ import { loadRules } from '../suggest/load.js';
 import type { InterfaceRule } from '../suggest/rules.js';
 import type { CommandMain } from './types.js';
 import { UsageError } from './types.js';
+import { parseCommandArgs } from './args.js';
 
 const UDEV_RULES_DIR = '/etc/udev/rules.d';
 
@@ -31,10 +31,9 @@ function udevTagged(tag: string): string[] {
 }
 
 export const main: CommandMain = async (argv, io) => {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { snap: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  const { values, positionals } = parseCommandArgs('devices', argv, {
+    snap: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout.write(

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { parseLine } from '../parse/index.js';
 import type { Denial } from '../model/denial.js';
 import { snapConnections } from '../launch/connected.js';
@@ -18,6 +17,7 @@ import { SnapYamlError } from '../snap/snap-yaml.js';
 import { loadRules } from '../suggest/load.js';
 import type { CommandMain } from './types.js';
 import { UsageError } from './types.js';
+import { parseCommandArgs } from './args.js';
 
 const USAGE = `Usage: snappy-debug run [--strict|--devmode] [--snap PATH] [--user USER] SNAP.APP [-- ARGS...]
        snappy-debug run [OPTIONS] --hook HOOK SNAP
@@ -39,25 +39,15 @@ function baseRootOption(base: string | undefined, path: string | undefined): { b
 }
 
 export const main: CommandMain = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        strict: { type: 'boolean' },
-        devmode: { type: 'boolean' },
-        snap: { type: 'string' },
-        user: { type: 'string' },
-        'base-path': { type: 'string' },
-        hook: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`run: ${(error as Error).message}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('run', argv, {
+    strict: { type: 'boolean' },
+    devmode: { type: 'boolean' },
+    snap: { type: 'string' },
+    user: { type: 'string' },
+    'base-path': { type: 'string' },
+    hook: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     io.stdout.write(USAGE);
     return 0;

@@ -1,5 +1,4 @@
 import { fstatSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Denial } from '../model/denial.js';
 import { formatJsonLine } from '../output/json.js';
 import { formatBlock } from '../output/text.js';
@@ -16,6 +15,7 @@ import { loadRules } from '../suggest/index.js';
 import { lowerPrintkRatelimit } from '../system/printk.js';
 import { isRoot, unreadableSources } from '../system/privileges.js';
 import { UsageError, type CommandIO, type CommandMain } from './types.js';
+import { parseCommandArgs } from './args.js';
 
 const SOURCES = ['auto', 'journald', 'syslog', 'kmsg', 'audit', 'stdin'] as const;
 
@@ -81,29 +81,19 @@ function stdinIsPipeOrFile(io: CommandIO): boolean {
 }
 
 async function parseOptions(argv: readonly string[], io: CommandIO): Promise<ScanOptions | 'help'> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        'only-snap': { type: 'string' },
-        source: { type: 'string' },
-        file: { type: 'string' },
-        all: { type: 'boolean' },
-        'no-follow': { type: 'boolean' },
-        follow: { type: 'boolean' },
-        json: { type: 'boolean' },
-        plain: { type: 'boolean' },
-        'include-unconfined': { type: 'boolean' },
-        'keep-ratelimit': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`scanlog: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs('scanlog', argv, {
+    'only-snap': { type: 'string' },
+    source: { type: 'string' },
+    file: { type: 'string' },
+    all: { type: 'boolean' },
+    'no-follow': { type: 'boolean' },
+    follow: { type: 'boolean' },
+    json: { type: 'boolean' },
+    plain: { type: 'boolean' },
+    'include-unconfined': { type: 'boolean' },
+    'keep-ratelimit': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   if (positionals.length > 1)
     throw new UsageError(`scanlog: one SNAP at most, got: ${positionals.join(' ')}`);
