@@ -34,6 +34,8 @@ export class GroupColumns {
   private readonly commIndex = new Map<string, number>();
   private decision = new Uint8Array(0);
   private rates = new Uint32Array(0);
+  /** First and last seen of each group: doubles in an object would each take a boxed number. */
+  private seen = new Float64Array(0);
 
   constructor() {
     this.grow(INITIAL_GROUPS);
@@ -51,6 +53,7 @@ export class GroupColumns {
     this.comm = copied(this.comm, new Uint32Array(slots));
     this.decision = copied(this.decision, new Uint8Array(slots));
     this.rates = copied(this.rates, new Uint32Array(capacity * RATE_BUCKETS));
+    this.seen = copied(this.seen, new Float64Array(capacity * 2));
     this.capacity = capacity;
   }
 
@@ -95,6 +98,22 @@ export class GroupColumns {
       this.commIndex.set(comm, number);
     }
     return number;
+  }
+
+  firstSeen(ordinal: number): number {
+    return this.seen[ordinal * 2]!;
+  }
+
+  lastSeen(ordinal: number): number {
+    return this.seen[ordinal * 2 + 1]!;
+  }
+
+  setFirstSeen(ordinal: number, at: number): void {
+    this.seen[ordinal * 2] = at;
+  }
+
+  setLastSeen(ordinal: number, at: number): void {
+    this.seen[ordinal * 2 + 1] = at;
   }
 
   /** A group's rate ring (a view, valid until the next group is added). */

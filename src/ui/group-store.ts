@@ -1,6 +1,7 @@
 import type { Denial, DenialKind } from '../model/denial.js';
 import { compactDenial } from './compact-denial.js';
 import { GroupColumns, type Occurrence } from './group-columns.js';
+import { flattened, StoredGroup } from './stored-group.js';
 import { appOf, groupKeyOf, objectOf, snapOf, summaryOf } from './group-key.js';
 import { RATE_BUCKETS, bucketOf } from './sparkline.js';
 
@@ -30,57 +31,6 @@ export interface DenialGroup {
   readonly rate: ArrayLike<number>;
   /** The newest bucket number written into `rate`. */
   readonly rateBucket: number;
-}
-
-/**
- * The same text as one flat string. A string built by concatenation is a tree of its parts, and
- * the parts may be slices of the record's whole log line: kept as a tree, a group's summary would
- * keep its first line alive besides its newest. Converting to a number flattens it in place.
- */
-function flattened(text: string): string {
-  Number(text);
-  return text;
-}
-
-/** A group as the store keeps it: scalars here, its rings in the store's shared columns. */
-class StoredGroup implements DenialGroup {
-  count = 0;
-  firstSeen: number;
-  lastSeen: number;
-  rateBucket: number;
-  /** Occurrences written so far (the columns keep the last OCCURRENCES_KEPT). */
-  written = 0;
-  /** The store's change mark when the group last changed. */
-  changeMark = 0;
-
-  constructor(
-    readonly key: string,
-    readonly ordinal: number,
-    readonly kind: DenialKind,
-    readonly snap: string,
-    readonly app: string,
-    readonly summary: string,
-    readonly latest: Denial,
-    at: number,
-    private readonly columns: GroupColumns,
-  ) {
-    this.firstSeen = at;
-    this.lastSeen = at;
-    this.rateBucket = bucketOf(at);
-  }
-
-  /** The key's last part (not kept twice). */
-  get object(): string {
-    return this.key.slice(this.snap.length + this.app.length + this.kind.length + 3);
-  }
-
-  get occurrences(): readonly Occurrence[] {
-    return this.columns.occurrences(this.ordinal, this.written);
-  }
-
-  get rate(): ArrayLike<number> {
-    return this.columns.rate(this.ordinal);
-  }
 }
 
 /** Groups changed since the previous take, and a membership test cheaper than a Set's. */
@@ -151,8 +101,8 @@ export class GroupStore {
       Object.assign(group.latest, compactDenial(d, this.intern));
     }
     group.count += times;
-    if (at >= group.lastSeen) group.lastSeen = at;
-    if (at < group.firstSeen) group.firstSeen = at;
+    if (at >= group.lastSeen) this.columns.setLastSeen(group.ordinal, at);
+    if (at < group.firstSeen) this.columns.setFirstSeen(group.ordinal, at);
     this.countRate(group, at, times);
     this.columns.writeOccurrence(group.ordinal, group.written++, at, d.pid, d.comm, d.decision);
     this.perKind[d.kind] += times;
