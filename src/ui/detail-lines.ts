@@ -85,6 +85,7 @@ function suggestionLines(suggestions: readonly Suggestion[]): [string, ThemeRole
     if (s.reason) lines.push([`  why: ${s.reason}`, 'muted']);
     if (s.command) lines.push([`  $ ${s.command}`, 'command']);
     if (s.plugsLine) lines.push([`  snapcraft.yaml: ${s.plugsLine}`, 'command']);
+    if (s.slotsLine) lines.push([`  snapcraft.yaml: ${s.slotsLine}`, 'command']);
   }
   return lines;
 }

@@ -32,7 +32,7 @@ function plugNeeds(groups: readonly DenialGroup[]): Map<string, PlugNeed> {
   const needs = new Map<string, PlugNeed>();
   for (const group of groups) {
     for (const s of group.latest.suggestions ?? []) {
-      if (s.kind !== 'interface') continue;
+      if (s.kind !== 'interface' || s.slotsLine !== undefined) continue;
       let need = needs.get(s.id);
       if (!need) {
         need = { suggestion: s, snaps: new Set(), apps: new Set(), groups: 0 };
@@ -48,10 +48,16 @@ function plugNeeds(groups: readonly DenialGroup[]): Map<string, PlugNeed> {
 
 function snapcraftSnippet(groups: readonly DenialGroup[]): string {
   const plugsByApp = new Map<string, Set<string>>();
+  const slots = new Set<string>();
   for (const group of groups) {
     const app = group.app === '' || group.app.startsWith('hook.') ? '' : group.app;
     for (const s of group.latest.suggestions ?? []) {
       if (s.kind !== 'interface') continue;
+      // A slot-side answer (the snap provides the interface) belongs under slots:, not plugs:.
+      if (s.slotsLine !== undefined) {
+        slots.add(s.id);
+        continue;
+      }
       const plugs = plugsByApp.get(app) ?? new Set<string>();
       plugs.add(s.id);
       plugsByApp.set(app, plugs);
@@ -60,6 +66,7 @@ function snapcraftSnippet(groups: readonly DenialGroup[]): string {
   const topLevel = plugsByApp.get('');
   const lines: string[] = [];
   if (topLevel) lines.push('plugs:', ...[...topLevel].map((plug) => `  ${plug}: null`));
+  if (slots.size > 0) lines.push('slots:', ...[...slots].map((slot) => `  ${slot}: null`));
   const apps = [...plugsByApp].filter(([app]) => app !== '');
   if (apps.length > 0) {
     lines.push('apps:');
@@ -120,6 +127,7 @@ export function renderReport(groups: readonly DenialGroup[], context: ReportCont
     const command = need.suggestion.command ? `: \`${need.suggestion.command}\`` : '';
     out.push(`- **${id}** for ${need.groups} group(s) of ${[...need.snaps].join(', ')}${command}`);
   }
-  if (needs.size > 0) out.push('', '## snapcraft.yaml', '', fence(snapcraftSnippet(groups), 'yaml'), '');
+  const snippet = snapcraftSnippet(groups);
+  if (snippet !== '') out.push('', '## snapcraft.yaml', '', fence(snippet, 'yaml'), '');
   return out.join('\n');
 }

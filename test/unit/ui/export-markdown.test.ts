@@ -85,4 +85,24 @@ describe('renderReport', () => {
     expect(report).toContain('No interface was suggested for these denials.');
     expect(report).not.toContain('## snapcraft.yaml');
   });
+
+  it('puts a slot-side answer under slots:, not among the plugs', () => {
+    const store = new GroupStore();
+    const waylandSlot = {
+      kind: 'interface' as const,
+      id: 'wayland',
+      text: "add 'wayland' to 'slots'",
+      slotsLine: 'slots: [wayland]',
+    };
+    store.add(
+      fileDenial('mir-kiosk', 'daemon', '/run/user/0/wayland-0.lock', 1, { suggestions: [waylandSlot] }),
+      0,
+    );
+    const report = renderReport([...store.groups()], CONTEXT);
+    expect(report).toContain('No interface was suggested for these denials.');
+    expect(report).toContain(
+      ['## snapcraft.yaml', '', '```yaml', 'slots:', '  wayland: null', '```'].join('\n'),
+    );
+    expect(report).not.toContain('plugs:');
+  });
 });
