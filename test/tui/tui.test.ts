@@ -1,11 +1,22 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from './build.js';
 import { killServer, Pane } from './tmux.js';
 
-const RECORDED = join(ROOT, 'test/tui/fixtures/recorded.log');
+const FIXTURE = join(ROOT, 'test/tui/fixtures/recorded.log');
+/** The fixture as the panes see it: copied into their working directory, so that the screen does
+ * not depend on where the repository is checked out (the header shows the path). */
+const RECORDED = 'recorded.log';
 const CLI = join(ROOT, 'dist/src/main.js');
 const CRASH = join(ROOT, 'test/tui/crash-tui.mjs');
 /** The real command on a recorded log; the UI stays open after the end of input until q. */
@@ -19,6 +30,7 @@ let workDir: string;
 beforeAll(() => {
   ensureBuilt();
   workDir = mkdtempSync(join(tmpdir(), 'snappy-debug-tui-'));
+  copyFileSync(FIXTURE, join(workDir, RECORDED));
 }, 120_000);
 
 afterAll(() => {
@@ -196,7 +208,7 @@ describe('the UI on a recorded log at 80x24', () => {
 });
 
 describe('the UI while denials arrive (scanlog --file --follow on a growing log)', () => {
-  const recorded = () => readFileSync(RECORDED, 'utf8').trimEnd().split('\n');
+  const recorded = () => readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
   let pane: Pane;
   let live: string;
   beforeAll(() => {
