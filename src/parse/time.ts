@@ -1,9 +1,22 @@
 /** Time stamps as the logs write them, turned into ISO 8601 (UTC). */
 
-/** ISO 8601 for an instant in milliseconds since the epoch; undefined when out of range. */
+const YEAR_10000 = 253_402_300_800_000;
+let cachedSecond = Number.NaN;
+let cachedSecondText = '';
+
+/**
+ * ISO 8601 for an instant in milliseconds since the epoch; undefined when out of range. Records
+ * come in bursts within one second, so the text up to the second is kept from the last call.
+ */
 export function isoFromMillis(millis: number): string | undefined {
   if (!Number.isFinite(millis) || Math.abs(millis) > 8.64e15) return undefined;
-  return new Date(millis).toISOString();
+  if (!Number.isInteger(millis) || millis < 0 || millis >= YEAR_10000) return new Date(millis).toISOString();
+  const second = Math.floor(millis / 1000);
+  if (second !== cachedSecond) {
+    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+    cachedSecond = second;
+  }
+  return `${cachedSecondText}.${String(millis - second * 1000).padStart(3, '0')}Z`;
 }
 
 /** Milliseconds from a fraction written after a decimal point (`.5` → 500, `.123456` → 123). */
