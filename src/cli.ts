@@ -27,6 +27,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'run a snap app under our confinement launcher (strict or devmode) and show its denials',
     load: async () => (await import('./commands/run.js')).main,
   },
+  compare: {
+    summary: 'run a snap app in strict and in devmode and show what strict breaks',
+    load: async () => (await import('./commands/compare.js')).main,
+  },
   connect: {
     summary: 'connect a plug for runs without snapd (SNAP:PLUG)',
     load: async () => (await import('./commands/connect.js')).main,

@@ -3,14 +3,15 @@ import type { Denial } from '../model/denial.js';
 import { snapConnections } from '../launch/connected.js';
 import { readDeviceInventory } from '../launch/device-inventory.js';
 import { LauncherMissingError, runLauncher } from '../launch/launcher.js';
-import { PolicyError, prepareRun, type Mode } from '../launch/prepare.js';
-import { resolveUser, UserError } from '../launch/user.js';
+import { PolicyError, prepareRun, type Mode, type PreparedRun } from '../launch/prepare.js';
+import { resolveUser, UserError, type TargetUser } from '../launch/user.js';
 import {
   apparmorAvailable,
   BaseError,
   baseRoot,
   describeDenial,
   parseSnapApp,
+  type SnapAppRef,
 } from '../launch/run-support.js';
 import { locateSnap, SnapNotFoundError } from '../snap/locate.js';
 import { SnapYamlError } from '../snap/snap-yaml.js';
@@ -38,6 +39,73 @@ function baseRootOption(base: string | undefined, path: string | undefined): { b
   return root === undefined ? {} : { baseRoot: root };
 }
 
+/** A classic snap has no sandbox to run it in. */
+export class ClassicSnapError extends Error {}
+
+/** What `run` and `compare` need to prepare one launch. */
+export interface SnapRunRequest {
+  readonly ref: SnapAppRef;
+  readonly snapPath?: string;
+  readonly hook?: string;
+  readonly user?: string;
+  readonly basePath?: string;
+  readonly args: readonly string[];
+}
+
+export interface SnapRun {
+  readonly prepared: PreparedRun;
+  readonly mode: Mode;
+  readonly user: TargetUser;
+}
+
+/**
+ * Locates the snap and writes the launcher's spec for `mode` (default: strict unless snap.yaml
+ * says devmode). The caller must call `prepared.cleanup()`. Errors a user can fix are the
+ * classes `runFailure` names.
+ */
+export async function prepareSnapRun(request: SnapRunRequest, forcedMode?: Mode): Promise<SnapRun> {
+  const { ref } = request;
+  const snap = await locateSnap(ref.snap, request.snapPath, ref.instance);
+  if (snap.meta.confinement === 'classic') {
+    throw new ClassicSnapError(`cannot run classic snap "${ref.snap}": it has no sandbox to show`);
+  }
+  const mode: Mode = forcedMode ?? (snap.meta.confinement === 'devmode' ? 'devmode' : 'strict');
+  const rules = loadRules();
+  const connections = await snapConnections(snap.meta, rules);
+  const user = resolveUser(request.user);
+  const prepared = prepareRun({
+    snap,
+    appName: ref.app,
+    instance: ref.instance,
+    ...(request.hook !== undefined ? { hookName: request.hook } : {}),
+    mode,
+    user,
+    args: request.args,
+    rules,
+    connectedPlugs: connections.plugs.filter((p) => p.connected).map((p) => p.plug),
+    inventory: readDeviceInventory(),
+    apparmor: apparmorAvailable(),
+    ...baseRootOption(snap.meta.base, request.basePath),
+  });
+  return { prepared, mode, user };
+}
+
+/** The message of an error the user can act on (bad snap, policy, user, base, no launcher). */
+export function runFailure(error: unknown): string | undefined {
+  if (
+    error instanceof ClassicSnapError ||
+    error instanceof SnapNotFoundError ||
+    error instanceof SnapYamlError ||
+    error instanceof PolicyError ||
+    error instanceof UserError ||
+    error instanceof BaseError ||
+    error instanceof LauncherMissingError
+  ) {
+    return error.message;
+  }
+  return undefined;
+}
+
 export const main: CommandMain = async (argv, io) => {
   const { values, positionals } = parseCommandArgs('run', argv, {
     strict: { type: 'boolean' },
@@ -59,29 +127,16 @@ export const main: CommandMain = async (argv, io) => {
   if (ref === undefined) throw new UsageError(`run: "${target}" is not SNAP.APP`);
   if (process.geteuid?.() !== 0) throw new UsageError('run: cannot run without root (use sudo)', 1);
   try {
-    const snap = await locateSnap(ref.snap, values.snap, ref.instance);
-    if (snap.meta.confinement === 'classic') {
-      throw new UsageError(`run: cannot run classic snap "${ref.snap}": it has no sandbox to show`, 1);
-    }
-    const mode: Mode =
-      values.devmode || (!values.strict && snap.meta.confinement === 'devmode') ? 'devmode' : 'strict';
-    const rules = loadRules();
-    const connections = await snapConnections(snap.meta, rules);
-    const user = resolveUser(values.user);
-    const prepared = prepareRun({
-      snap,
-      appName: ref.app,
-      instance: ref.instance,
-      ...(values.hook !== undefined ? { hookName: values.hook } : {}),
-      mode,
-      user,
+    const request: SnapRunRequest = {
+      ref,
       args,
-      rules,
-      connectedPlugs: connections.plugs.filter((p) => p.connected).map((p) => p.plug),
-      inventory: readDeviceInventory(),
-      apparmor: apparmorAvailable(),
-      ...baseRootOption(snap.meta.base, values['base-path']),
-    });
+      ...(values.snap !== undefined ? { snapPath: values.snap } : {}),
+      ...(values.hook !== undefined ? { hook: values.hook } : {}),
+      ...(values.user !== undefined ? { user: values.user } : {}),
+      ...(values['base-path'] !== undefined ? { basePath: values['base-path'] } : {}),
+    };
+    const forced: Mode | undefined = values.devmode ? 'devmode' : values.strict ? 'strict' : undefined;
+    const { prepared, mode, user } = await prepareSnapRun(request, forced);
     io.stderr.write(
       `snappy-debug: running ${prepared.tag} in ${mode} mode as ${user.name} (uid ${user.uid}); ` +
         `connected: ${prepared.interfaces.join(', ') || 'none'}\n`,
@@ -102,16 +157,8 @@ export const main: CommandMain = async (argv, io) => {
     for (const denial of denials) io.stderr.write(`  ${describeDenial(denial, prepared.tag)}\n`);
     return status;
   } catch (error) {
-    if (
-      error instanceof SnapNotFoundError ||
-      error instanceof SnapYamlError ||
-      error instanceof PolicyError ||
-      error instanceof UserError ||
-      error instanceof BaseError ||
-      error instanceof LauncherMissingError
-    ) {
-      throw new UsageError(`run: ${error.message}`, 1);
-    }
+    const message = runFailure(error);
+    if (message !== undefined) throw new UsageError(`run: ${message}`, 1);
     throw error;
   }
 };

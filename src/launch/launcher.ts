@@ -21,20 +21,29 @@ export interface LaunchStreams {
 /**
  * Runs the launcher; each line it reports (notes, DEVICE_CGROUP lines, the run's kernel seccomp
  * records) goes to onReport. The app's own stdio is this process's when `streams` are the
- * process's, else piped to them. Resolves with the app's exit status (128+N for signal N).
+ * process's, else piped to them; then `input`, when given, is the app's whole stdin (else it
+ * has none). Resolves with the app's exit status (128+N for signal N).
  */
 export async function runLauncher(
   args: readonly string[],
   streams: LaunchStreams,
   onReport: (line: string) => void,
+  input?: Uint8Array,
 ): Promise<number> {
   const path = launcherPath();
   if (!existsSync(path))
     throw new LauncherMissingError(`cannot find the launcher ${path} (run npm run build:native)`);
   const inherit = streams.stdout === process.stdout;
   const child = spawn(path, ['--report-fd', '3', ...args], {
-    stdio: inherit ? ['inherit', 'inherit', 'inherit', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: inherit
+      ? ['inherit', 'inherit', 'inherit', 'pipe']
+      : [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', 'pipe'],
   });
+  if (!inherit && input !== undefined && child.stdin) {
+    // An app that exits without reading all of its stdin is not an error of ours (EPIPE).
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  }
   if (!inherit) {
     child.stdout?.pipe(streams.stdout, { end: false });
     child.stderr?.pipe(streams.stderr, { end: false });
