@@ -1,5 +1,5 @@
 import type { Denial } from '../model/denial.js';
-import { compareRuns, compareStatus, type RunOutcome } from '../launch/compare-report.js';
+import { compareRuns, compareStatus, withoutLateRecords, type RunOutcome } from '../launch/compare-report.js';
 import { comparisonRecord, formatComparison } from '../launch/compare-format.js';
 import { readAll, runCaptured, type CapturedRun } from '../launch/compare-run.js';
 import type { Mode } from '../launch/prepare.js';
@@ -28,21 +28,13 @@ Exit status: 0 when both runs behave the same (exit status, stdout and stderr), 
 run differs or the app cannot be run, 2 on bad usage.
 `;
 
-/**
- * Drops the seccomp records of the earlier run's processes that the kernel printed late, while
- * the later run's launcher was reading the log (their pids belong to processes that are gone).
- */
-function withoutEarlierPids(denials: readonly Denial[], earlier: readonly Denial[]): Denial[] {
-  const gone = new Set(earlier.flatMap((d) => (d.pid === undefined ? [] : [d.pid])));
-  return denials.filter((d) => d.kind !== 'seccomp' || d.pid === undefined || !gone.has(d.pid));
-}
-
 async function launch(request: SnapRunRequest, mode: Mode, input: Uint8Array, io: CommandIO) {
   const { prepared } = await prepareSnapRun(request, mode);
   try {
     for (const note of prepared.notes) io.stderr.write(`snappy-debug: ${mode}: ${note}\n`);
-    const run = await runCaptured(prepared.launcherArgs, input);
-    for (const note of run.notes) io.stderr.write(`snappy-debug: ${mode}: ${note}\n`);
+    const run = await runCaptured(prepared.launcherArgs, input, (note) =>
+      io.stderr.write(`snappy-debug: ${mode}: ${note}\n`),
+    );
     return { run, tag: prepared.tag, interfaces: prepared.interfaces };
   } finally {
     prepared.cleanup();
@@ -77,17 +69,26 @@ export const main: CommandMain = async (argv, io) => {
     ...(values.user !== undefined ? { user: values.user } : {}),
     ...(values['base-path'] !== undefined ? { basePath: values['base-path'] } : {}),
   };
+  // runLauncher passes SIGINT/SIGTERM on to the app; after an interrupted run, stop there.
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => void (interrupted ??= signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const input = io.stdin.isTTY ? new Uint8Array() : await readAll(io.stdin);
     const strict = await launch(request, 'strict', input, io);
+    if (interrupted !== undefined)
+      throw new UsageError(`compare: interrupted by ${interrupted} during the strict run`, 130);
     const devmode = await launch(request, 'devmode', input, io);
+    if (interrupted !== undefined)
+      throw new UsageError(`compare: interrupted by ${interrupted} during the devmode run`, 130);
     io.stderr.write(
       `snappy-debug: compared ${strict.tag} in strict and devmode; connected: ${strict.interfaces.join(', ') || 'none'}\n`,
     );
     const enricher = new Enricher(loadRules(rulesDir(), { cacheDir: rulesCacheDir() }));
     const comparison = compareRuns(
       outcome(strict.run, strict.run.denials, enricher),
-      outcome(devmode.run, withoutEarlierPids(devmode.run.denials, strict.run.denials), enricher),
+      outcome(devmode.run, withoutLateRecords(devmode.run.denials, strict.run.denials), enricher),
     );
     io.stdout.write(
       values.json
@@ -99,5 +100,8 @@ export const main: CommandMain = async (argv, io) => {
     const message = runFailure(error);
     if (message !== undefined) throw new UsageError(`compare: ${message}`, 1);
     throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 };

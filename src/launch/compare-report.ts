@@ -30,6 +30,17 @@ export interface Comparison {
   readonly verdict: string;
 }
 
+/**
+ * The later run's denials without the seccomp records of the earlier run's processes: the kernel
+ * may print a record a moment late, while the later run's launcher reads the log, and it matches
+ * records by an `exe=` under the snap too. Those processes are gone (the launcher kills its
+ * cgroup), so a pid of theirs in the later run is theirs.
+ */
+export function withoutLateRecords(later: readonly Denial[], earlier: readonly Denial[]): Denial[] {
+  const gone = new Set(earlier.flatMap((d) => (d.pid === undefined ? [] : [d.pid])));
+  return later.filter((d) => d.kind !== 'seccomp' || d.pid === undefined || !gone.has(d.pid));
+}
+
 /** `seccomp ioprio_set`, `device c 10:235 (/dev/autofs)`: what was accessed, not by whom. */
 export function accessName(denial: Denial): string {
   if (denial.kind === 'seccomp' && denial.syscall) {

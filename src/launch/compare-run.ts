@@ -48,16 +48,20 @@ export interface CapturedRun {
   readonly stderr: CapturedOutput;
   /** Parsed from the launcher's report: its DEVICE_CGROUP lines and the run's seccomp records. */
   readonly denials: readonly Denial[];
-  /** The report lines that are not denials (the launcher's notes). */
-  readonly notes: readonly string[];
 }
 
-/** Runs the launcher once with `input` as the app's stdin; resolves when the app has exited. */
-export async function runCaptured(launcherArgs: readonly string[], input: Uint8Array): Promise<CapturedRun> {
+/**
+ * Runs the launcher once with `input` as the app's stdin; the report lines that are not denials
+ * (the launcher's notes) go to onNote as they come. Resolves when the app has exited.
+ */
+export async function runCaptured(
+  launcherArgs: readonly string[],
+  input: Uint8Array,
+  onNote: (line: string) => void,
+): Promise<CapturedRun> {
   const stdout = new OutputCapture();
   const stderr = new OutputCapture();
   const denials: Denial[] = [];
-  const notes: string[] = [];
   const started = performance.now();
   const exit = await runLauncher(
     launcherArgs,
@@ -65,13 +69,13 @@ export async function runCaptured(launcherArgs: readonly string[], input: Uint8A
     (line) => {
       const result = parseLine(line);
       if (result.kind === 'denial') denials.push(result.denial);
-      else notes.push(line);
+      else onNote(line);
     },
     input,
   );
   const durationMs = Math.round(performance.now() - started);
   // The child's pipes are closed by now ('close' fired), so every chunk has been written.
-  return { exit, durationMs, stdout: stdout.captured(), stderr: stderr.captured(), denials, notes };
+  return { exit, durationMs, stdout: stdout.captured(), stderr: stderr.captured(), denials };
 }
 
 /** All of a stream's bytes (the stdin both runs get). */

@@ -1,7 +1,7 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli } from './support/cli.js';
+import { buildCli, runCli, startCli } from './support/cli.js';
 import { makeTestSnap, type TestSnap } from './support/snaps.js';
 
 const NAME = 'sd-compare-test';
@@ -157,6 +157,31 @@ describe('compare on the real kernel', () => {
         'strict behaves like devmode (both exit 0, same output); strict refused nothing devmode allowed',
     });
     expect(device.stderr).toContain('connected: fuse-support\n');
+  });
+});
+
+describe('compare interrupted', () => {
+  it('stops after the run that was interrupted, without starting the other', async () => {
+    const running = startCli([
+      'compare',
+      '--snap',
+      snap.dir,
+      '--user',
+      'root',
+      `${NAME}.app`,
+      '--',
+      'sleep',
+      '20',
+    ]);
+    running.child.stdin.end('x\n');
+    await running.waitForStderr('snappy-debug: strict: snappy-debug-confine: AppArmor is not available');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await running.stop('SIGTERM')).toBe(130);
+    expect(running.stderr()).toContain(
+      'snappy-debug: compare: interrupted by SIGTERM during the strict run\n',
+    );
+    expect(running.stderr()).not.toContain('snappy-debug: devmode:');
+    expect(running.stdout()).toBe('');
   });
 });
 

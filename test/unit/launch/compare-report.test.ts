@@ -5,6 +5,7 @@ import {
   compareRuns,
   compareStatus,
   onlyStrict,
+  withoutLateRecords,
   type CapturedOutput,
   type RunOutcome,
 } from '../../../src/launch/compare-report.js';
@@ -78,6 +79,17 @@ describe('onlyStrict', () => {
   it('names a syscall without a resolved name by its number', () => {
     const bare: Denial = { ...seccomp('DENIED', 1), syscall: { number: 999, auditArch: 'c000003e' } };
     expect(accessName(bare)).toBe('seccomp syscall 999');
+  });
+});
+
+describe('withoutLateRecords', () => {
+  it("drops the later run's seccomp records of the earlier run's pids, keeping its device reports", () => {
+    const later = [seccomp('ALLOWED', 7), seccomp('ALLOWED', 9), device('ALLOWED', 7), device('ALLOWED', 9)];
+    expect(withoutLateRecords(later, STRICT.denials).map((d) => [d.kind, d.pid])).toEqual([
+      ['seccomp', 9],
+      ['cgroup', 7],
+      ['cgroup', 9],
+    ]);
   });
 });
 
