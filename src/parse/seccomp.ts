@@ -59,8 +59,7 @@ export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
   const fromExe = fromLabel ? undefined : snapFromExe(fields.exe);
   const snap = fromLabel ?? fromExe;
 
-  // Absent fields stay as undefined members: copying 40 members out costs more than the parse.
-  const denial: Denial = {
+  const denial: Denial = withoutUndefined({
     kind: 'seccomp',
     ...base,
     decision: decoded.decision,
@@ -82,6 +81,6 @@ export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
     ses: intField(fields, 'ses'),
     ip: fields.ip,
     fields,
-  };
+  });
   return { denial };
 }
