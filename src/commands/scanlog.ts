@@ -155,7 +155,8 @@ async function prepareSystem(options: ScanOptions, io: CommandIO): Promise<() =>
     );
     return async () => {};
   }
-  if (options.keepRatelimit || options.source.name === 'file' || options.source.name === 'stdin') {
+  // A pipe is usually `journalctl -f`: live kernel messages, so lower the limit as for any follower.
+  if (options.keepRatelimit || options.source.name === 'file') {
     return async () => {};
   }
   const lowered = await lowerPrintkRatelimit();
