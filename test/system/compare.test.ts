@@ -1,8 +1,9 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli, startCli } from './support/cli.js';
+import { runCli, startCli } from './support/cli.js';
 import { makeTestSnap, type TestSnap } from './support/snaps.js';
+import { ensureBuilt } from '../support/build.js';
 
 const NAME = 'sd-compare-test';
 const YAML = `name: ${NAME}
@@ -65,7 +66,7 @@ const accessOf = (d: JsonDenial): string =>
   d.kind === 'seccomp' ? `seccomp ${d.syscall?.name}` : `${d.kind} ${d.device?.major}:${d.device?.minor}`;
 
 beforeAll(() => {
-  buildCli();
+  ensureBuilt();
   process.env.SNAPPY_DEBUG_CONNECTIONS = connectionsFile;
   snap = makeTestSnap(YAML);
   writeFileSync(join(snap.dir, 'bin/check'), CHECK);

@@ -2,8 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli } from './support/cli.js';
+import { runCli } from './support/cli.js';
 import { LAUNCHER, makeTestSnap, type TestSnap } from './support/snaps.js';
+import { ensureBuilt } from '../support/build.js';
 
 let work: string;
 const snaps: TestSnap[] = [];
@@ -33,7 +34,7 @@ const GOOD_SPEC = [
 ];
 
 beforeAll(() => {
-  buildCli();
+  ensureBuilt();
   work = mkdtempSync('/var/tmp/snappy-debug-errors.');
 });
 

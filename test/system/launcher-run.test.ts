@@ -3,8 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLine } from '../../src/parse/index.js';
 import type { Denial } from '../../src/model/denial.js';
-import { buildCli, runCli, startCli } from './support/cli.js';
+import { runCli, startCli } from './support/cli.js';
 import { makeBusyboxBase, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
+import { ensureBuilt } from '../support/build.js';
 
 const NAME = 'sd-launch-test';
 const YAML = `name: ${NAME}
@@ -54,8 +55,21 @@ function denialsOf(stderr: string): Denial[] {
     .flatMap((r) => (r.kind === 'denial' ? [r.denial] : []));
 }
 
+function runArgs(
+  mode: '--strict' | '--devmode',
+  probes: readonly string[],
+  extra: readonly string[],
+): string[] {
+  return ['run', mode, '--snap', snap.file!, ...extra, `${NAME}.app`, '--', ...probes];
+}
+
 function run(mode: '--strict' | '--devmode', probes: readonly string[], extra: readonly string[] = []) {
-  return runCli(['run', mode, '--snap', snap.file!, ...extra, `${NAME}.app`, '--', ...probes]);
+  return runCli(runArgs(mode, probes, extra));
+}
+
+/** The same, left running (for probes that sleep). */
+function startRun(mode: '--strict' | '--devmode', probes: readonly string[], extra: readonly string[] = []) {
+  return startCli(runArgs(mode, probes, extra));
 }
 
 interface ScanlogRecord {
@@ -81,7 +95,7 @@ async function waitForScanlog(pid: number): Promise<ScanlogRecord> {
 }
 
 beforeAll(() => {
-  buildCli();
+  ensureBuilt();
   process.env.SNAPPY_DEBUG_CONNECTIONS = connectionsFile;
   snap = makeTestSnap(YAML, { squash: true });
 });
@@ -265,19 +279,7 @@ describe('connections change the device cgroup', () => {
 
 describe('one mount namespace per snap while any of its apps runs', () => {
   it("a second app joins the first one's namespace; the last one out removes it", async () => {
-    const first = startCli([
-      'run',
-      '--strict',
-      '--snap',
-      snap.file!,
-      '--user',
-      user.name,
-      `${NAME}.app`,
-      '--',
-      'ns',
-      'sleep',
-      '3',
-    ]);
+    const first = startRun('--strict', ['ns', 'sleep', '3'], ['--user', user.name]);
     await first.waitForStdout((out) => /^ns \S+$/m.test(out));
     const firstNs = /^ns (\S+)$/m.exec(first.stdout())![1];
     expect(existsSync(`/run/snappy-debug/ns/${NAME}.mnt`)).toBe(true);
@@ -463,19 +465,7 @@ describe('--base: pivot into the base snap', () => {
 
 describe('the app being killed', () => {
   it('passes 128+signal through and still cleans up', async () => {
-    const cli = startCli([
-      'run',
-      '--strict',
-      '--snap',
-      snap.file!,
-      '--user',
-      user.name,
-      `${NAME}.app`,
-      '--',
-      'pid',
-      'sleep',
-      '30',
-    ]);
+    const cli = startRun('--strict', ['pid', 'sleep', '30'], ['--user', user.name]);
     await cli.waitForStdout((out) => /^pid \d+$/m.test(out));
     const pid = Number(/^pid (\d+)$/m.exec(cli.stdout())![1]);
     process.kill(pid, 'SIGKILL');

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuditd } from './support/auditd.js';
-import { buildCli, runCli, startCli, type RunningCli } from './support/cli.js';
+import { runCli, startCli, type RunningCli } from './support/cli.js';
 import { installHelperUnderSnap, triggerSeccompDenial, type Triggered } from './support/seccomp.js';
+import { ensureBuilt } from '../support/build.js';
 
 // The whole product path on the real kernel: a helper under a real seccomp filter is denied,
 // the kernel logs it, a real daemon (or the ring buffer) carries it, and the built CLI prints it.
@@ -14,7 +15,7 @@ const SNAP = 'snappy-debug-test';
 let helper: ReturnType<typeof installHelperUnderSnap>;
 
 beforeAll(() => {
-  buildCli();
+  ensureBuilt();
   helper = installHelperUnderSnap();
 });
 afterAll(() => helper?.cleanup());

@@ -11,12 +11,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, startCli } from './support/cli.js';
+import { startCli } from './support/cli.js';
+import { ensureBuilt } from '../support/build.js';
 
 // scanlog following a log file while it is rotated: N denials written, N printed, each once.
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlog-rotation-'));
-beforeAll(() => buildCli());
+beforeAll(() => ensureBuilt());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

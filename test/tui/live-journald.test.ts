@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, ROOT } from './build.js';
+import { ensureBuilt, ROOT } from '../support/build.js';
 import { killServer, Pane } from './tmux.js';
 
 const CLI = join(ROOT, 'dist/src/main.js');

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, ROOT } from './build.js';
+import { ensureBuilt, ROOT } from '../support/build.js';
 import { killServer, Pane } from './tmux.js';
 
 const FIXTURE = join(ROOT, 'test/tui/fixtures/recorded.log');

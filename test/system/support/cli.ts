@@ -1,17 +1,8 @@
-import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
+import { ROOT } from '../../support/build.js';
 
-export const ROOT = resolve(import.meta.dirname, '../../..');
 export const CLI = resolve(ROOT, 'dist/src/main.js');
-
-/**
- * Compiles the TypeScript once per test file so the CLI under test is the current source.
- * SNAPPY_DEBUG_PREBUILT=1 skips it when the caller has just built dist/ itself.
- */
-export function buildCli(): void {
-  if (process.env.SNAPPY_DEBUG_PREBUILT === '1') return;
-  execFileSync('npx', ['tsc', '-p', resolve(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
-}
 
 export interface RunningCli {
   readonly child: ChildProcessWithoutNullStreams;
