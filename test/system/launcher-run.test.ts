@@ -87,7 +87,8 @@ async function waitForScanlog(pid: number): Promise<ScanlogRecord> {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as ScanlogRecord)
-      .find((r) => r.kind === 'cgroup' && r.pid === pid);
+      // The newest: /var/log/syslog keeps earlier runs, whose pids may have been reused.
+      .findLast((r) => r.kind === 'cgroup' && r.pid === pid);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no cgroup denial of pid ${pid} in /var/log/syslog`);
     await new Promise((r) => setTimeout(r, 200));

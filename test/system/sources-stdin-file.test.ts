@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,9 +12,18 @@ import { seccompFieldsOf, triggerSeccompDenial, type Triggered } from './support
 const dir = mkdtempSync(join(tmpdir(), 'snappy-debug-sources-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function kernLogLinesFor(denial: Triggered): Promise<string[]> {
+const KERN_LOG = '/var/log/kern.log';
+
+/** Where kern.log ends now: records of a later denial are after it (pids are reused over time). */
+function kernLogEnd(): number {
+  return statSync(KERN_LOG).size;
+}
+
+async function kernLogLinesFor(denial: Triggered, since: number): Promise<string[]> {
   for (let i = 0; i < 100; i++) {
-    const lines = readFileSync('/var/log/kern.log', 'utf8')
+    const lines = readFileSync(KERN_LOG)
+      .subarray(since)
+      .toString('utf8')
       .split('\n')
       .filter((line) => seccompFieldsOf(line)?.pid === denial.pid);
     if (lines.length > 0) return lines;
@@ -70,8 +79,9 @@ describe('stdin source', () => {
 
 describe('file source (--file)', () => {
   it('reads real denials from a plain file, CRLF and all, then stops', async () => {
+    const since = kernLogEnd();
     const denial = await triggerSeccompDenial({ syscall: 39 });
-    const lines = await kernLogLinesFor(denial);
+    const lines = await kernLogLinesFor(denial, since);
     const path = join(dir, 'kern.log');
     writeFileSync(path, `unrelated line\r\n${lines.join('\r\n')}\r\n`);
     const reader = follow(fileSource(path));
@@ -86,8 +96,9 @@ describe('file source (--file)', () => {
   });
 
   it('reads a .gz log without following it', async () => {
+    const since = kernLogEnd();
     const denial = await triggerSeccompDenial({ arch: 'i386', syscall: 20 });
-    const lines = await kernLogLinesFor(denial);
+    const lines = await kernLogLinesFor(denial, since);
     const path = join(dir, 'kern.log.2.gz');
     writeFileSync(path, gzipSync(`${lines.join('\n')}\nlast line without newline`));
     const reader = follow(fileSource(path), { follow: true });
