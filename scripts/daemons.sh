@@ -23,11 +23,18 @@ die() {
   exit 1
 }
 
+# A process killed a moment ago stays a zombie until its parent reaps it: not running.
+running() { # pid
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
 pid_alive() { # pidfile, expected comm
   local pid
   [ -r "$1" ] || return 1
   pid=$(cat "$1")
-  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]
+  [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] && running "$pid"
 }
 
 wait_for() { # what, test command...
@@ -79,10 +86,10 @@ stop_pid() { # pidfile, comm
   pid=$(cat "$1")
   kill -TERM "$pid"
   for _ in $(seq 1 100); do
-    [ -d "/proc/$pid" ] || break
+    running "$pid" || break
     sleep 0.05
   done
-  [ -d "/proc/$pid" ] && die "cannot stop $2 (pid $pid)"
+  running "$pid" && die "cannot stop $2 (pid $pid)"
   rm -f "$1"
 }
 
