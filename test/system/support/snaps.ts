@@ -9,7 +9,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const SNAP_APP = resolve(import.meta.dirname, '../../../native/build/helpers/snap-app');
 export const LAUNCHER = resolve(import.meta.dirname, '../../../native/build/snappy-debug-confine');
@@ -25,14 +25,20 @@ export interface TestSnap {
 /** Outside /tmp: the app sees a private /tmp, and the launcher reads the snap before that. */
 const WORK_ROOT = '/var/tmp';
 
-export function makeTestSnap(yaml: string, options: { readonly squash?: boolean } = {}): TestSnap {
+/** `helpers`: more of native/build/helpers/ copied into bin/ next to snap-app. */
+export function makeTestSnap(
+  yaml: string,
+  options: { readonly squash?: boolean; readonly helpers?: readonly string[] } = {},
+): TestSnap {
   const root = mkdtempSync(join(WORK_ROOT, 'snappy-debug-snap.'));
   const dir = join(root, 'prime');
   mkdirSync(join(dir, 'meta'), { recursive: true });
   mkdirSync(join(dir, 'bin'), { recursive: true });
   writeFileSync(join(dir, 'meta/snap.yaml'), yaml);
-  copyFileSync(SNAP_APP, join(dir, 'bin/snap-app'));
-  execFileSync('chmod', ['0755', join(dir, 'bin/snap-app')]);
+  for (const helper of ['snap-app', ...(options.helpers ?? [])]) {
+    copyFileSync(join(dirname(SNAP_APP), helper), join(dir, 'bin', helper));
+    execFileSync('chmod', ['0755', join(dir, 'bin', helper)]);
+  }
   let file: string | undefined;
   if (options.squash) {
     file = join(root, 'test.snap');
