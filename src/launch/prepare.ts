@@ -21,6 +21,7 @@ import { compileProfile } from '../seccomp/compile.js';
 import { parseProfile } from '../seccomp/profile.js';
 import { syscallNames } from '../seccomp/tables.js';
 import { securityTag } from '../model/label.js';
+import { commandOutsideSnap } from '../snap/command-link.js';
 import type { LocatedSnap } from '../snap/locate.js';
 import { appArgv, expandVariables, snapDirectories, snapEnvironment } from '../snap/environment.js';
 import { deviceAllowList, seccompSource, type DeviceNode, type DeviceRule } from '../snap/policy.js';
@@ -177,12 +178,18 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   const notes: string[] = [];
   for (const layout of snap.meta.layout) {
     if (layout.kind === 'bind' || layout.kind === 'bind-file') {
-      layouts.push({ kind: layout.kind, source: expandVariables(layout.target, env), target: layout.path });
+      layouts.push({
+        kind: layout.kind,
+        source: expandVariables(layout.target, env),
+        target: expandVariables(layout.path, env),
+      });
     } else {
       notes.push(`layout ${layout.path}: ${layout.kind} layouts are not supported yet: skipped`);
     }
   }
   if (argv[0] === undefined) throw new PolicyError(`cannot run app "${app.name}": its command is empty`);
+  const outside = commandOutsideSnap(snap, argv.slice(0, app.commandChain.length + 1));
+  if (outside !== undefined) throw new PolicyError(`cannot run app "${app.name}": ${outside}`);
 
   const runRoot = options.runDir ?? '/run/snappy-debug';
   mkdirSync(runRoot, { recursive: true, mode: 0o700 });

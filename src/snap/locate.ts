@@ -1,6 +1,6 @@
 /** Finding a snap: installed (/snap/NAME/current), a .snap file, or a directory (snapcraft's prime/). */
 import { execFile } from 'node:child_process';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseSnapYaml, type SnapMeta } from './snap-yaml.js';
@@ -28,22 +28,52 @@ export class SnapNotFoundError extends Error {
 /** Local installs and unpacked snaps get snapd's revision for side-loaded snaps. */
 export const LOCAL_REVISION = 'x1';
 
+/** Larger than any real snap.yaml by far; a bigger one is refused before it is parsed. */
+export const SNAP_YAML_LIMIT = 4 << 20;
+const SQUASHFS_MAGIC = 'hsqs';
+
+function startsLikeSquashfs(file: string): boolean {
+  const head = Buffer.alloc(4);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === SQUASHFS_MAGIC;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 async function yamlFromSquashfs(file: string): Promise<string> {
+  if (!startsLikeSquashfs(file)) {
+    throw new SnapNotFoundError(`cannot use ${file}: it is neither a directory nor a squashfs .snap file`);
+  }
   try {
     const { stdout } = await execFileAsync('unsquashfs', ['-cat', file, 'meta/snap.yaml'], {
-      maxBuffer: 4 << 20,
+      maxBuffer: SNAP_YAML_LIMIT,
     });
     return stdout;
   } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim().split('\n')[0] ?? String(error);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+      throw new SnapNotFoundError(
+        `cannot use ${file}: meta/snap.yaml is larger than ${SNAP_YAML_LIMIT >> 20} MiB`,
+      );
+    }
+    const detail = (error as { stderr?: string }).stderr?.trim().split('\n')[0] || String(error);
     throw new SnapNotFoundError(`cannot read meta/snap.yaml from ${file}: ${detail}`);
   }
 }
 
 function yamlFromDir(dir: string): string {
+  const path = join(dir, 'meta/snap.yaml');
   try {
-    return readFileSync(join(dir, 'meta/snap.yaml'), 'utf8');
+    if (statSync(path).size > SNAP_YAML_LIMIT) {
+      throw new SnapNotFoundError(`cannot use ${path}: it is larger than ${SNAP_YAML_LIMIT >> 20} MiB`);
+    }
+    return readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof SnapNotFoundError) throw error;
     throw new SnapNotFoundError(
       `cannot read ${join(dir, 'meta/snap.yaml')}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );

@@ -1,5 +1,6 @@
 /** meta/snap.yaml: the parts a launcher needs, checked key by key. Pure: text in, value out. */
 import { parse } from 'yaml';
+import { chainProblem, commandProblem, layoutPathProblem, layoutSourceProblem } from './snap-paths.js';
 
 export interface SnapApp {
   readonly name: string;
@@ -106,16 +107,24 @@ function runnable(value: unknown, key: string, name: string, isHook: boolean): S
   if (!(isHook ? HOOK_NAME : APP_NAME).test(name)) throw new SnapYamlError(key, 'is not a valid name');
   const command = attrs.command === undefined && isHook ? `meta/hooks/${name}` : attrs.command;
   if (command === undefined) throw new SnapYamlError(`${key}.command`, 'is missing');
+  const commandText = text(command, `${key}.command`);
+  const commandIssue = commandProblem(commandText);
+  if (commandIssue !== undefined) throw new SnapYamlError(`${key}.command`, commandIssue);
+  const chain = strings(attrs['command-chain'], `${key}.command-chain`);
+  chain.forEach((entry, i) => {
+    const issue = chainProblem(entry);
+    if (issue !== undefined) throw new SnapYamlError(`${key}.command-chain[${i}]`, issue);
+  });
   return {
     name,
-    command: text(command, `${key}.command`),
-    commandChain: strings(attrs['command-chain'], `${key}.command-chain`),
+    command: commandText,
+    commandChain: chain,
     environment: environment(attrs.environment, `${key}.environment`),
     plugs: strings(attrs.plugs, `${key}.plugs`),
   };
 }
 
-function layouts(value: unknown): SnapLayout[] {
+function layouts(value: unknown, snapName: string): SnapLayout[] {
   return Object.entries(mapping(value, 'layout')).map(([path, item]) => {
     const attrs = mapping(item, `layout.${path}`);
     const kinds = (['bind', 'bind-file', 'symlink', 'type'] as const).filter((k) => attrs[k] !== undefined);
@@ -123,8 +132,17 @@ function layouts(value: unknown): SnapLayout[] {
     if (kinds.length !== 1 || kind === undefined) {
       throw new SnapYamlError(`layout.${path}`, 'needs exactly one of bind, bind-file, symlink, type');
     }
-    return { path, kind, target: text(attrs[kind], `layout.${path}.${kind}`) };
+    const pathIssue = layoutPathProblem(path, snapName);
+    if (pathIssue !== undefined) throw new SnapYamlError(`layout.${path}`, pathIssue);
+    const target = text(attrs[kind], `layout.${path}.${kind}`);
+    const sourceIssue = kind === 'type' ? typeProblem(target) : layoutSourceProblem(target);
+    if (sourceIssue !== undefined) throw new SnapYamlError(`layout.${path}.${kind}`, sourceIssue);
+    return { path, kind, target };
   });
+}
+
+function typeProblem(type: string): string | undefined {
+  return type === 'tmpfs' ? undefined : `"${type}" is not a filesystem layouts can use (only tmpfs)`;
 }
 
 export function parseSnapYaml(source: string): SnapMeta {
@@ -165,7 +183,7 @@ export function parseSnapYaml(source: string): SnapMeta {
     hooks,
     plugs: plugs(doc.plugs),
     slots: Object.keys(mapping(doc.slots, 'slots')),
-    layout: layouts(doc.layout),
+    layout: layouts(doc.layout, name),
     environment: environment(doc.environment, 'environment'),
   };
 }
