@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup-guard.h"
 #include "devcgroup.h"
 #include "kmsg.h"
 #include "shared-ns.h"
@@ -108,6 +109,9 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 		       const struct devcgroup *cg, bool in_cgroup, const char *loop_device, int join_fd,
 		       const struct seccomp_profile *profile)
 {
+	/* First: the cgroup hierarchies are read-only once the namespace is set up. */
+	if (!in_cgroup)
+		devcgroup_join(cg);
 	if (join_fd >= 0) {
 		if (setns(join_fd, CLONE_NEWNS) != 0)
 			die("cannot join the mount namespace of %s", instance);
@@ -119,6 +123,7 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 		apply_layouts(spec);
 		setup_private_tmp(instance);
 		setup_devpts();
+		make_cgroups_read_only();
 	}
 	for (size_t i = 0; i < spec->n_root_dirs; i++)
 		make_dirs(spec->root_dirs[i].path, spec->root_dirs[i].mode, 0, 0);
@@ -127,8 +132,6 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 		if (mount(spec->remaps[i].source, spec->remaps[i].target, NULL, MS_BIND | MS_REC, NULL) != 0)
 			die("cannot bind %s on %s", spec->remaps[i].source, spec->remaps[i].target);
 	}
-	if (!in_cgroup)
-		devcgroup_join(cg);
 	drop_privileges(spec);
 	umask(022);
 	for (size_t i = 0; i < spec->n_user_dirs; i++)
