@@ -26,6 +26,8 @@ import type { LocatedSnap } from '../snap/locate.js';
 import { appArgv, expandVariables, snapDirectories, snapEnvironment } from '../snap/environment.js';
 import { deviceAllowList, seccompSource, type DeviceNode, type DeviceRule } from '../snap/policy.js';
 import type { InterfaceRule, RuleSet } from '../suggest/rules.js';
+import { overlayDevices, overlayInterfaces, overlayNotes, overlaySeccomp } from '../overlay/apply.js';
+import type { PolicyOverlay } from '../overlay/overlay.js';
 import { formatSpec, type LayoutMount } from './spec.js';
 import type { TargetUser } from './user.js';
 
@@ -49,6 +51,8 @@ export interface PrepareOptions {
   /** The base snap's root (installed /snap/BASE/current or a directory), when there is one. */
   readonly baseRoot?: string;
   readonly runDir?: string;
+  /** The snap's policy overlay: its interfaces connected, seccomp lines and devices added. */
+  readonly overlay?: PolicyOverlay;
 }
 
 export interface PreparedRun {
@@ -154,12 +158,15 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   }
   const instance = options.instance ?? snap.meta.name;
   const tag = securityTag(instance, hook !== undefined ? { hook } : { app: app.name });
-  const interfaces = appInterfaces(options);
-  const devices = deviceAllowList(interfaces, options.inventory);
-  const source = seccompSource(readFileSync(templatePath(), 'utf8'), interfaces, {
-    devmode: mode === 'devmode',
-    apparmor: options.apparmor,
-  });
+  const { interfaces, missing } = overlayInterfaces(appInterfaces(options), options.overlay, options.rules);
+  if (missing[0] !== undefined)
+    throw new PolicyError(`cannot apply the overlay: no policy for interface "${missing[0]}"`);
+  const devices = overlayDevices(deviceAllowList(interfaces, options.inventory), options.overlay);
+  const template = readFileSync(templatePath(), 'utf8');
+  const source = overlaySeccomp(
+    seccompSource(template, interfaces, { devmode: mode === 'devmode', apparmor: options.apparmor }),
+    options.overlay,
+  );
   const envInput = {
     meta: snap.meta,
     app,
@@ -175,7 +182,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   const dirs = snapDirectories(envInput);
   const argv = appArgv(snap.snapDir, app, env, options.args);
   const layouts: LayoutMount[] = [];
-  const notes: string[] = [];
+  const notes: string[] = overlayNotes(options.overlay, false, options.apparmor);
   for (const layout of snap.meta.layout) {
     if (layout.kind === 'bind' || layout.kind === 'bind-file') {
       layouts.push({

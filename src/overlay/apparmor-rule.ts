@@ -45,7 +45,10 @@ function accessList(d: Denial, fallback: string): string {
 
 function keyed(pairs: readonly (readonly [string, string | undefined])[]): string {
   return pairs
-    .filter((pair): pair is readonly [string, string] => pair[1] !== undefined && pair[1] !== '')
+    .filter(
+      (pair): pair is readonly [string, string] =>
+        pair[1] !== undefined && pair[1] !== '' && pair[1] !== 'none',
+    )
     .map(([key, value]) => ` ${key}=${quoted(value)}`)
     .join('');
 }
