@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli } from './support/cli.js';
+import {
+  FAULTS_SNAP,
+  installFaultsHelper,
+  jsonDenials,
+  processRunning,
+  setPrintkRatelimit,
+  stampOf,
+} from './support/faults.js';
+import { triggerSeccompDenial } from './support/seccomp.js';
+import { ensureBuilt } from '../support/build.js';
+
+// /dev/kmsg overrun: scanlog --source kmsg is stopped (SIGSTOP) while a real seccomp flood
+// overwrites the 128 KiB ring buffer many times, then continued. The records overwritten are a
+// gap with a count; every record of the flood the ring still holds (read afterwards with
+// dmesg) must have been shown, once, in order.
+
+const FLOOD = 3000;
+let helper: ReturnType<typeof installFaultsHelper>;
+
+beforeAll(() => {
+  ensureBuilt();
+  helper = installFaultsHelper();
+  setPrintkRatelimit(0);
+});
+afterAll(() => helper?.cleanup());
+
+function shownFor(stdout: string, pid: number): string[] {
+  return jsonDenials(stdout)
+    .filter((d) => d.pid === pid)
+    .map((d) => stampOf(d.raw) ?? `no stamp in ${d.raw}`);
+}
+
+/** The stamps of `pid`'s seccomp records the ring buffer holds now, oldest first (dmesg's view). */
+function ringStamps(pid: number): string[] {
+  const text = execFileSync('dmesg', ['--raw'], { encoding: 'latin1', maxBuffer: 1 << 26 });
+  return text
+    .split('\n')
+    .filter((line) => line.includes('type=1326') && line.includes(` pid=${pid} `))
+    .map((line) => stampOf(line) ?? `no stamp in ${line}`);
+}
+
+const serial = (stamp: string): number => Number(stamp.slice(stamp.indexOf(':') + 1));
+
+describe('kmsg ring buffer overrun while scanlog is stalled', () => {
+  it(`${FLOOD} denials while stopped: the gap is counted, everything still in the ring is shown`, async () => {
+    const cli = startCli(['scanlog', '--source', 'kmsg', '--json', '--keep-ratelimit', FAULTS_SNAP]);
+    try {
+      await cli.waitForStderr('INFO: ');
+      const warm = await triggerSeccompDenial({ executable: helper.executable });
+      await cli.waitForStdout((out) => shownFor(out, warm.pid).length === 1);
+
+      process.kill(cli.child.pid!, 'SIGSTOP');
+      const flood = await triggerSeccompDenial({ executable: helper.executable, count: FLOOD });
+      process.kill(cli.child.pid!, 'SIGCONT');
+
+      // Once a later denial is shown, scanlog has read past every record of the flood.
+      const marker = await triggerSeccompDenial({ executable: helper.executable });
+      await cli.waitForStdout((out) => shownFor(out, marker.pid).length === 1, 30_000);
+      const ring = ringStamps(flood.pid);
+      expect(await cli.stop('SIGTERM')).toBe(0);
+
+      const shown = shownFor(cli.stdout(), flood.pid);
+      const lost = [
+        ...cli.stderr().matchAll(/^WARN: kmsg: (\d+) messages lost \(the kernel overwrote/gm),
+      ].map((m) => Number(m[1]));
+      const lostTotal = lost.reduce((a, b) => a + b, 0);
+      console.log(
+        `kmsg overrun: ${FLOOD} emitted while stalled, ${shown.length} shown, ${ring.length} still in the ring` +
+          ` afterwards, gaps reported: ${lost.join('+')} (total ${lostTotal})`,
+      );
+      expect(new Set(shown).size).toBe(shown.length);
+      expect(shown.map(serial)).toEqual([...shown.map(serial)].sort((a, b) => a - b));
+      for (const stamp of ring) expect(shown).toContain(stamp);
+      expect(shown.length).toBeLessThan(FLOOD);
+      expect(lost.length).toBeGreaterThan(0);
+      // The count covers every kernel record overwritten, the flood's and any other's.
+      expect(shown.length + lostTotal).toBeGreaterThanOrEqual(FLOOD);
+      expect(shownFor(cli.stdout(), warm.pid)).toHaveLength(1);
+      expect(cli.stderr()).toMatch(
+        /^scanlog: \d+ lines, \d+ denials \(\d+ shown\), 0 unparsed, \d+ gaps \(\d+ messages lost\)$/m,
+      );
+    } finally {
+      if (processRunning(cli.child.pid ?? 0)) {
+        process.kill(cli.child.pid!, 'SIGCONT');
+        await cli.stop('SIGKILL');
+      }
+    }
+  });
+});
