@@ -8,7 +8,7 @@ import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
 import { loadRules } from '../suggest/index.js';
 import { parseCommandArgs } from './args.js';
-import { prepareSnapRun, runFailure, type SnapRunRequest } from './run.js';
+import { prepareSnapRun, requestOverlay, runFailure, type SnapRunRequest } from './run.js';
 import type { CommandIO, CommandMain } from './types.js';
 import { UsageError } from './types.js';
 
@@ -23,6 +23,7 @@ terminal), and reports both side by side: exit status, duration, stdout and stde
   --snap PATH    a .snap file or a directory with meta/snap.yaml instead of /snap/SNAP/current
   --user USER    run the app as USER (name or uid); default: SUDO_UID, else the caller
   --base-path DIR  the base snap's root directory, instead of /snap/BASE/current
+  --no-overlay   do not apply the snap's policy overlay (see snappy-debug overlay)
 
 Exit status: 0 when both runs behave the same (exit status, stdout and stderr), 1 when strict's
 run differs or the app cannot be run, 2 on bad usage.
@@ -51,6 +52,7 @@ export const main: CommandMain = async (argv, io) => {
     snap: { type: 'string' },
     user: { type: 'string' },
     'base-path': { type: 'string' },
+    'no-overlay': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -62,7 +64,7 @@ export const main: CommandMain = async (argv, io) => {
   const ref = parseSnapApp(target);
   if (ref === undefined) throw new UsageError(`compare: "${target}" is not SNAP.APP`);
   if (process.geteuid?.() !== 0) throw new UsageError('compare: cannot run without root (use sudo)', 1);
-  const request: SnapRunRequest = {
+  const base: SnapRunRequest = {
     ref,
     args,
     ...(values.snap !== undefined ? { snapPath: values.snap } : {}),
@@ -75,6 +77,7 @@ export const main: CommandMain = async (argv, io) => {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    const request: SnapRunRequest = { ...base, ...requestOverlay(ref.instance, values['no-overlay'], io) };
     const input = io.stdin.isTTY ? new Uint8Array() : await readAll(io.stdin);
     const strict = await launch(request, 'strict', input, io);
     if (interrupted !== undefined)

@@ -16,7 +16,9 @@ import {
 import { locateSnap, SnapNotFoundError } from '../snap/locate.js';
 import { SnapYamlError } from '../snap/snap-yaml.js';
 import { loadRules } from '../suggest/load.js';
-import type { CommandMain } from './types.js';
+import { appliedNote, OverlayError, runOverlay } from '../launch/overlay-store.js';
+import type { PolicyOverlay } from '../overlay/overlay.js';
+import type { CommandIO, CommandMain } from './types.js';
 import { UsageError } from './types.js';
 import { parseCommandArgs } from './args.js';
 
@@ -32,6 +34,7 @@ the invoking user) and reports what the sandbox refused: seccomp and device-cgro
   --user USER    run the app as USER (name or uid); default: SUDO_UID, else the caller
   --hook HOOK    run the snap's hook HOOK (snap.SNAP.hook.HOOK) instead of an app
   --base-path DIR  the base snap's root directory, instead of /snap/BASE/current
+  --no-overlay   do not apply the snap's policy overlay (see snappy-debug overlay)
 `;
 
 function baseRootOption(base: string | undefined, path: string | undefined): { baseRoot?: string } {
@@ -50,6 +53,8 @@ export interface SnapRunRequest {
   readonly user?: string;
   readonly basePath?: string;
   readonly args: readonly string[];
+  /** Applied on top of the snap's policy (see src/overlay). */
+  readonly overlay?: PolicyOverlay;
 }
 
 export interface SnapRun {
@@ -86,8 +91,22 @@ export async function prepareSnapRun(request: SnapRunRequest, forcedMode?: Mode)
     inventory: readDeviceInventory(),
     apparmor: apparmorAvailable(),
     ...baseRootOption(snap.meta.base, request.basePath),
+    ...(request.overlay !== undefined ? { overlay: request.overlay } : {}),
   });
   return { prepared, mode, user };
+}
+
+/** The snap's overlay for a request, unless `skip` (--no-overlay); says which file it applies. */
+export function requestOverlay(
+  instance: string,
+  skip: boolean | undefined,
+  io: CommandIO,
+): { overlay?: PolicyOverlay } {
+  if (skip) return {};
+  const found = runOverlay(instance);
+  if (found === undefined) return {};
+  io.stderr.write(`snappy-debug: ${appliedNote(found.path, found.overlay)}\n`);
+  return { overlay: found.overlay };
 }
 
 /** The message of an error the user can act on (bad snap, policy, user, base, no launcher). */
@@ -99,7 +118,8 @@ export function runFailure(error: unknown): string | undefined {
     error instanceof PolicyError ||
     error instanceof UserError ||
     error instanceof BaseError ||
-    error instanceof LauncherMissingError
+    error instanceof LauncherMissingError ||
+    error instanceof OverlayError
   ) {
     return error.message;
   }
@@ -114,6 +134,7 @@ export const main: CommandMain = async (argv, io) => {
     user: { type: 'string' },
     'base-path': { type: 'string' },
     hook: { type: 'string' },
+    'no-overlay': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -134,6 +155,7 @@ export const main: CommandMain = async (argv, io) => {
       ...(values.hook !== undefined ? { hook: values.hook } : {}),
       ...(values.user !== undefined ? { user: values.user } : {}),
       ...(values['base-path'] !== undefined ? { basePath: values['base-path'] } : {}),
+      ...requestOverlay(ref.instance, values['no-overlay'], io),
     };
     const forced: Mode | undefined = values.devmode ? 'devmode' : values.strict ? 'strict' : undefined;
     const { prepared, mode, user } = await prepareSnapRun(request, forced);

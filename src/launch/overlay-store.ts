@@ -2,18 +2,23 @@
  * Where a snap's policy overlay lives: DIR/SNAP.json (default /var/lib/snappy-debug/overlays),
  * written to a temporary file and renamed so a failed write leaves the previous file intact.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyOverlay, type OverlayEntry, type PolicyOverlay } from '../overlay/overlay.js';
 
 export const OVERLAY_DIR = '/var/lib/snappy-debug/overlays';
+
+/** OVERLAY_DIR, or $SNAPPY_DEBUG_OVERLAYS (tests, and users without root). */
+export function overlayDir(): string {
+  return process.env.SNAPPY_DEBUG_OVERLAYS ?? OVERLAY_DIR;
+}
 
 /** A file that is not an overlay, or cannot be written; the message is one line. */
 export class OverlayError extends Error {}
 
 const INSTANCE_NAME = /^[a-z0-9](?:-?[a-z0-9])*(?:_[a-z0-9]{1,10})?$/;
 
-export function overlayPath(snap: string, dir = OVERLAY_DIR): string {
+export function overlayPath(snap: string, dir = overlayDir()): string {
   if (!INSTANCE_NAME.test(snap)) throw new OverlayError(`cannot use overlay of "${snap}": not a snap name`);
   return join(dir, `${snap}.json`);
 }
@@ -85,7 +90,7 @@ export function parseOverlay(text: string, snap: string, file: string): PolicyOv
 }
 
 /** The snap's overlay; a missing file is an empty overlay. */
-export function loadOverlay(snap: string, dir = OVERLAY_DIR): PolicyOverlay {
+export function loadOverlay(snap: string, dir = overlayDir()): PolicyOverlay {
   const file = overlayPath(snap, dir);
   let text: string;
   try {
@@ -99,7 +104,7 @@ export function loadOverlay(snap: string, dir = OVERLAY_DIR): PolicyOverlay {
 }
 
 /** Writes the overlay (0644, directory made 0755) and returns the path written. */
-export function saveOverlay(o: PolicyOverlay, dir = OVERLAY_DIR): string {
+export function saveOverlay(o: PolicyOverlay, dir = overlayDir()): string {
   const file = overlayPath(o.snap, dir);
   const temp = `${file}.${process.pid}.tmp`;
   try {
@@ -116,7 +121,7 @@ export function saveOverlay(o: PolicyOverlay, dir = OVERLAY_DIR): string {
 }
 
 /** Removes the snap's overlay file; true when there was one. */
-export function deleteOverlay(snap: string, dir = OVERLAY_DIR): boolean {
+export function deleteOverlay(snap: string, dir = overlayDir()): boolean {
   const file = overlayPath(snap, dir);
   try {
     rmSync(file);
@@ -125,4 +130,19 @@ export function deleteOverlay(snap: string, dir = OVERLAY_DIR): boolean {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw new OverlayError(`cannot remove overlay ${file}: ${(error as NodeJS.ErrnoException).code}`);
   }
+}
+
+/** The overlay `run` and `compare` apply: undefined when the snap has no overlay file. */
+export function runOverlay(
+  snap: string,
+  dir = overlayDir(),
+): { readonly overlay: PolicyOverlay; readonly path: string } | undefined {
+  const path = overlayPath(snap, dir);
+  return existsSync(path) ? { overlay: loadOverlay(snap, dir), path } : undefined;
+}
+
+/** `overlay FILE: 3 entries applied, seccomp unrestricted` */
+export function appliedNote(path: string, o: PolicyOverlay): string {
+  const n = o.entries.length;
+  return `overlay ${path}: ${n} ${n === 1 ? 'entry' : 'entries'} applied${o.unrestricted ? ', seccomp unrestricted' : ''}`;
 }
