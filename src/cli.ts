@@ -47,6 +47,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "check an app's device access: udev rules, tags and the device cgroup allow list",
     load: async () => (await import('./commands/devices.js')).main,
   },
+  overlay: {
+    summary: "a snap's local policy overlay: allow denials, re-run, export plugs and a draft policy",
+    load: async () => (await import('./commands/overlay.js')).main,
+  },
 };
 
 function version(): string {
