@@ -79,11 +79,24 @@ function logText(body: string): string {
   return (enrichment < 0 ? body : body.slice(0, enrichment)).trimEnd();
 }
 
+const REASON_LIMIT = 200;
+
+/** A reason quotes logged text: keep it one short line whatever the line held (CRs, NULs, 64 KiB values). */
+function oneLineReason(reason: string): string {
+  let visible = '';
+  let i = 0;
+  for (; i < reason.length && visible.length < REASON_LIMIT; i++) {
+    const code = reason.charCodeAt(i);
+    visible += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : reason[i];
+  }
+  return i < reason.length ? `${visible}...` : visible;
+}
+
 function parseCandidate(line: string, source: SourceName | undefined, now: Date | undefined): ParseResult {
   const prefix = stripPrefix(line, now);
   const envelope = findRecord(prefix.message);
   if (envelope === undefined) return OTHER;
-  if ('problem' in envelope) return { kind: 'unparsed', reason: envelope.problem };
+  if ('problem' in envelope) return { kind: 'unparsed', reason: oneLineReason(envelope.problem) };
 
   const stamp = envelope.auditStamp;
   const time = stamp ? isoFromMillis(stamp.seconds * 1000 + stamp.millis) : prefix.time;
@@ -99,7 +112,7 @@ function parseCandidate(line: string, source: SourceName | undefined, now: Date 
   };
   const built = BUILDERS[envelope.family](base, tokenize(envelope.body));
   if (built === undefined) return OTHER;
-  if ('problem' in built) return { kind: 'unparsed', reason: built.problem };
+  if ('problem' in built) return { kind: 'unparsed', reason: oneLineReason(built.problem) };
   return { kind: 'denial', denial: built.denial };
 }
 
@@ -115,7 +128,7 @@ export function parseLine(line: string, source?: SourceName, now?: Date): ParseR
   } catch (error) {
     return {
       kind: 'unparsed',
-      reason: `parser failure: ${error instanceof Error ? error.message : String(error)}`,
+      reason: oneLineReason(`parser failure: ${error instanceof Error ? error.message : String(error)}`),
     };
   }
 }
