@@ -22,7 +22,7 @@ export async function* scanCandidates(
   markers: readonly string[],
   signal?: AbortSignal,
 ): AsyncGenerator<CandidateBatch> {
-  const needles = markers.map((m) => Buffer.from(m, 'utf8'));
+  const probes = markers.map(probeFor);
   const handle = await opening(path, () => open(path, 'r'));
   try {
     // The unfinished last line of each read, copied out: usually a few hundred bytes.
@@ -43,14 +43,14 @@ export async function* scanCandidates(
       // The line that straddles two reads is joined on its own; the rest is scanned in place.
       const head =
         carry.length > 0
-          ? candidatesIn(Buffer.concat([carry, data.subarray(0, firstEnd)]), needles)
+          ? candidatesIn(Buffer.concat([carry, data.subarray(0, firstEnd)]), probes)
           : undefined;
-      const body = candidatesIn(data.subarray(carry.length > 0 ? firstEnd : 0, lastEnd), needles);
+      const body = candidatesIn(data.subarray(carry.length > 0 ? firstEnd : 0, lastEnd), probes);
       yield head ? { lines: [...head.lines, ...body.lines], skipped: head.skipped + body.skipped } : body;
       carry = Buffer.from(data.subarray(lastEnd));
     }
     if (carry.length > 0) {
-      const batch = candidatesIn(Buffer.concat([carry, Buffer.from([NEWLINE])]), needles);
+      const batch = candidatesIn(Buffer.concat([carry, Buffer.from([NEWLINE])]), probes);
       yield batch;
     }
   } finally {
@@ -58,22 +58,64 @@ export async function* scanCandidates(
   }
 }
 
+/**
+ * What to search for a marker: its longest upper-case word when it has one of five bytes or more
+ * (`CGROUP` in `DEVICE_CGROUP`, `MESSAGE` in `"MESSAGE"`), else the whole marker. Upper-case
+ * words are rare in logs, so the native search skips ahead fast; `[`, `"` and digits are
+ * everywhere and slow it down several times. Each hit is then checked against the whole marker.
+ */
+interface Probe {
+  readonly needle: Buffer;
+  /** Where the needle starts inside the marker. */
+  readonly offset: number;
+  readonly marker: Buffer;
+}
+
+function probeFor(marker: string): Probe {
+  let best = { start: 0, length: 0 };
+  for (const word of marker.matchAll(/[A-Z_]{5,}/g)) {
+    if (word[0].length > best.length) best = { start: word.index, length: word[0].length };
+  }
+  const whole = Buffer.from(marker, 'utf8');
+  if (best.length === 0) return { needle: whole, offset: 0, marker: whole };
+  return {
+    needle: Buffer.from(marker.slice(best.start, best.start + best.length), 'utf8'),
+    offset: Buffer.byteLength(marker.slice(0, best.start), 'utf8'),
+    marker: whole,
+  };
+}
+
+function markerAt(region: Buffer, probe: Probe, hit: number): boolean {
+  const start = hit - probe.offset;
+  const end = start + probe.marker.length;
+  if (start < 0 || end > region.length) return false;
+  return (
+    probe.needle === probe.marker || region.compare(probe.marker, 0, probe.marker.length, start, end) === 0
+  );
+}
+
 /** `region` holds whole lines, each ending in \n. */
-function candidatesIn(region: Buffer, needles: readonly Buffer[]): CandidateBatch {
-  const starts = new Set<number>();
-  for (const needle of needles) {
-    let at = region.indexOf(needle);
+function candidatesIn(region: Buffer, probes: readonly Probe[]): CandidateBatch {
+  const starts: number[] = [];
+  for (const probe of probes) {
+    let at = region.indexOf(probe.needle);
     while (at !== -1) {
-      const start = at === 0 ? 0 : region.lastIndexOf(NEWLINE, at - 1) + 1;
-      starts.add(start);
+      if (!markerAt(region, probe, at)) {
+        at = region.indexOf(probe.needle, at + 1);
+        continue;
+      }
+      starts.push(at === 0 ? 0 : region.lastIndexOf(NEWLINE, at - 1) + 1);
       const lineEnd = region.indexOf(NEWLINE, at);
-      at = region.indexOf(needle, lineEnd + 1);
+      at = region.indexOf(probe.needle, lineEnd + 1);
     }
   }
   let total = 0;
   for (let at = region.indexOf(NEWLINE); at !== -1; at = region.indexOf(NEWLINE, at + 1)) total++;
   const lines: string[] = [];
-  for (const start of [...starts].sort((a, b) => a - b)) {
+  let previous = -1;
+  for (const start of starts.sort((a, b) => a - b)) {
+    if (start === previous) continue;
+    previous = start;
     let end = region.indexOf(NEWLINE, start);
     if (end > start && region[end - 1] === 0x0d) end--;
     lines.push(region.toString('utf8', start, end));

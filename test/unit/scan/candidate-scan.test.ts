@@ -35,6 +35,10 @@ const WORDS = [
   '\r',
   '{"MESSAGE":[1,2]}',
   'DEVICE_CGROUP',
+  'CGROUP',
+  'MESSAGE',
+  'UNKNOWN[1500]',
+  'UNKNOWN[1400]',
 ];
 
 describe('scanCandidates', () => {
@@ -55,6 +59,25 @@ describe('scanCandidates', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('takes a line only when it holds a whole marker, not just the word searched for', async () => {
+    const text = [
+      'CGROUP x=1',
+      'x DEVICE_CGROUP',
+      'DEVICE_CGROUP',
+      '"MESSAGE" : [',
+      'MESSAGE" : [',
+      'type=UNKNOWN[1400]',
+      'type=UNKNOWN[1500]',
+      'APPARMOR_DENIED',
+      'APPARMOR',
+    ].join('\n');
+    const result = await scan(text);
+    expect(result).toEqual({
+      lines: ['x DEVICE_CGROUP', 'DEVICE_CGROUP', '"MESSAGE" : [', 'type=UNKNOWN[1500]', 'APPARMOR_DENIED'],
+      total: 9,
+    });
   });
 
   it('delivers a last line without a newline and strips CR', async () => {
