@@ -35,8 +35,16 @@ function convert(pattern: string): string {
   return out;
 }
 
+/** A KERNEL== pattern that cannot be compiled (unbalanced braces, a reversed range). */
+export class UdevPatternError extends Error {}
+
 export function udevKernelRegExp(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern.split('|').map(convert).join('|')})$`);
+  try {
+    return new RegExp(`^(?:${pattern.split('|').map(convert).join('|')})$`);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^.*: /, '');
+    throw new UdevPatternError(`invalid udev KERNEL pattern "${pattern}": ${reason}`);
+  }
 }
 
 export function udevKernelMatches(pattern: string, name: string): boolean {

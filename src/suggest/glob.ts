@@ -25,11 +25,22 @@ export function compileGlob(glob: string, variables: GlobVariables = EMPTY): Reg
   if (!cache) caches.set(variables, (cache = new Map()));
   let re = cache.get(glob);
   if (!re) {
-    re = new RegExp(`^${globToRegexSource(glob, variables)}$`, 's');
+    re = globRegExp(glob, variables);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(glob, re);
   }
   return re;
+}
+
+function globRegExp(glob: string, variables: GlobVariables): RegExp {
+  const source = `^${globToRegexSource(glob, variables)}$`;
+  try {
+    return new RegExp(source, 's');
+  } catch (error) {
+    // A character class the engine refuses, such as the reversed range in [z-a].
+    const reason = (error as Error).message.replace(/^.*: /, '');
+    throw new GlobSyntaxError(`invalid glob "${glob}": ${reason}`);
+  }
 }
 
 export function globMatches(glob: string, path: string, variables: GlobVariables = EMPTY): boolean {

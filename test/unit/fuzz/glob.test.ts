@@ -1,0 +1,147 @@
+// Property tests of the AppArmor glob matcher (suggest/glob.ts) and the udev KERNEL== matcher.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileGlob, globMatches, GlobSyntaxError } from '../../../src/suggest/glob.js';
+import { udevKernelMatches, udevKernelRegExp, UdevPatternError } from '../../../src/snap/udev-glob.js';
+
+const GLOB_PIECES = [
+  '/',
+  '*',
+  '**',
+  '?',
+  '{',
+  '}',
+  ',',
+  '[',
+  ']',
+  '^',
+  '!',
+  '@{',
+  'HOME',
+  '\\',
+  'a',
+  '.',
+  '-',
+  '(',
+  ')',
+  '$',
+  '+',
+  '|',
+  'z-a',
+];
+const globText = fc.array(fc.constantFrom(...GLOB_PIECES), { maxLength: 24 }).map((p) => p.join(''));
+/** A path component without glob syntax. */
+const component = fc.stringMatching(/^[A-Za-z0-9._+ ()$|-]{1,12}$/);
+const path = fc.array(component, { minLength: 1, maxLength: 6 }).map((parts) => `/${parts.join('/')}`);
+
+function compileOrSyntaxError(glob: string): RegExp | undefined {
+  try {
+    return compileGlob(glob);
+  } catch (error) {
+    if (!(error instanceof GlobSyntaxError)) throw error;
+    if (error.message.includes('\n')) throw new Error('multi-line glob error');
+    return undefined;
+  }
+}
+
+describe('AppArmor globs (fuzz)', () => {
+  it('any text compiles or fails with a one-line GlobSyntaxError; matching never throws', () => {
+    fc.assert(
+      fc.property(globText, fc.string({ maxLength: 40 }), (glob, subject) => {
+        compileOrSyntaxError(glob)?.test(subject);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('a path without glob characters matches itself and nothing longer', () => {
+    fc.assert(
+      fc.property(path, (p) => {
+        expect(globMatches(p, p)).toBe(true);
+        expect(globMatches(p, `${p}x`)).toBe(false);
+        expect(globMatches(p, `${p}/`)).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('* stays inside one component and takes at least one character after /; ** crosses components', () => {
+    fc.assert(
+      fc.property(path, component, component, (dir, a, b) => {
+        expect(globMatches(`${dir}/*`, `${dir}/${a}`)).toBe(true);
+        expect(globMatches(`${dir}/*`, `${dir}/`)).toBe(false);
+        expect(globMatches(`${dir}/*`, `${dir}/${a}/${b}`)).toBe(false);
+        expect(globMatches(`${dir}/**`, `${dir}/${a}/${b}`)).toBe(true);
+        expect(globMatches(`${dir}/{,**}`, `${dir}/`)).toBe(true);
+        expect(globMatches(`${dir}/{${a},${b}}`, `${dir}/${b}`)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('udev KERNEL== patterns (fuzz)', () => {
+  const UDEV_PIECES = [
+    '*',
+    '?',
+    '[',
+    ']',
+    '!',
+    '{',
+    '}',
+    ',',
+    '|',
+    'tty',
+    'S',
+    '0-9',
+    'z-a',
+    '\\',
+    '.',
+    '(',
+    '+',
+  ];
+  const pattern = fc.array(fc.constantFrom(...UDEV_PIECES), { maxLength: 16 }).map((p) => p.join(''));
+
+  it('any pattern compiles or fails with a one-line error naming it; matching never throws', () => {
+    fc.assert(
+      fc.property(pattern, fc.string({ maxLength: 20 }), (p, name) => {
+        let re: RegExp;
+        try {
+          re = udevKernelRegExp(p);
+        } catch (error) {
+          if (!(error instanceof UdevPatternError)) throw error;
+          if (!error.message.includes(p) || error.message.includes('\n')) throw new Error('bad message');
+          return;
+        }
+        re.test(name);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a literal device name matches itself only', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9_.+-]{0,15}$/), (name) => {
+        expect(udevKernelMatches(name, name)).toBe(true);
+        expect(udevKernelMatches(name, `${name}0`)).toBe(false);
+        expect(udevKernelMatches(`${name}*`, `${name}0`)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('regressions found by fuzzing', () => {
+  it('a reversed range in a class is a GlobSyntaxError, not a SyntaxError', () => {
+    expect(() => compileGlob('/dev/tty[z-a]')).toThrow(
+      new GlobSyntaxError('invalid glob "/dev/tty[z-a]": Range out of order in character class'),
+    );
+    expect(() => compileGlob('[/-)]')).toThrow(GlobSyntaxError);
+  });
+
+  it('an unbalanced udev brace is a UdevPatternError naming the pattern', () => {
+    expect(() => udevKernelRegExp('tty{S')).toThrow(
+      new UdevPatternError('invalid udev KERNEL pattern "tty{S": Unterminated group'),
+    );
+  });
+});
