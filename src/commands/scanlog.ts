@@ -36,7 +36,13 @@ Options:
       --plain               print blocks even on a terminal (no UI)
       --include-unconfined  also show denials of profiles that are not snaps
       --keep-ratelimit      do not change kernel.printk_ratelimit
+      --snap=PATH           the UI's run keys run SNAP from PATH (a .snap file or a
+                            directory) instead of /snap/SNAP/current
+      --user=USER           the UI runs SNAP's app as USER (default: SUDO_UID, else you)
   -h, --help                show this help
+
+In the UI, r runs SNAP's app in strict mode and d in devmode (as root, through
+snappy-debug's launcher), m switches mode and runs again, c compares both.
 
 Lines piped on standard input are read as the log (journalctl -f | snappy-debug).
 As root, kernel.printk_ratelimit is set to 0 while scanning and restored on exit.
@@ -51,6 +57,9 @@ interface ScanOptions {
   readonly json: boolean;
   readonly ui: boolean;
   readonly keepRatelimit: boolean;
+  /** The UI's run keys: --snap PATH and --user USER. */
+  readonly snapPath?: string;
+  readonly user?: string;
   /** A plain saved file read once: scanned in bulk, only candidate lines decoded. */
   readonly replayFile?: string;
 }
@@ -92,6 +101,8 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
     plain: { type: 'boolean' },
     'include-unconfined': { type: 'boolean' },
     'keep-ratelimit': { type: 'boolean' },
+    snap: { type: 'string' },
+    user: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
@@ -101,6 +112,10 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
   if (snap !== undefined && !/^[a-z0-9](?:-?[a-z0-9])*(?:_[a-z0-9]{1,10})?$/.test(snap)) {
     throw new UsageError(`scanlog: '${snap}' is not a valid snap name`);
   }
+  if (values.snap !== undefined && snap === undefined)
+    throw new UsageError('scanlog: --snap PATH needs the SNAP it holds (scanlog --snap PATH SNAP)');
+  if (values.user !== undefined && snap === undefined)
+    throw new UsageError('scanlog: --user goes with a SNAP to run');
   const sourceName = values.source ?? 'auto';
   if (!(SOURCES as readonly string[]).includes(sourceName)) {
     throw new UsageError(`scanlog: unknown source '${sourceName}' (choose from ${SOURCES.join(', ')})`);
@@ -139,6 +154,8 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
     json,
     ui: !json && values.plain !== true && io.stdout.isTTY === true && io.stdin.isTTY === true,
     keepRatelimit: values['keep-ratelimit'] === true,
+    ...(values.snap !== undefined ? { snapPath: values.snap } : {}),
+    ...(values.user !== undefined ? { user: values.user } : {}),
     ...(values.file !== undefined && !values.file.endsWith('.gz') && values.follow !== true
       ? { replayFile: values.file }
       : {}),
@@ -255,6 +272,11 @@ export const main: CommandMain = async (argv, io) => {
         sourceDescription: options.source.description,
         ...(options.filter.snap !== undefined ? { snapFilter: options.filter.snap } : {}),
         stats: () => ({ lines: stats.lines, unparsed: stats.unparsed, gaps: stats.gaps }),
+        run: {
+          ...(options.filter.snap !== undefined ? { snap: options.filter.snap } : {}),
+          ...(options.snapPath !== undefined ? { snapPath: options.snapPath } : {}),
+          ...(options.user !== undefined ? { user: options.user } : {}),
+        },
       });
     }
     await printDenials(stream, options.json, io);

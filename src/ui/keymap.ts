@@ -1,3 +1,5 @@
+import type { RunCommand } from './run-reducer.js';
+
 /** Everything a key can ask for. */
 export type CommandId =
   | 'down'
@@ -17,6 +19,7 @@ export type CommandId =
   | 'reviewed'
   | 'hideReviewed'
   | 'export'
+  | RunCommand
   | 'command'
   | 'help'
   | 'back'
@@ -48,6 +51,12 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'reviewed', keys: ['x'], description: 'mark the group reviewed / not reviewed' },
   { command: 'hideReviewed', keys: ['h'], description: 'hide/show reviewed groups' },
   { command: 'export', keys: ['e'], description: 'export the view as a Markdown report' },
+  { command: 'runStrict', keys: ['r'], description: 'run strict (asks APP ARGS)' },
+  { command: 'runDevmode', keys: ['d'], description: 'run in devmode' },
+  { command: 'runSwitch', keys: ['m'], description: 'switch mode and run again' },
+  { command: 'runCompare', keys: ['c'], description: 'compare strict and devmode' },
+  { command: 'runTarget', keys: ['R'], description: 'change the app and args' },
+  { command: 'runPanel', keys: ['p'], description: 'show/hide the run panel' },
   { command: 'command', keys: [':'], description: 'command: snap NAME, source NAME, export PATH, clear' },
   { command: 'help', keys: ['?'], description: 'this help' },
   { command: 'back', keys: ['escape'], description: 'back: close, unzoom, clear the filter' },

@@ -1,6 +1,7 @@
 import type { DenialKind } from '../model/denial.js';
 import { parseCommandLine } from './command-line.js';
 import { commandForKey, type CommandId } from './keymap.js';
+import { editTarget, reduceRun, runCommand as runRunCommand, type RunAction } from './run-reducer.js';
 import { nextSort, SORT_LABELS } from './sort.js';
 import type { Effect, PipelineStats, StatusMessage, UiState } from './state.js';
 
@@ -23,7 +24,8 @@ export type Action =
   | { readonly type: 'stats'; readonly stats: PipelineStats }
   | { readonly type: 'sourceEnded'; readonly error?: string }
   | { readonly type: 'key'; readonly name: string; readonly view: ViewInfo }
-  | { readonly type: 'effectDone'; readonly id: number; readonly message?: StatusMessage };
+  | { readonly type: 'effectDone'; readonly id: number; readonly message?: StatusMessage }
+  | RunAction;
 
 const KIND_OF: Partial<Record<CommandId, DenialKind>> = {
   kindApparmor: 'apparmor',
@@ -152,6 +154,13 @@ function runCommand(state: UiState, view: ViewInfo, command: CommandId): UiState
       };
     case 'export':
       return { ...request(state, { type: 'export' }), message: info('exporting...') };
+    case 'runStrict':
+    case 'runDevmode':
+    case 'runSwitch':
+    case 'runCompare':
+    case 'runTarget':
+    case 'runPanel':
+      return runRunCommand(state, command);
     case 'back':
       return back(state);
     case 'quit':
@@ -205,6 +214,7 @@ export function dispatchKey(state: UiState, name: string, view: ViewInfo): UiSta
   if (name === 'ctrl+c') return request(state, { type: 'quit' });
   const { message: _cleared, ...quiet } = state;
   if (state.overlay === 'filter' || state.overlay === 'command') return editPrompt(quiet, name);
+  if (state.overlay === 'target') return editTarget(quiet, name);
   if (state.overlay === 'help') {
     return ['escape', 'q', '?', 'enter'].includes(name) ? { ...quiet, overlay: 'none' } : state;
   }
@@ -229,5 +239,9 @@ export function reduce(state: UiState, action: Action): UiState {
       const { effect: _done, ...rest } = state;
       return action.message ? { ...rest, message: action.message } : rest;
     }
+    case 'runOutput':
+    case 'runFinished':
+    case 'runFailed':
+      return reduceRun(state, action);
   }
 }

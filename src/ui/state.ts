@@ -1,7 +1,8 @@
 import type { DenialKind } from '../model/denial.js';
+import { initialRuns, type RunContextInfo, type RunsState } from './run-state.js';
 import type { SortKey } from './sort.js';
 
-export type Overlay = 'none' | 'help' | 'filter' | 'command';
+export type Overlay = 'none' | 'help' | 'filter' | 'command' | 'target';
 export type Pane = 'list' | 'detail';
 
 /** Work the reducer asks the App to do; `id` tells a new request from one already done. */
@@ -52,9 +53,13 @@ export interface UiState {
   readonly stats: PipelineStats;
   /** live until the denial stream ends (a file read without --follow) or fails. */
   readonly source: 'live' | 'ended' | 'failed';
+  /** Runs of the followed snap's app (strict, devmode, compare). */
+  readonly runs: RunsState;
 }
 
-export function initialState(options: { readonly snap?: string } = {}): UiState {
+export function initialState(
+  options: { readonly snap?: string; readonly runs?: RunContextInfo } = {},
+): UiState {
   return {
     revision: 0,
     following: true,
@@ -73,5 +78,6 @@ export function initialState(options: { readonly snap?: string } = {}): UiState 
     effectSeq: 0,
     stats: { lines: 0, unparsed: 0, gaps: 0 },
     source: 'live',
+    runs: initialRuns(options.runs),
   };
 }
