@@ -6,19 +6,27 @@ import type { GroupStore } from '../src/ui/group-store.js';
 import { keyNames } from '../src/ui/keymap.js';
 import { layout } from '../src/ui/layout.js';
 import { detailScrollOf, reduce, resolveCursor, type ViewInfo } from '../src/ui/reducer.js';
+import { runMarks } from '../src/ui/run-marks.js';
+import { currentRun, modeIndicator } from '../src/ui/run-state.js';
+import type { SnapRunner } from '../src/ui/snap-runner.js';
 import { initialState, type PipelineStats, type UiState } from '../src/ui/state.js';
 import { makeTheme } from '../src/ui/theme.js';
 import { GroupView, type ViewQuery } from '../src/ui/view.js';
 import { BottomLine } from './BottomLine.js';
+import { ComparePane } from './ComparePane.js';
 import { DetailPane } from './DetailPane.js';
 import { GroupList } from './GroupList.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { RunMarksContext } from './RunMarksContext.js';
+import { RunPanel } from './RunPanel.js';
+import { RunPrompt } from './RunPrompt.js';
 import { StatusBar } from './StatusBar.js';
 import { ThemeContext } from './ThemeContext.js';
 import { useDenialFeed } from './useDenialFeed.js';
 import { usePipelineStats } from './usePipelineStats.js';
 import { useRequestedWork } from './useRequestedWork.js';
+import { useRunWork } from './useRunWork.js';
 import { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
 
 export interface AppProps {
@@ -42,6 +50,8 @@ export interface AppProps {
   readonly flushMs?: number;
   /** The clock for the report's date (tests fix it). */
   readonly now?: () => number;
+  /** Runs the followed snap's app (strict, devmode, compare); without it the run keys say why not. */
+  readonly runner?: SnapRunner;
 }
 
 function useQuery(state: UiState): ViewQuery {
@@ -56,9 +66,17 @@ function useQuery(state: UiState): ViewQuery {
 export function App(props: AppProps) {
   const { store } = props;
   const { exit } = useApp();
-  const [state, dispatch] = useReducer(reduce, props.snapFilter, (snap) =>
-    initialState(snap ? { snap } : {}),
+  const [state, dispatch] = useReducer(reduce, props, (initial) =>
+    initialState({
+      ...(initial.snapFilter ? { snap: initial.snapFilter } : {}),
+      runs: {
+        ...(initial.runner?.snap !== undefined ? { snap: initial.runner.snap } : {}),
+        apps: initial.runner?.apps ?? [],
+      },
+    }),
   );
+  const runDenials = currentRun(state.runs)?.outcome?.denials;
+  const marks = useMemo(() => runMarks(runDenials ?? []), [runDenials]);
   const theme = useMemo(() => makeTheme(props.colour), [props.colour]);
   const view = useMemo(() => new GroupView(store), [store]);
   const query = useQuery(state);
@@ -129,7 +147,11 @@ export function App(props: AppProps) {
     now: props.now ?? Date.now,
   });
 
+  useRunWork(state.runs, dispatch, store, props.runner);
+
   const width = size.columns;
+  const comparing = state.runs.panel === 'compare' && !state.zoomed;
+  const runPanel = state.runs.panel === 'run' && !state.zoomed;
   const body = screen.help ? (
     <HelpOverlay width={width} height={screen.rows} />
   ) : (
@@ -143,8 +165,12 @@ export function App(props: AppProps) {
         stats={state.stats}
         ended={state.source !== 'live'}
         width={width}
+        {...(props.runner?.snap !== undefined ? { runIndicator: modeIndicator(state.runs) } : {})}
       />
-      {screen.listRows > 0 ? (
+      {comparing ? (
+        <ComparePane runs={state.runs} height={screen.listRows + screen.detailRows + 1} width={width} />
+      ) : null}
+      {screen.listRows > 0 && !comparing ? (
         <GroupList
           rows={rows}
           cursor={cursor}
@@ -158,13 +184,17 @@ export function App(props: AppProps) {
           }
         />
       ) : null}
-      <DetailPane
-        lines={lines}
-        scroll={detailScroll}
-        height={screen.detailRows}
-        width={width}
-        focused={state.focus === 'detail'}
-      />
+      {comparing ? null : runPanel ? (
+        <RunPanel runs={state.runs} height={screen.detailRows} width={width} />
+      ) : (
+        <DetailPane
+          lines={lines}
+          scroll={detailScroll}
+          height={screen.detailRows}
+          width={width}
+          focused={state.focus === 'detail'}
+        />
+      )}
       <StatusBar
         position={cursor + 1}
         total={rows.length}
@@ -175,20 +205,26 @@ export function App(props: AppProps) {
         hideReviewed={state.hideReviewed}
         width={width}
       />
-      <BottomLine
-        overlay={state.overlay}
-        filter={state.filter}
-        input={state.input}
-        {...(state.message ? { message: state.message } : {})}
-        width={width}
-      />
+      {state.overlay === 'target' ? (
+        <RunPrompt snap={state.runs.snap ?? '?'} input={state.input} width={width} />
+      ) : (
+        <BottomLine
+          overlay={state.overlay}
+          filter={state.filter}
+          input={state.input}
+          {...(state.message ? { message: state.message } : {})}
+          width={width}
+        />
+      )}
     </>
   );
   return (
     <ThemeContext.Provider value={theme}>
-      <Box flexDirection="column" width={width} height={screen.rows}>
-        {body}
-      </Box>
+      <RunMarksContext.Provider value={marks}>
+        <Box flexDirection="column" width={width} height={screen.rows}>
+          {body}
+        </Box>
+      </RunMarksContext.Provider>
     </ThemeContext.Provider>
   );
 }

@@ -2,6 +2,8 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import type { Decision, DenialKind } from '../src/model/denial.js';
 import { clockTime, fit, fitRight, KIND_TAGS } from '../src/ui/format.js';
+import { rowIdentity } from '../src/ui/run-marks.js';
+import { useRunMarks } from './RunMarksContext.js';
 import { useTheme } from './ThemeContext.js';
 
 export interface GroupRowProps {
@@ -34,7 +36,9 @@ export const GroupRow = memo(function GroupRow(props: GroupRowProps) {
   const theme = useTheme();
   const decisionRole =
     props.decision === 'ALLOWED' ? 'allowed' : props.decision === 'AUDIT' ? 'audit' : 'denied';
-  const mark = `${props.selected ? '›' : ' '}${props.reviewed ? '✓' : ' '}`;
+  const inRun = useRunMarks().has(rowIdentity(props.kind, props.owner, props.summary));
+  // ◆: the group has denials of the current run (r/d/m); it takes the reviewed mark's place.
+  const mark = `${props.selected ? '›' : ' '}${inRun ? '◆' : props.reviewed ? '✓' : ' '}`;
   const summaryWidth = Math.max(0, props.width - fixedWidth(props.showFirst));
   const text = (
     <>

@@ -18,6 +18,8 @@ export interface HeaderProps {
   /** True once a non-following source has delivered everything. */
   readonly ended: boolean;
   readonly width: number;
+  /** The run indicator (`idle`, `STRICT running`, `DEVMODE exit 0`), when the snap can be run. */
+  readonly runIndicator?: string;
 }
 
 const KIND_ORDER: readonly DenialKind[] = ['apparmor', 'seccomp', 'cgroup'];
@@ -26,12 +28,30 @@ const KIND_ORDER: readonly DenialKind[] = ['apparmor', 'seccomp', 'cgroup'];
 export function Header(props: HeaderProps) {
   const theme = useTheme();
   const verb = props.ended ? 'read' : 'following';
-  const first = `snappy-debug  ${verb} ${props.sourceDescription}  snap: ${props.snap ?? 'all'}`;
+  const followed = `${verb} ${props.sourceDescription}  snap: ${props.snap ?? 'all'}`;
+  const first = `snappy-debug  ${followed}`;
+  const run = props.runIndicator;
+  const runText = run === undefined ? '' : ` ${run} `;
+  const runRole = run?.startsWith('STRICT')
+    ? theme.denied
+    : run?.startsWith('DEVMODE')
+      ? theme.allowed
+      : theme.muted;
   const { lines, unparsed, gaps } = props.stats;
   return (
     <Box flexDirection="column" width={props.width}>
       <Text {...theme.title} wrap="truncate-end">
-        {truncate(first, props.width)}
+        {runText === '' ? (
+          truncate(first, props.width)
+        ) : (
+          <>
+            {'snappy-debug '}
+            <Text {...runRole} inverse>
+              {runText}
+            </Text>
+            {truncate(` ${followed}`, Math.max(0, props.width - 13 - runText.length))}
+          </>
+        )}
       </Text>
       <Text wrap="truncate-end">
         {KIND_ORDER.map((kind, index) => (

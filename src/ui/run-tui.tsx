@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
 import type { Denial } from '../model/denial.js';
 import { GroupStore } from './group-store.js';
+import { makeSnapRunner, type SnapRunnerOptions } from './snap-runner.js';
 import { colourWanted } from './theme.js';
 
 export interface TuiOptions {
@@ -14,6 +15,8 @@ export interface TuiOptions {
   readonly snapFilter?: string;
   /** Counters from the pipeline. */
   readonly stats: () => { lines: number; unparsed: number; gaps: number };
+  /** Which snap the run keys run, where it is and as whom (scanlog SNAP, --snap, --user). */
+  readonly run?: SnapRunnerOptions;
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
 }
@@ -117,7 +120,10 @@ export async function runTui(options: TuiOptions): Promise<number> {
     instance?.unmount();
   };
   for (const signal of QUIT_SIGNALS) process.on(signal, onSignal);
-  const { render, createElement, App } = await loadUi();
+  const [{ render, createElement, App }, runner] = await Promise.all([
+    loadUi(),
+    makeSnapRunner(options.run ?? {}),
+  ]);
   stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
     instance = render(
@@ -129,6 +135,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
         stats: options.stats,
         colour: colourWanted(process.env),
         writeReport: writeReportAtomically,
+        runner,
       }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: MAX_FPS },
     );

@@ -1,0 +1,47 @@
+import { useEffect, useRef, type Dispatch } from 'react';
+import type { GroupStore } from '../src/ui/group-store.js';
+import type { Action } from '../src/ui/reducer.js';
+import type { RunsState } from '../src/ui/run-state.js';
+import type { SnapRunner } from '../src/ui/snap-runner.js';
+
+/**
+ * Starts each run the reducer requests, streams its output back, and adds its denials to the
+ * store (so they show even when the followed log is elsewhere) before reporting the end.
+ */
+export function useRunWork(
+  runs: RunsState,
+  dispatch: Dispatch<Action>,
+  store: GroupStore,
+  runner: SnapRunner | undefined,
+): void {
+  const latest = useRef({ runs, runner, store });
+  latest.current = { runs, runner, store };
+  const id = runs.request?.id;
+  useEffect(() => {
+    const { runs: current, runner: work, store: groups } = latest.current;
+    const request = current.request;
+    if (!request) return;
+    if (!work) {
+      dispatch({ type: 'runFailed', id: request.id, error: 'this UI cannot run apps' });
+      return;
+    }
+    work
+      .run(request.mode, request.target, (stream, text) =>
+        dispatch({ type: 'runOutput', id: request.id, stream, text }),
+      )
+      .then(
+        (finished) => {
+          const now = Date.now();
+          for (const denial of finished.outcome.denials) groups.add(denial, now);
+          dispatch({ type: 'ingested', revision: groups.revision });
+          dispatch({ type: 'runFinished', id: request.id, tag: finished.tag, outcome: finished.outcome });
+        },
+        (error: unknown) =>
+          dispatch({
+            type: 'runFailed',
+            id: request.id,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      );
+  }, [id, dispatch]);
+}

@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from '../support/build.js';
+import { makeTestSnap, type TestSnap } from '../system/support/snaps.js';
+import { killServer, Pane } from './tmux.js';
+
+const NAME = 'sd-ui-runs';
+const YAML = `name: ${NAME}
+version: '1'
+confinement: strict
+apps:
+  app:
+    command: bin/check
+    plugs: [fuse-support]
+`;
+/** Runs the probes and fails when any of them was refused. */
+const CHECK = `#!/bin/sh
+out=$("$SNAP/bin/snap-app" "$@")
+echo "$out"
+case "$out" in *errno=*) echo "refused" >&2; exit 1 ;; esac
+`;
+const FIXTURE = join(ROOT, 'test/tui/fixtures/recorded.log');
+const CLI = join(ROOT, 'dist/src/main.js');
+const START_TIMEOUT = 45_000;
+/** A run prepares a policy, starts the launcher and reads its report: seconds on a busy machine. */
+const RUN_TIMEOUT = 40_000;
+
+let workDir: string;
+let snap: TestSnap;
+let snapFile: string;
+
+function row(screen: readonly string[], text: string): string {
+  const found = screen.find((line) => line.includes(text));
+  if (found === undefined) throw new Error(`no row with "${text}" in:\n${screen.join('\n')}`);
+  return found;
+}
+
+beforeAll(() => {
+  ensureBuilt();
+  execFileSync('make', ['-s', '-C', join(ROOT, 'native')], { stdio: 'ignore' });
+  workDir = mkdtempSync(join(tmpdir(), 'snappy-debug-runs-'));
+  copyFileSync(FIXTURE, join(workDir, 'recorded.log'));
+  snap = makeTestSnap(YAML);
+  writeFileSync(join(snap.dir, 'bin/check'), CHECK);
+  chmodSync(join(snap.dir, 'bin/check'), 0o755);
+  snapFile = join(workDir, `${NAME}.snap`);
+  execFileSync('mksquashfs', [snap.dir, snapFile, '-noappend', '-all-root', '-no-progress', '-quiet']);
+}, 120_000);
+
+afterAll(() => {
+  killServer();
+  snap?.cleanup();
+  rmSync(workDir, { recursive: true, force: true });
+  rmSync(`/var/snap/${NAME}`, { recursive: true, force: true });
+  rmSync(`/root/snap/${NAME}`, { recursive: true, force: true });
+});
+
+describe('strict and devmode runs from the UI, under tmux at 100x30', () => {
+  let pane: Pane;
+  beforeAll(async () => {
+    const command = `node ${CLI} scanlog --file recorded.log --no-follow --snap ${NAME}.snap --user root ${NAME}`;
+    pane = Pane.start('runs', command, {
+      columns: 100,
+      rows: 30,
+      cwd: workDir,
+      env: { SNAPPY_DEBUG_CONNECTIONS: join(workDir, 'connections.json') },
+    });
+    await pane.waitForText('end of input', START_TIMEOUT);
+  }, START_TIMEOUT + 5_000);
+  afterAll(() => pane.kill());
+
+  it('shows the idle indicator, and asks for the app once, prefilled with the first app', async () => {
+    expect(pane.screen()[0]).toBe(`snappy-debug  idle  read file recorded.log  snap: ${NAME}`);
+    pane.send(['r']);
+    await pane.waitForText(`run ${NAME}.app`);
+    pane.send([' ioprio open /dev/fuse w'], true);
+    pane.send(['Enter']);
+    const screen = await pane.waitForText('STRICT exit 1', RUN_TIMEOUT);
+    expect(screen[0]).toBe(`snappy-debug  STRICT exit 1  read file recorded.log  snap: ${NAME}`);
+  });
+
+  it('shows the strict run: exit status, its seccomp and device denials, output, marked groups', async () => {
+    const screen = await pane.waitForText('◆ denials', RUN_TIMEOUT);
+    const headline = row(screen, `STRICT ${NAME}.app ioprio open /dev/fuse w: exit 1,`);
+    expect(headline).toMatch(/: exit 1, \d+ ms, 2 denials$/);
+    expect(row(screen, '◆ denials')).toBe(
+      '◆ denials: device c 10:229 (/dev/fuse) DENIED, seccomp ioprio_set DENIED',
+    );
+    expect(screen).toContain('ioprio errno=EPERM');
+    expect(screen).toContain('open /dev/fuse errno=EPERM');
+    expect(screen).toContain('refused');
+    // The run's denials are in the list too, marked, though the followed file never had them.
+    expect(row(screen, 'syscall ioprio_set')).toMatch(
+      /^.◆SC DENIED +1 .* sd-ui-runs\.app +syscall ioprio_set$/,
+    );
+    expect(row(screen, '/dev/fuse')).toMatch(
+      /^.◆CG DENIED +1 .* sd-ui-runs\.app +device c 10:229 \/dev\/fuse w$/,
+    );
+    expect(row(screen, 'STRICT run of snap.sd-ui-runs.app: exit 1')).toMatch(/2 denials$/);
+  });
+
+  it('switches to devmode and runs again with one key, keeping the strict run', async () => {
+    pane.send(['m']);
+    const screen = await pane.waitForText('DEVMODE exit 0', RUN_TIMEOUT);
+    expect(screen[0]).toBe(`snappy-debug  DEVMODE exit 0  read file recorded.log  snap: ${NAME}`);
+    expect(row(screen, `DEVMODE ${NAME}.app ioprio open /dev/fuse w: exit 0,`)).toMatch(/2 denials$/);
+    expect(row(screen, '◆ denials')).toBe(
+      '◆ denials: device c 10:229 (/dev/fuse) ALLOWED, seccomp ioprio_set ALLOWED',
+    );
+    expect(row(screen, 'previous: STRICT')).toMatch(/: exit 1, \d+ ms, 2 denials$/);
+    expect(screen).toContain('ioprio ok');
+  });
+
+  it('compares the last strict and devmode runs side by side with the verdict', async () => {
+    pane.send(['c']);
+    const screen = await pane.waitForText('verdict:', RUN_TIMEOUT);
+    expect(row(screen, 'STRICT')).toMatch(/^STRICT +│ DEVMODE$/);
+    expect(row(screen, 'exit 1,')).toMatch(/^exit 1, \d+ ms, 2 denials +│ exit 0, \d+ ms, 2 denials$/);
+    expect(row(screen, 'ioprio errno=EPERM')).toMatch(/^ioprio errno=EPERM +│ ioprio ok$/);
+    // In the order strict's launcher reported them, which varies.
+    const only = row(screen, 'only strict enforces: ').slice('only strict enforces: '.length);
+    expect(only.split(', ').sort()).toEqual(['device c 10:229 (/dev/fuse)', 'seccomp ioprio_set']);
+    expect(screen).toContain('- ioprio errno=EPERM');
+    expect(screen).toContain('+ ioprio ok');
+    expect(screen.join('\n')).toMatch(
+      /verdict: strict exits 1 where devmode exits 0, and stdout and stderr differ; the denials only strict/,
+    );
+    pane.send(['c']);
+    await pane.waitFor((s) => !s.some((l) => l.startsWith('verdict:')), 'the compare view closed');
+  });
+});
