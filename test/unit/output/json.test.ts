@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Denial, Suggestion } from '../../../src/model/denial.js';
 import { formatJsonLine, toJsonRecord } from '../../../src/output/json.js';
@@ -91,5 +92,68 @@ describe('JSON lines', () => {
       plugs_line: 'plugs: [process-control]',
       slots_line: null,
     });
+  });
+
+  it('writes exactly the text of JSON.stringify(toJsonRecord(d)) for any denial', () => {
+    const text = fc.option(fc.string({ unit: 'binary' }), { nil: undefined });
+    const int = fc.option(fc.integer(), { nil: undefined });
+    const denials = fc.record(
+      {
+        kind: fc.constantFrom('apparmor' as const, 'seccomp' as const, 'cgroup' as const),
+        log: fc.string(),
+        raw: fc.string({ unit: 'binary' }),
+        time: text,
+        timeText: text,
+        source: fc.option(fc.constantFrom('syslog' as const, 'file' as const), { nil: undefined }),
+        snap: text,
+        instance: text,
+        app: text,
+        hook: text,
+        label: text,
+        decision: fc.option(fc.constantFrom('DENIED' as const, 'ALLOWED' as const), { nil: undefined }),
+        operation: text,
+        class: text,
+        path: text,
+        requestedMask: text,
+        deniedMask: text,
+        capname: text,
+        capability: int,
+        family: text,
+        sockType: text,
+        protocol: int,
+        peer: text,
+        peerLabel: text,
+        signal: text,
+        dbus: fc.option(fc.record({ bus: text, path: text, interface: text, member: text, name: text }), {
+          nil: undefined,
+        }),
+        syscall: fc.option(
+          fc.record({ number: fc.integer(), name: text, arch: text, auditArch: fc.string(), compat: int }),
+          { nil: undefined },
+        ),
+        device: fc.option(
+          fc.record({
+            type: fc.constantFrom('c' as const, 'b' as const),
+            major: fc.nat(),
+            minor: fc.nat(),
+            access: fc.string(),
+          }),
+          { nil: undefined },
+        ),
+        action: text,
+        pid: int,
+        comm: text,
+        exe: text,
+        repeat: int,
+        suggestions: fc.option(fc.constant(suggestions), { nil: undefined }),
+      },
+      { requiredKeys: ['kind', 'log', 'raw'] },
+    );
+    fc.assert(
+      fc.property(denials, (d: Denial) => {
+        expect(formatJsonLine(d)).toBe(`${JSON.stringify(toJsonRecord(d))}\n`);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
