@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "leftovers.h"
 #include "util.h"
 
 #define ALLOW_KEY_SIZE 9
@@ -206,6 +207,7 @@ void devcgroup_prepare(struct devcgroup *cg, const struct spec *spec, bool enfor
 	snprintf(parent, sizeof parent, "%s/snappy-debug", root);
 	if (mkdir(parent, 0755) != 0 && errno != EEXIST)
 		die("cannot create cgroup %s", parent);
+	remove_stale_cgroups(parent);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	int n = snprintf(cg->path, sizeof cg->path, "%s/%s-%d-%ld.scope", parent, spec->tag, (int)getpid(),
@@ -227,6 +229,12 @@ void devcgroup_prepare(struct devcgroup *cg, const struct spec *spec, bool enfor
 	attr.target_fd = (uint32_t)dir;
 	attr.attach_bpf_fd = (uint32_t)cg->prog_fd;
 	attr.attach_type = BPF_CGROUP_DEVICE;
+	/*
+	 * Multi: detaching then needs the program's descriptor. A program attached alone can be
+	 * detached by anyone who can open the cgroup's directory, the app included where seccomp
+	 * does not refuse bpf(2) (devmode), which would silence the reports.
+	 */
+	attr.attach_flags = BPF_F_ALLOW_MULTI;
 	if (sys_bpf(BPF_PROG_ATTACH, &attr) != 0)
 		die("cannot attach the device cgroup BPF program to %s", cg->path);
 	close(dir);

@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -104,11 +105,14 @@ static void note_apparmor(void)
 		report_note("AppArmor is not available on this system: the app runs without an AppArmor profile");
 }
 
+static pid_t supervisor_pid;
+
 /* The child: every step in order, then exec. Never returns. */
 static void become_app(const struct options *opts, const struct spec *spec, const char *instance,
 		       const struct devcgroup *cg, bool in_cgroup, const char *loop_device, int join_fd,
 		       const struct seccomp_profile *profile)
 {
+	die_with_exit_handlers_skipped();
 	/* First: the cgroup hierarchies are read-only once the namespace is set up. */
 	if (!in_cgroup)
 		devcgroup_join(cg);
@@ -133,6 +137,14 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 			die("cannot bind %s on %s", spec->remaps[i].source, spec->remaps[i].target);
 	}
 	drop_privileges(spec);
+	/*
+	 * The app dies with its launcher, as it would with snap-confine (which becomes the app). Set
+	 * after the drop: a change of credentials clears it.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		die("cannot tie the app to the life of its launcher");
+	if (getppid() != supervisor_pid)
+		die_input("cannot run %s: its launcher has gone", spec->tag);
 	umask(022);
 	for (size_t i = 0; i < spec->n_user_dirs; i++)
 		make_dirs(spec->user_dirs[i].path, spec->user_dirs[i].mode, spec->uid, spec->gid);
@@ -303,6 +315,7 @@ int main(int argc, char **argv)
 	if (pipe2(ready, O_CLOEXEC) != 0)
 		die("cannot create a pipe");
 	fflush(NULL);
+	supervisor_pid = getpid();
 	bool in_cgroup = false;
 	pid_t child = spawn_in_cgroup(&cg, &in_cgroup);
 	if (child < 0) {
@@ -327,5 +340,7 @@ int main(int argc, char **argv)
 	devcgroup_remove(&cg);
 	if (shared_ns_release(&shared, &host_dirs.made_snap_root, &host_dirs.made_snap_name_dir))
 		remove_host_dirs(&host_dirs);
+	seccomp_free(&profile);
+	spec_free(&spec);
 	return status;
 }

@@ -65,6 +65,13 @@ void seccomp_read(const char *path, struct seccomp_profile *profile)
 	take_program(&profile->deny, bytes + BIN2_HEADER_SIZE + allow_len, deny_len);
 }
 
+void seccomp_free(struct seccomp_profile *profile)
+{
+	free(profile->allow.filter);
+	free(profile->deny.filter);
+	memset(profile, 0, sizeof *profile);
+}
+
 static void clear_capabilities(void)
 {
 	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)

@@ -16,6 +16,9 @@ struct seccomp_profile {
 /* Reads a .bin2 file (see src/seccomp/bin2.ts); it must be root's and not writable by others. */
 void seccomp_read(const char *path, struct seccomp_profile *profile);
 
+/* Frees the filters seccomp_read allocated. */
+void seccomp_free(struct seccomp_profile *profile);
+
 /* Supplementary groups, then gid, then uid; verified; empty capability sets; NO_NEW_PRIVS. */
 void drop_privileges(const struct spec *spec);
 

@@ -132,8 +132,11 @@ void setup_private_tmp(const char *instance)
 	int base = ensure_dir(tmp, "snap-private-tmp", "/tmp/snap-private-tmp", 0700);
 	char name[300];
 	snprintf(name, sizeof name, "snap.%s", instance);
-	int snap_dir = ensure_dir(base, name, "/tmp/snap-private-tmp/snap.INSTANCE", 0700);
-	int private_tmp = ensure_dir(snap_dir, "tmp", "/tmp/snap-private-tmp/snap.INSTANCE/tmp", 01777);
+	char shown[512];
+	snprintf(shown, sizeof shown, "/tmp/snap-private-tmp/%s", name);
+	int snap_dir = ensure_dir(base, name, shown, 0700);
+	snprintf(shown, sizeof shown, "/tmp/snap-private-tmp/%s/tmp", name);
+	int private_tmp = ensure_dir(snap_dir, "tmp", shown, 01777);
 	char source[64];
 	snprintf(source, sizeof source, "/proc/self/fd/%d", private_tmp);
 	if (mount(source, "/tmp", NULL, MS_BIND | MS_REC, NULL) != 0)

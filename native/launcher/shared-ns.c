@@ -117,8 +117,6 @@ void shared_ns_register(struct shared_ns *ns, pid_t child, bool made_snap_root, 
 
 bool shared_ns_release(struct shared_ns *ns, bool *made_snap_root, bool *made_snap_name_dir)
 {
-	*made_snap_root = false;
-	*made_snap_name_dir = false;
 	if (flock(ns->setup_fd, LOCK_EX) != 0)
 		die("cannot lock the namespace setup of this snap");
 	(void)flock(ns->lock_fd, LOCK_UN);
@@ -128,7 +126,11 @@ bool shared_ns_release(struct shared_ns *ns, bool *made_snap_root, bool *made_sn
 		return false; /* another app of the snap still runs */
 	}
 	char identity[sizeof ns->identity];
-	(void)read_info(ns->info_path, identity, sizeof identity, made_snap_root, made_snap_name_dir);
+	bool creator_root, creator_name;
+	if (read_info(ns->info_path, identity, sizeof identity, &creator_root, &creator_name)) {
+		*made_snap_root = creator_root;
+		*made_snap_name_dir = creator_name;
+	}
 	if (is_nsfs(ns->mnt_path) && umount2(ns->mnt_path, MNT_DETACH) != 0)
 		fprintf(stderr, "snappy-debug-confine: cannot unmount %s: %s\n", ns->mnt_path, strerror(errno));
 	(void)unlink(ns->mnt_path);

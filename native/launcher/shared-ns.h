@@ -34,7 +34,8 @@ void shared_ns_register(struct shared_ns *ns, pid_t child, bool made_snap_root, 
 
 /*
  * After the app's exit: the last run of the instance unmounts the namespace. Returns true then,
- * with the mount points the namespace's creator made on the host in *made_*.
+ * with the mount points the namespace's creator made on the host in *made_*; on entry *made_*
+ * say what this run made, kept when no namespace was registered (the app died in its setup).
  */
 bool shared_ns_release(struct shared_ns *ns, bool *made_snap_root, bool *made_snap_name_dir);
 

@@ -209,6 +209,7 @@ void spec_read(int fd, const char *name, struct spec *spec)
 	if (memchr(text, '\0', used) != NULL)
 		die_input("cannot read spec %s: it holds a NUL byte", name);
 	memset(spec, 0, sizeof *spec);
+	spec->text = text;
 	spec->uid = (uid_t)-1;
 	spec->gid = (gid_t)-1;
 	struct line_ctx ctx = { .name = name, .number = 0 };
@@ -240,4 +241,10 @@ void spec_read(int fd, const char *name, struct spec *spec)
 						 : NULL;
 	if (missing != NULL)
 		die_input("cannot read spec %s: it has no %s line", name, missing);
+}
+
+void spec_free(struct spec *spec)
+{
+	free(spec->text);
+	memset(spec, 0, sizeof *spec);
 }

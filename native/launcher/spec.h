@@ -32,6 +32,7 @@ struct layout_rule {
 };
 
 struct spec {
+	char *text; /* the file's bytes, which every string below points into */
 	char *tag;
 	char *instance;
 	char *snap_dir;
@@ -60,6 +61,9 @@ struct spec {
 
 /* Reads and validates the spec from an open descriptor; dies naming the line on any error. */
 void spec_read(int fd, const char *name, struct spec *spec);
+
+/* Frees what spec_read allocated. */
+void spec_free(struct spec *spec);
 
 /* snap.NAME.APP, snap.NAME.hook.HOOK, NAME may carry _KEY; returns the instance name or dies. */
 void validate_security_tag(const char *tag, char *instance, size_t instance_size);

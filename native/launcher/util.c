@@ -10,6 +10,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static bool skip_exit_handlers;
+
+void die_with_exit_handlers_skipped(void)
+{
+	skip_exit_handlers = true;
+}
+
+__attribute__((noreturn)) static void end_process(void)
+{
+	if (skip_exit_handlers)
+		_exit(1);
+	exit(1);
+}
+
 static void vreport(const char *fmt, va_list ap, int err)
 {
 	char message[1024];
@@ -29,7 +43,7 @@ void die(const char *fmt, ...)
 	vreport(fmt, ap, saved);
 	va_end(ap);
 	errno = saved;
-	exit(1);
+	end_process();
 }
 
 void die_input(const char *fmt, ...)
@@ -38,7 +52,7 @@ void die_input(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(fmt, ap, 0);
 	va_end(ap);
-	exit(1);
+	end_process();
 }
 
 int write_text(const char *path, const char *text)

@@ -13,6 +13,12 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 /* Same, without errno (for input that is wrong rather than a call that failed). */
 __attribute__((noreturn, format(printf, 1, 2))) void die_input(const char *fmt, ...);
 
+/*
+ * From now on die() ends the process with _exit(1): for the forked child, which must not run the
+ * parent's exit handlers (a sanitizer's leak check among them) or flush its copied stdio.
+ */
+void die_with_exit_handlers_skipped(void);
+
 /* Writes the whole string to the file at path (opened O_WRONLY|O_NOFOLLOW|O_CLOEXEC). */
 int write_text(const char *path, const char *text);
 
