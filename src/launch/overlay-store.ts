@@ -34,6 +34,8 @@ function entryOf(raw: unknown, where: string, fail: (key: string, what: string) 
     if (typeof value !== 'string' || value === '') fail(`${where}.${key}`, 'is not a non-empty string');
     return value;
   };
+  if (!['interface', 'seccomp', 'device', 'apparmor'].includes(raw.kind as string))
+    fail(`${where}.kind`, 'is not interface, seccomp, device or apparmor');
   const reason = text('reason')!;
   switch (raw.kind) {
     case 'interface': {
@@ -103,6 +105,15 @@ export function loadOverlay(snap: string, dir = overlayDir()): PolicyOverlay {
   return parseOverlay(text, snap, file);
 }
 
+/** Cleanup after a failed write: what cannot be removed (not our file) is left alone. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // a directory or a foreign file at the temporary name: not ours to remove
+  }
+}
+
 /** Writes the overlay (0644, directory made 0755) and returns the path written. */
 export function saveOverlay(o: PolicyOverlay, dir = overlayDir()): string {
   const file = overlayPath(o.snap, dir);
@@ -113,7 +124,7 @@ export function saveOverlay(o: PolicyOverlay, dir = overlayDir()): string {
     chmodSync(temp, 0o644);
     renameSync(temp, file);
   } catch (error) {
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     const code = (error as NodeJS.ErrnoException).code;
     throw new OverlayError(`cannot write overlay ${file}: ${code ?? (error as Error).message}`);
   }

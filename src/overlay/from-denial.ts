@@ -30,7 +30,8 @@ function accessed(d: Denial): string {
 
 /** The one-line summary kept as an entry's reason: `seccomp ioprio_set by snap.foo.app`. */
 export function denialReason(d: Denial): string {
-  const who = d.label ?? d.instance ?? d.snap;
+  const snap = d.instance ?? d.snap;
+  const who = d.label ?? (snap !== undefined ? `snap ${snap}` : undefined);
   return `${accessed(d)}${who !== undefined ? ` by ${who}` : ''}`;
 }
 
