@@ -35,13 +35,22 @@ export interface SnapMeta {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+const QUOTE_LIMIT = 200;
+
+/** Keys and values from the file, shown on one short line: control characters escaped, cut at 200. */
+function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return escaped.length > QUOTE_LIMIT ? `${escaped.slice(0, QUOTE_LIMIT)}...` : escaped;
+}
+
 /** A snap.yaml that cannot be used; the message names the key: `snap.yaml: apps.foo.command: ...`. */
 export class SnapYamlError extends Error {
   constructor(
     readonly key: string,
     detail: string,
   ) {
-    super(`meta/snap.yaml: ${key ? `${key}: ` : ''}${detail}`);
+    super(`meta/snap.yaml: ${key ? `${visible(key)}: ` : ''}${visible(detail)}`);
     this.name = 'SnapYamlError';
   }
 }
@@ -148,7 +157,8 @@ function typeProblem(type: string): string | undefined {
 export function parseSnapYaml(source: string): SnapMeta {
   let doc: unknown;
   try {
-    doc = parse(source);
+    // Warnings (a mapping used as a key) would go to stderr; what matters is checked below.
+    doc = parse(source, { logLevel: 'error' });
   } catch (error) {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
     throw new SnapYamlError('', `is not valid YAML: ${first}`);

@@ -44,7 +44,7 @@ function compileOrSyntaxError(glob: string): RegExp | undefined {
   }
 }
 
-describe('AppArmor globs (fuzz)', () => {
+describe('AppArmor globs (fuzz)', { timeout: 30_000 }, () => {
   it('any text compiles or fails with a one-line GlobSyntaxError; matching never throws', () => {
     fc.assert(
       fc.property(globText, fc.string({ maxLength: 40 }), (glob, subject) => {
@@ -80,7 +80,7 @@ describe('AppArmor globs (fuzz)', () => {
   });
 });
 
-describe('udev KERNEL== patterns (fuzz)', () => {
+describe('udev KERNEL== patterns (fuzz)', { timeout: 30_000 }, () => {
   const UDEV_PIECES = [
     '*',
     '?',
@@ -131,7 +131,7 @@ describe('udev KERNEL== patterns (fuzz)', () => {
   });
 });
 
-describe('regressions found by fuzzing', () => {
+describe('regressions found by fuzzing', { timeout: 30_000 }, () => {
   it('a reversed range in a class is a GlobSyntaxError, not a SyntaxError', () => {
     expect(() => compileGlob('/dev/tty[z-a]')).toThrow(
       new GlobSyntaxError('invalid glob "/dev/tty[z-a]": Range out of order in character class'),

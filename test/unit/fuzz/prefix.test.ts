@@ -27,7 +27,7 @@ function checkPrefix(line: string, prefix: Prefix): void {
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-describe('stripPrefix (fuzz)', () => {
+describe('stripPrefix (fuzz)', { timeout: 30_000 }, () => {
   it('never throws on arbitrary bytes; the message is part of the line', () => {
     const text = fc
       .tuple(

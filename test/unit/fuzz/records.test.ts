@@ -122,7 +122,7 @@ const ARBITRARY_TEXT = fc
   .tuple(fc.uint8Array({ maxLength: 300 }), fc.boolean())
   .map(([bytes, utf8]) => Buffer.from(bytes).toString(utf8 ? 'utf8' : 'latin1'));
 
-describe('parseLine (fuzz)', () => {
+describe('parseLine (fuzz)', { timeout: 30_000 }, () => {
   it('mutated real lines: never throws, denials hold only what the line says, the fast reject drops no denial', () => {
     fc.assert(
       fc.property(fc.nat(SEEDS.length - 1), fc.integer(), (index, seed) => {
@@ -198,7 +198,7 @@ describe('parseLine (fuzz)', () => {
   });
 });
 
-describe('record builders (fuzz): arbitrary field sets', () => {
+describe('record builders (fuzz): arbitrary field sets', { timeout: 30_000 }, () => {
   const KEYS = [
     'apparmor',
     'operation',
@@ -304,7 +304,7 @@ describe('record builders (fuzz): arbitrary field sets', () => {
   });
 });
 
-describe('regressions found by fuzzing', () => {
+describe('regressions found by fuzzing', { timeout: 30_000 }, () => {
   it('a reason quoting a logged value stays one short line (a CR in apparmor=, a 64 KiB value)', () => {
     expect(parseLine('audit: type=1400 audit(1.2:3): apparmor="ALLOWED\r" operation="open"')).toEqual({
       kind: 'unparsed',

@@ -29,7 +29,7 @@ function checkNothingInvented(text: string, tokens: Tokens): void {
   if (tokens.nested) checkNothingInvented(text, tokens.nested);
 }
 
-describe('tokenize (fuzz)', () => {
+describe('tokenize (fuzz)', { timeout: 30_000 }, () => {
   it('never throws on arbitrary text and invents no key or value', () => {
     fc.assert(
       fc.property(ARBITRARY_TEXT, (text) => {
