@@ -12,11 +12,16 @@ export interface FollowFileOptions {
   readonly signal?: AbortSignal;
   /** Called once the file is open and positioned: from here on nothing written is missed. */
   readonly onReady?: () => void;
-  /** Called when lines were lost (a truncation whose copy could not be found). */
+  /**
+   * Called when lines were lost (a truncation whose copy could not be found) or may be lost (the
+   * path gone for `goneAfterMs`: whatever its writer logs meanwhile goes elsewhere or nowhere).
+   */
   readonly onLoss?: (reason: string) => void;
   readonly pollMs?: number;
   /** How long a renamed-away file is still drained after its last growth. */
   readonly retireAfterMs?: number;
+  /** How long the path may be gone (rotated, its writer not yet writing anew) before it is reported. */
+  readonly goneAfterMs?: number;
 }
 
 const CHUNK = 64 * 1024;
@@ -47,11 +52,14 @@ interface OpenFile {
 export async function* followFile(path: string, options: FollowFileOptions): AsyncGenerator<string> {
   const pollMs = options.pollMs ?? 50;
   const retireAfterMs = options.retireAfterMs ?? 2000;
+  const goneAfterMs = options.goneAfterMs ?? 5000;
   const signal = options.signal;
   const opened = await openWhenPresent(path, options);
   if (!opened) return;
   let current = opened.file;
   const retired: OpenFile[] = [];
+  let goneSince: number | undefined;
+  let goneReported = false;
   try {
     // A file that appeared while we waited holds only new lines: read it whole.
     if (!options.fromStart && !opened.waited) await seekToEnd(current);
@@ -72,7 +80,19 @@ export async function* followFile(path: string, options: FollowFileOptions): Asy
         await old.handle.close();
       }
       const replacement = await openIfReplaced(path, current);
-      if (replacement) {
+      if (replacement === 'gone') {
+        goneSince ??= now;
+        if (!goneReported && now - goneSince >= goneAfterMs) {
+          goneReported = true;
+          options.onLoss?.(
+            `${path} has been gone for ${Math.round((now - goneSince) / 1000)} s; following it again once it is back`,
+          );
+        }
+      } else {
+        goneSince = undefined;
+        goneReported = false;
+      }
+      if (replacement && replacement !== 'gone') {
         current.lastGrowth = Date.now();
         retired.push(current);
         current = replacement;
@@ -176,13 +196,14 @@ async function recoverFromTruncation(
   return lines;
 }
 
-async function openIfReplaced(path: string, file: OpenFile): Promise<OpenFile | undefined> {
+/** The file now at `path` when it is another one; 'gone' when nothing is there. */
+async function openIfReplaced(path: string, file: OpenFile): Promise<OpenFile | 'gone' | undefined> {
   try {
     const info = await stat(path);
     if (info.ino === file.ino && info.dev === file.dev) return undefined;
     return await openFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw error;
   }
 }
