@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stripPrefix, type Prefix } from '../../../src/parse/index.js';
-import { mutate, Rng, seedLines } from '../../support/mutate.js';
+import { mutate, Rng, seedLines } from '../../support/mutate.mjs';
 
 const SEEDS = seedLines();
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseProfile, ProfileError, type ParseOptions } from '../../../src/seccomp/profile.js';
 import { syscallNames } from '../../../src/seccomp/tables.js';
-import { mutate, Rng } from '../../support/mutate.js';
+import { mutate, Rng } from '../../support/mutate.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const NAMES = new Set(syscallNames());

@@ -15,7 +15,7 @@ import {
 } from '../../../src/parse/index.js';
 import { findRecord } from '../../../src/parse/record.js';
 import { buildSeccomp } from '../../../src/parse/seccomp.js';
-import { mutate, noiseLine, Rng, seedLines } from '../../support/mutate.js';
+import { mutate, noiseLine, Rng, seedLines } from '../../support/mutate.mjs';
 
 const SEEDS = seedLines();
 const BUILDERS = { apparmor: buildAppArmor, seccomp: buildSeccomp, cgroup: buildCgroup } as const;

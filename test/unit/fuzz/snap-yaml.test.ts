@@ -8,7 +8,7 @@ import {
   layoutSourceProblem,
 } from '../../../src/snap/snap-paths.js';
 import { parseSnapYaml, SnapYamlError, type SnapMeta } from '../../../src/snap/snap-yaml.js';
-import { mutate, Rng } from '../../support/mutate.js';
+import { mutate, Rng } from '../../support/mutate.mjs';
 
 const SEEDS = [
   `name: demo
@@ -186,7 +186,7 @@ describe('parseSnapYaml (fuzz)', { timeout: 30_000 }, () => {
         const meta = parseOrYamlError(source);
         if (meta) checkAccepted(meta);
       }),
-      { numRuns: 800 },
+      { numRuns: 500 },
     );
   });
 
@@ -196,7 +196,7 @@ describe('parseSnapYaml (fuzz)', { timeout: 30_000 }, () => {
         const meta = parseOrYamlError(`name: x\n${bits.join('')}`);
         if (meta) checkAccepted(meta);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 
@@ -210,7 +210,7 @@ describe('parseSnapYaml (fuzz)', { timeout: 30_000 }, () => {
         const meta = parseOrYamlError(yaml);
         if (meta) checkAccepted(meta);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -8,19 +8,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { sharedPath } from './shared.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures');
+/** shared/ sits next to the repository. */
+const SHARED = resolve(import.meta.dirname, '../../../shared');
 
 /** A small fast PRNG (mulberry32). */
 export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
+  /** @param {number} seed */
+  constructor(seed) {
     this.state = seed >>> 0;
   }
 
-  next(): number {
+  /** @returns {number} an unsigned 32-bit integer */
+  next() {
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -28,27 +29,28 @@ export class Rng {
     return (t ^ (t >>> 14)) >>> 0;
   }
 
-  /** 0 <= n < bound */
-  int(bound: number): number {
+  /** @param {number} bound @returns {number} 0 <= n < bound */
+  int(bound) {
     return bound <= 0 ? 0 : this.next() % bound;
   }
 
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
+  /** @template T @param {readonly T[]} items @returns {T} */
+  pick(items) {
+    return items[this.int(items.length)];
   }
 
-  chance(percent: number): boolean {
+  /** @param {number} percent */
+  chance(percent) {
     return this.int(100) < percent;
   }
 }
 
 /** Every real line the repository holds: corpus denials, recorded real-world lines, libapparmor inputs. */
-export function seedLines(): string[] {
-  const corpus = parse(readFileSync(join(FIXTURES, 'corpus/denials.yaml'), 'utf8')) as { line: string }[];
-  const realWorld = parse(readFileSync(join(FIXTURES, 'lines/real-world.yaml'), 'utf8')) as {
-    line: string;
-  }[];
-  const conformanceDir = sharedPath('conformance/apparmor-test_multi');
+/** @returns {string[]} */
+export function seedLines() {
+  const corpus = parse(readFileSync(join(FIXTURES, 'corpus/denials.yaml'), 'utf8'));
+  const realWorld = parse(readFileSync(join(FIXTURES, 'lines/real-world.yaml'), 'utf8'));
+  const conformanceDir = join(SHARED, 'conformance/apparmor-test_multi');
   const conformance = readdirSync(conformanceDir)
     .filter((name) => name.endsWith('.in'))
     .sort()
@@ -74,27 +76,29 @@ const NOISE = [
 
 const CONTROL = ['\0', '\r', '\x1d', '\t', '\x7f', '\x1b[31m', '#012', '\\x0a'];
 
-function tokenSpans(line: string): { start: number; end: number }[] {
-  const spans: { start: number; end: number }[] = [];
+/** @param {string} line @returns {{ start: number, end: number }[]} */
+function tokenSpans(line) {
+  const spans = [];
   const re = /[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|\S*)/g;
   for (let m = re.exec(line); m !== null; m = re.exec(line))
     spans.push({ start: m.index, end: re.lastIndex });
   return spans;
 }
 
-function hexOf(text: string): string {
+/** @param {string} text */
+function hexOf(text) {
   return Buffer.from(text, 'utf8').toString('hex').toUpperCase();
 }
 
-export type Mutation = (line: string, rng: Rng) => string;
+/** @typedef {(line: string, rng: Rng) => string} Mutation */
 
-/** The named mutations; each returns a new line. */
-export const MUTATIONS: Readonly<Record<string, Mutation>> = {
+/** The named mutations; each returns a new line. @type {Readonly<Record<string, Mutation>>} */
+export const MUTATIONS = {
   flipByte(line, rng) {
     const bytes = Buffer.from(line, 'utf8');
     if (bytes.length === 0) return line;
     const at = rng.int(bytes.length);
-    bytes[at] = bytes[at]! ^ (1 << rng.int(8));
+    bytes[at] = bytes[at] ^ (1 << rng.int(8));
     return bytes.toString('utf8');
   },
   truncate(line, rng) {
@@ -168,19 +172,21 @@ export const MUTATIONS: Readonly<Record<string, Mutation>> = {
 const MUTATION_NAMES = Object.keys(MUTATIONS);
 
 /** `line` after 1 to 3 random mutations (huge values only rarely: they cost time in bulk runs). */
-export function mutate(line: string, rng: Rng): string {
+/** @param {string} line @param {Rng} rng @returns {string} */
+export function mutate(line, rng) {
   let out = line;
   const count = 1 + rng.int(3);
   for (let i = 0; i < count; i++) {
     let name = rng.pick(MUTATION_NAMES);
     if (name === 'hugeValue' && !rng.chance(2)) name = 'flipByte';
-    out = MUTATIONS[name]!(out, rng);
+    out = MUTATIONS[name](out, rng);
   }
   return out;
 }
 
 /** Random printable text and bytes, sometimes with a record marker in it. */
-export function noiseLine(rng: Rng): string {
+/** @param {Rng} rng @returns {string} */
+export function noiseLine(rng) {
   const kind = rng.int(4);
   if (kind === 0) return rng.pick(NOISE);
   if (kind === 1) {
@@ -196,26 +202,23 @@ export function noiseLine(rng: Rng): string {
   return text.slice(0, at) + marker + text.slice(at);
 }
 
-export interface FuzzLineOptions {
-  readonly seed: number;
-  readonly count: number;
-  /** Percent of lines that are real seeds left untouched (default 10). */
-  readonly intactPercent?: number;
-  /** Percent of lines that are noise (default 30). */
-  readonly noisePercent?: number;
-}
+/**
+ * @typedef {object} FuzzLineOptions
+ * @property {number} seed
+ * @property {number} count
+ * @property {number} [intactPercent] lines that are real seeds left untouched (default 10)
+ * @property {number} [noisePercent] lines that are noise (default 30)
+ */
 
 /** `count` lines: intact seeds, mutated seeds and noise, none holding a newline. */
-export function* fuzzLines(
-  options: FuzzLineOptions,
-  seeds: readonly string[] = seedLines(),
-): Generator<string> {
+/** @param {FuzzLineOptions} options @param {readonly string[]} [seeds] @returns {Generator<string>} */
+export function* fuzzLines(options, seeds = seedLines()) {
   const rng = new Rng(options.seed);
   const intact = options.intactPercent ?? 10;
   const noise = options.noisePercent ?? 30;
   for (let i = 0; i < options.count; i++) {
     const roll = rng.int(100);
-    let line: string;
+    let line;
     if (roll < intact) line = rng.pick(seeds);
     else if (roll < intact + noise) line = noiseLine(rng);
     else line = mutate(rng.pick(seeds), rng);
