@@ -2,7 +2,7 @@
  * Where connections live: snapd's REST API when snapd runs (/run/snapd.socket), else our own file
  * /var/lib/snappy-debug/connections.json ({"SNAP": {"connected": [...], "disconnected": [...]}}).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname } from 'node:path';
 import type { ConnectionChanges } from '../snap/connections.js';
@@ -36,11 +36,27 @@ export class ConnectionStore {
     all[snap] = connected
       ? { connected: [...without(entry.connected), plug].sort(), disconnected: without(entry.disconnected) }
       : { connected: without(entry.connected), disconnected: [...without(entry.disconnected), plug].sort() };
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o755 });
     const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o644 });
-    renameSync(temp, this.path);
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o755 });
+      writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o644 });
+      renameSync(temp, this.path);
+    } catch (error) {
+      // The previous file is untouched; a half-written temporary one is not left behind.
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // nothing of ours there (a read-only file system refuses even to look)
+      }
+      throw new Error(`cannot write ${this.path}: ${systemReason(error)}`, { cause: error });
+    }
   }
+}
+
+/** "no space left on device" from Node's "ENOSPC: no space left on device, write". */
+function systemReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /^E[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
 }
 
 interface SnapdConnection {
