@@ -27,7 +27,8 @@ void validate_security_tag(const char *tag, char *instance, size_t instance_size
 	regfree(&re);
 	size_t len = strlen(tag);
 	if (status != 0 || len > 256)
-		die_input("cannot use security tag \"%s\": it is not snap.NAME.APP or snap.NAME.hook.HOOK", tag);
+		die_input("cannot use security tag \"%.256s%s\": it is not snap.NAME.APP or snap.NAME.hook.HOOK", tag,
+			  len > 256 ? "..." : "");
 	size_t name_len = (size_t)(match[1].rm_eo - match[1].rm_so);
 	if (name_len >= instance_size)
 		die_input("cannot use security tag \"%s\": it is too long", tag);
