@@ -92,7 +92,16 @@ async function tailCursor(journalctl: string, extraArgs: readonly string[]): Pro
   return match?.[1];
 }
 
-function journalctlError(result: { readonly shortMessage?: string; readonly stderr?: unknown }): Error {
+function journalctlError(result: {
+  readonly shortMessage?: string;
+  readonly stderr?: unknown;
+  readonly cause?: unknown;
+}): Error {
+  if ((result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    return new Error('cannot follow journald: journalctl not found (is systemd installed?)');
+  }
   const stderr = typeof result.stderr === 'string' ? result.stderr.trim().split('\n')[0] : '';
-  return new Error(`cannot follow journald: ${stderr || result.shortMessage || 'journalctl failed'}`);
+  // One line: execa's message goes on with the command's output.
+  const message = stderr || result.shortMessage?.split('\n')[0] || 'journalctl failed';
+  return new Error(`cannot follow journald: ${message}`);
 }
