@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Part of `npm run build`, after tsc: replaces dist/src/main.js by one bundled ES module, so a
+// start loads a handful of files instead of some two hundred (the CLI's modules and execa's).
+// Commands and the UI stay in chunks loaded on demand (`scanlog --json` never loads ink or react).
+// tsc's per-module output stays next to it for scripts and benchmarks that import single modules.
+import { readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The chunks live beside tsc's dist/src/suggest/normalise.js: the rules loader stamps its cache
+// with the normaliser found next to its own module, so the bundle and tsc's modules share one
+// cache entry instead of overwriting each other's.
+const chunkDir = 'suggest';
+const outdir = join(root, 'dist', 'src');
+
+for (const name of readdirSync(join(outdir, chunkDir), { withFileTypes: true })) {
+  if (name.isFile() && name.name.startsWith('chunk-')) rmSync(join(outdir, chunkDir, name.name));
+}
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/main.ts' },
+  outdir,
+  chunkNames: `${chunkDir}/chunk-[hash]`,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Loaded only by the UI or when the rules cache is stale; ink's devtools are optional.
+  external: ['ink', 'react', 'react/*', 'react-devtools-core', 'yaml', 'ajv', 'ajv/*'],
+  // CommonJS dependencies (cross-spawn under execa) require Node's built-in modules.
+  banner: {
+    js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
