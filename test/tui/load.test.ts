@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from '../support/build.js';
+
+const RATE = 10_000;
+const SECONDS = 5;
+/** Start-up, the load, and the UI catching up on a busy 2-core machine; counts are asserted, never times. */
+const TIMEOUT_MS = 240_000;
+
+interface LoadReport {
+  readonly generator: { readonly emitted: number; readonly markers: number };
+  readonly kernelAuditLost: number;
+  readonly journal: { readonly auditRecords: number; readonly kernelRecords: number };
+  readonly ui: {
+    readonly counted: number;
+    readonly expected: number;
+    readonly lost: number;
+    readonly gaps: number;
+  };
+  readonly markerToScreenMs: { readonly samples: number; readonly neverShown: number };
+  readonly keyPressMs: { readonly samples: number; readonly neverShown: number };
+  readonly rssMiB: { readonly samples: readonly number[]; readonly max: number };
+}
+
+let workDir: string;
+let report: LoadReport;
+
+beforeAll(async () => {
+  ensureBuilt();
+  workDir = mkdtempSync(join(tmpdir(), 'snappy-debug-load-'));
+  const out = join(workDir, 'load.json');
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(ROOT, 'bench/load.mjs'),
+      `--rate=${RATE}`,
+      `--seconds=${SECONDS}`,
+      '--source=journald',
+      `--out=${out}`,
+    ],
+    { cwd: ROOT, maxBuffer: 1 << 24 },
+  );
+  report = JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
+}, TIMEOUT_MS);
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe(`the UI following ${RATE} real seccomp denials a second for ${SECONDS} s through journald`, () => {
+  it('is fed every denial the generator made, and the journal holds each one', () => {
+    expect(report.generator.emitted).toBe(RATE * SECONDS);
+    expect(report.generator.markers).toBeGreaterThanOrEqual(1);
+    expect(report.kernelAuditLost).toBe(0);
+    expect(report.journal.auditRecords).toBe(report.generator.emitted + report.generator.markers);
+  });
+
+  it('counts every one of them, with no gap', () => {
+    expect(report.ui.expected).toBe(report.generator.emitted + report.generator.markers);
+    expect(report.ui.counted).toBe(report.ui.expected);
+    expect(report.ui.lost).toBe(0);
+    expect(report.ui.gaps).toBe(0);
+  });
+
+  it('shows every marker and answers every key press while loaded', () => {
+    expect(report.markerToScreenMs.neverShown).toBe(0);
+    expect(report.markerToScreenMs.samples).toBe(report.generator.markers);
+    expect(report.keyPressMs.neverShown).toBe(0);
+    expect(report.keyPressMs.samples).toBeGreaterThan(0);
+  });
+
+  it('samples its resident memory every second', () => {
+    expect(report.rssMiB.samples.length).toBeGreaterThanOrEqual(SECONDS);
+    expect(report.rssMiB.max).toBeGreaterThan(0);
+  });
+});
