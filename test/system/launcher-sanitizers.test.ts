@@ -250,6 +250,32 @@ describe('the sanitized launcher behaves as the normal one, with no sanitizer re
     expect(missing.status).toBe(1);
   });
 
+  it('a pre-placed symlink for the private /tmp (the child dies as root, before the drop)', async () => {
+    const { prepareSnapRun } = await import('../../src/commands/run.js');
+    const { parseSnapApp } = await import('../../src/launch/run-support.js');
+    const result = await same(async (l) => {
+      const run = await prepareSnapRun(
+        { ref: parseSnapApp(`${NAME}.app`)!, snapPath: snap.file!, user: user.name, args: ['exit', '0'] },
+        'strict',
+      );
+      try {
+        // Its own mount namespace and /tmp: the host's /tmp/snap-private-tmp stays as it is.
+        const script = `mount -t tmpfs tmpfs /tmp && mkdir -m 0700 /tmp/snap-private-tmp && ln -s /var/empty /tmp/snap-private-tmp/snap.${NAME} && exec "$@"`;
+        const wrap = ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', l];
+        return await collect(
+          spawn('unshare', [...wrap, ...run.prepared.launcherArgs], {
+            env: { ...process.env, ASAN_OPTIONS },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        );
+      } finally {
+        run.prepared.cleanup();
+      }
+    });
+    expect(result.stderr).toContain(`cannot open /tmp/snap-private-tmp/snap.${NAME}: Not a directory\n`);
+    expect(result.status).toBe(1);
+  });
+
   it('the app killed with SIGKILL: 137 and the cgroup removed', async () => {
     for (const launcher of [LAUNCHER, SANITIZED]) {
       const child = spawn(
