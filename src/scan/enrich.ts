@@ -41,38 +41,70 @@ function resolveSyscall(denial: Denial): Denial {
   };
 }
 
+// U+0001 cannot occur in a decoded log value that matters here; undefined and '' differ.
+const SEPARATOR = '\u0001';
+
+function part(value: unknown): string {
+  return value === undefined ? '\u0002' : String(value);
+}
+
 /** Everything a suggestion can depend on, and nothing that varies between repeats (pid, time). */
 export function accessKey(d: Denial): string {
-  const parts: unknown[] = [
-    d.kind,
-    d.instance,
-    d.label,
-    d.decision,
-    d.operation,
-    d.class,
-    d.path,
-    d.target,
-    d.requestedMask,
-    d.deniedMask,
-    d.fsuid === d.ouid,
-    d.capname ?? d.capability,
-    d.family,
-    d.sockType,
-    d.protocol,
-    d.signal,
-    d.peer,
-    d.peerLabel,
-    d.addr,
-    d.peerAddr,
-    d.fstype,
-    d.srcname,
-    d.flags,
-    d.dbus && JSON.stringify(d.dbus),
-    d.syscall?.name ?? d.syscall?.number,
-    d.syscall?.arch,
-    d.device && JSON.stringify(d.device),
-    d.exe?.startsWith('/snap/') ? 'snap-exe' : d.exe,
-  ];
-  // U+0001 cannot occur in a decoded log value that matters here; undefined and '' differ.
-  return parts.map((p) => (p === undefined ? '\u0002' : String(p))).join('\u0001');
+  return (
+    part(d.kind) +
+    SEPARATOR +
+    part(d.instance) +
+    SEPARATOR +
+    part(d.label) +
+    SEPARATOR +
+    part(d.decision) +
+    SEPARATOR +
+    part(d.operation) +
+    SEPARATOR +
+    part(d.class) +
+    SEPARATOR +
+    part(d.path) +
+    SEPARATOR +
+    part(d.target) +
+    SEPARATOR +
+    part(d.requestedMask) +
+    SEPARATOR +
+    part(d.deniedMask) +
+    SEPARATOR +
+    part(d.fsuid === d.ouid) +
+    SEPARATOR +
+    part(d.capname ?? d.capability) +
+    SEPARATOR +
+    part(d.family) +
+    SEPARATOR +
+    part(d.sockType) +
+    SEPARATOR +
+    part(d.protocol) +
+    SEPARATOR +
+    part(d.signal) +
+    SEPARATOR +
+    part(d.peer) +
+    SEPARATOR +
+    part(d.peerLabel) +
+    SEPARATOR +
+    part(d.addr) +
+    SEPARATOR +
+    part(d.peerAddr) +
+    SEPARATOR +
+    part(d.fstype) +
+    SEPARATOR +
+    part(d.srcname) +
+    SEPARATOR +
+    part(d.flags) +
+    SEPARATOR +
+    part(d.dbus && JSON.stringify(d.dbus)) +
+    SEPARATOR +
+    part(d.syscall?.name ?? d.syscall?.number) +
+    SEPARATOR +
+    part(d.syscall?.arch) +
+    SEPARATOR +
+    part(d.device && JSON.stringify(d.device)) +
+    SEPARATOR +
+    part(d.exe?.startsWith('/snap/') ? 'snap-exe' : d.exe)
+  );
 }
