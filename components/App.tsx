@@ -18,6 +18,7 @@ import { DetailPane } from './DetailPane.js';
 import { GroupList } from './GroupList.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { OverlayPane } from './OverlayPane.js';
 import { RunMarksContext } from './RunMarksContext.js';
 import { RunPanel } from './RunPanel.js';
 import { RunPrompt } from './RunPrompt.js';
@@ -26,6 +27,7 @@ import { ThemeContext } from './ThemeContext.js';
 import { useDenialFeed } from './useDenialFeed.js';
 import { usePipelineStats } from './usePipelineStats.js';
 import { useRequestedWork } from './useRequestedWork.js';
+import { useOverlayWork } from './useOverlayWork.js';
 import { useRunWork } from './useRunWork.js';
 import { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
 
@@ -73,6 +75,10 @@ export function App(props: AppProps) {
         ...(initial.runner?.snap !== undefined ? { snap: initial.runner.snap } : {}),
         apps: initial.runner?.apps ?? [],
       },
+      ...(initial.runner?.overlay ? { overlay: initial.runner.overlay } : {}),
+      ...(initial.runner?.overlayProblem !== undefined
+        ? { overlayProblem: initial.runner.overlayProblem }
+        : {}),
     }),
   );
   const runDenials = currentRun(state.runs)?.outcome?.denials;
@@ -109,6 +115,7 @@ export function App(props: AppProps) {
   viewInfo.current = {
     ...viewBase,
     keyAt: (index) => rows[index]?.key,
+    latestAt: (index) => rows[index]?.latest,
     pageSize: Math.max(1, screen.listRows),
     detailHeight: Math.max(1, screen.detailRows),
     detailLength: lines.length,
@@ -148,6 +155,7 @@ export function App(props: AppProps) {
   });
 
   useRunWork(state.runs, dispatch, store, props.runner);
+  useOverlayWork(state.policy, dispatch, props.runner);
 
   const width = size.columns;
   const comparing = state.runs.panel === 'compare' && !state.zoomed;
@@ -166,6 +174,7 @@ export function App(props: AppProps) {
         ended={state.source !== 'live'}
         width={width}
         {...(props.runner?.snap !== undefined ? { runIndicator: modeIndicator(state.runs) } : {})}
+        {...(state.policy.policy ? { overlay: state.policy.policy } : {})}
       />
       {comparing ? (
         <ComparePane runs={state.runs} height={screen.listRows + screen.detailRows + 1} width={width} />
@@ -184,7 +193,14 @@ export function App(props: AppProps) {
           }
         />
       ) : null}
-      {comparing ? null : runPanel ? (
+      {state.overlay === 'chooser' || state.overlay === 'overlayList' ? (
+        <OverlayPane
+          policy={state.policy}
+          view={state.overlay === 'chooser' ? 'chooser' : 'list'}
+          height={screen.detailRows}
+          width={width}
+        />
+      ) : comparing ? null : runPanel ? (
         <RunPanel runs={state.runs} height={screen.detailRows} width={width} />
       ) : (
         <DetailPane

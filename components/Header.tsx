@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { DenialKind } from '../src/model/denial.js';
 import { KIND_LABELS, truncate } from '../src/ui/format.js';
 import type { PipelineStats } from '../src/ui/state.js';
+import type { PolicyOverlay } from '../src/overlay/overlay.js';
 import { useTheme } from './ThemeContext.js';
 
 export interface HeaderProps {
@@ -20,6 +21,8 @@ export interface HeaderProps {
   readonly width: number;
   /** The run indicator (`idle`, `STRICT running`, `DEVMODE exit 0`), when the snap can be run. */
   readonly runIndicator?: string;
+  /** The snap's policy overlay: its entry count, and @unrestricted shown loudly while on. */
+  readonly overlay?: PolicyOverlay;
 }
 
 const KIND_ORDER: readonly DenialKind[] = ['apparmor', 'seccomp', 'cgroup'];
@@ -31,7 +34,10 @@ export function Header(props: HeaderProps) {
   const followed = `${verb} ${props.sourceDescription}  snap: ${props.snap ?? 'all'}`;
   const first = `snappy-debug  ${followed}`;
   const run = props.runIndicator;
-  const runText = run === undefined ? '' : ` ${run} `;
+  const entries = props.overlay?.entries.length ?? 0;
+  const overlayText = entries > 0 ? ` +${entries} overlay` : '';
+  const runText = run === undefined ? '' : ` ${run}${overlayText} `;
+  const unrestricted = props.overlay?.unrestricted ? ' SECCOMP @unrestricted ' : '';
   const runRole = run?.startsWith('STRICT')
     ? theme.denied
     : run?.startsWith('DEVMODE')
@@ -49,7 +55,12 @@ export function Header(props: HeaderProps) {
             <Text {...runRole} inverse>
               {runText}
             </Text>
-            {truncate(` ${followed}`, Math.max(0, props.width - 13 - runText.length))}
+            {unrestricted === '' ? null : (
+              <Text {...theme.error} inverse>
+                {unrestricted}
+              </Text>
+            )}
+            {truncate(` ${followed}`, Math.max(0, props.width - 13 - runText.length - unrestricted.length))}
           </>
         )}
       </Text>

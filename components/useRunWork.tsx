@@ -26,7 +26,7 @@ export function useRunWork(
       return;
     }
     work
-      .run(request.mode, request.target, (stream, text) =>
+      .run(request.mode, request.target, request.overlay, (stream, text) =>
         dispatch({ type: 'runOutput', id: request.id, stream, text }),
       )
       .then(

@@ -1,3 +1,4 @@
+import type { OverlayCommand } from './overlay-reducer.js';
 import type { RunCommand } from './run-reducer.js';
 
 /** Everything a key can ask for. */
@@ -20,6 +21,7 @@ export type CommandId =
   | 'hideReviewed'
   | 'export'
   | RunCommand
+  | OverlayCommand
   | 'command'
   | 'help'
   | 'back'
@@ -57,6 +59,10 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { command: 'runCompare', keys: ['c'], description: 'compare strict and devmode' },
   { command: 'runTarget', keys: ['R'], description: 'change the app and args' },
   { command: 'runPanel', keys: ['p'], description: 'show/hide the run panel' },
+  { command: 'allow', keys: ['a'], description: "allow the group's denial (overlay)" },
+  { command: 'overlayList', keys: ['o'], description: 'overlay entries (x removes)' },
+  { command: 'unrestricted', keys: ['U'], description: 'seccomp @unrestricted on/off' },
+  { command: 'overlayExport', keys: ['E'], description: 'export the overlay' },
   { command: 'command', keys: [':'], description: 'command: snap NAME, source NAME, export PATH, clear' },
   { command: 'help', keys: ['?'], description: 'this help' },
   { command: 'back', keys: ['escape'], description: 'back: close, unzoom, clear the filter' },

@@ -1,4 +1,5 @@
-import type { DenialKind } from '../model/denial.js';
+import type { Denial, DenialKind } from '../model/denial.js';
+import { editOverlayPane, overlayCommand, reduceOverlay, type OverlayAction } from './overlay-reducer.js';
 import { parseCommandLine } from './command-line.js';
 import { commandForKey, type CommandId } from './keymap.js';
 import { editTarget, reduceRun, runCommand as runRunCommand, type RunAction } from './run-reducer.js';
@@ -17,6 +18,8 @@ export interface ViewInfo {
   /** Lines the detail pane shows at once, and how many it has. */
   readonly detailHeight: number;
   readonly detailLength: number;
+  /** The latest denial of the group at a row (what `a` allows). */
+  latestAt?(index: number): Denial | undefined;
 }
 
 export type Action =
@@ -25,7 +28,8 @@ export type Action =
   | { readonly type: 'sourceEnded'; readonly error?: string }
   | { readonly type: 'key'; readonly name: string; readonly view: ViewInfo }
   | { readonly type: 'effectDone'; readonly id: number; readonly message?: StatusMessage }
-  | RunAction;
+  | RunAction
+  | OverlayAction;
 
 const KIND_OF: Partial<Record<CommandId, DenialKind>> = {
   kindApparmor: 'apparmor',
@@ -161,6 +165,11 @@ function runCommand(state: UiState, view: ViewInfo, command: CommandId): UiState
     case 'runTarget':
     case 'runPanel':
       return runRunCommand(state, command);
+    case 'allow':
+    case 'overlayList':
+    case 'unrestricted':
+    case 'overlayExport':
+      return overlayCommand(state, command, view.latestAt?.(resolveCursor(state, view)));
     case 'back':
       return back(state);
     case 'quit':
@@ -215,6 +224,7 @@ export function dispatchKey(state: UiState, name: string, view: ViewInfo): UiSta
   const { message: _cleared, ...quiet } = state;
   if (state.overlay === 'filter' || state.overlay === 'command') return editPrompt(quiet, name);
   if (state.overlay === 'target') return editTarget(quiet, name);
+  if (state.overlay === 'chooser' || state.overlay === 'overlayList') return editOverlayPane(quiet, name);
   if (state.overlay === 'help') {
     return ['escape', 'q', '?', 'enter'].includes(name) ? { ...quiet, overlay: 'none' } : state;
   }
@@ -243,5 +253,8 @@ export function reduce(state: UiState, action: Action): UiState {
     case 'runFinished':
     case 'runFailed':
       return reduceRun(state, action);
+    case 'overlaySaved':
+    case 'overlayFailed':
+      return reduceOverlay(state, action);
   }
 }

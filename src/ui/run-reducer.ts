@@ -54,7 +54,7 @@ function requestRun(state: UiState, mode: RunMode, target: RunTarget): UiState {
     {
       ...runs,
       runSeq: id,
-      request: { id, mode, target },
+      request: { id, mode, target, ...(state.policy.policy ? { overlay: state.policy.policy } : {}) },
       history: [record, ...runs.history].slice(0, RUNS_KEPT),
       panel: 'run',
     },

@@ -1,5 +1,6 @@
 /** The UI's runs of the followed snap's app, strict or devmode: what was asked, what came out. */
 import type { RunOutcome } from '../launch/compare-report.js';
+import type { PolicyOverlay } from '../overlay/overlay.js';
 
 export type RunMode = 'strict' | 'devmode';
 
@@ -55,7 +56,13 @@ export interface RunsState {
   /** The newest run id handed out; a request with a new id is work to do. */
   readonly runSeq: number;
   /** The run the App should start, when `request.id` is new to it. */
-  readonly request?: { readonly id: number; readonly mode: RunMode; readonly target: RunTarget };
+  readonly request?: {
+    readonly id: number;
+    readonly mode: RunMode;
+    readonly target: RunTarget;
+    /** The policy overlay as it was when the run was asked for. */
+    readonly overlay?: PolicyOverlay;
+  };
   /** Modes still to run before the compare view opens. */
   readonly queue: readonly RunMode[];
   readonly compareWanted: boolean;
@@ -150,7 +157,7 @@ export function parseTarget(
   const words: string[] = [];
   const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (const m of text.matchAll(pattern)) words.push(m[1] ?? m[2] ?? m[3] ?? '');
-  if (/^[^"']*(["'])[^"']*$/.test(text)) return { error: `unbalanced quote in "${text}"` };
+  if (/["']/.test(text.replace(/"[^"]*"|'[^']*'/g, ''))) return { error: `unbalanced quote in "${text}"` };
   const [app, ...args] = words;
   if (app === undefined) return { error: 'no app given: type APP [ARGS...]' };
   if (apps.length > 0 && !apps.includes(app))

@@ -122,7 +122,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   for (const signal of QUIT_SIGNALS) process.on(signal, onSignal);
   const [{ render, createElement, App }, runner] = await Promise.all([
     loadUi(),
-    makeSnapRunner(options.run ?? {}),
+    makeSnapRunner({ ...options.run, writeText: writeReportAtomically }),
   ]);
   stdout.write(ENTER_ALTERNATE_SCREEN);
   try {

@@ -1,8 +1,10 @@
 import type { DenialKind } from '../model/denial.js';
+import type { PolicyOverlay } from '../overlay/overlay.js';
+import { initialOverlayState, type OverlayUiState } from './overlay-reducer.js';
 import { initialRuns, type RunContextInfo, type RunsState } from './run-state.js';
 import type { SortKey } from './sort.js';
 
-export type Overlay = 'none' | 'help' | 'filter' | 'command' | 'target';
+export type Overlay = 'none' | 'help' | 'filter' | 'command' | 'target' | 'chooser' | 'overlayList';
 export type Pane = 'list' | 'detail';
 
 /** Work the reducer asks the App to do; `id` tells a new request from one already done. */
@@ -55,10 +57,17 @@ export interface UiState {
   readonly source: 'live' | 'ended' | 'failed';
   /** Runs of the followed snap's app (strict, devmode, compare). */
   readonly runs: RunsState;
+  /** The followed snap's policy overlay (a, o, U, E). */
+  readonly policy: OverlayUiState;
 }
 
 export function initialState(
-  options: { readonly snap?: string; readonly runs?: RunContextInfo } = {},
+  options: {
+    readonly snap?: string;
+    readonly runs?: RunContextInfo;
+    readonly overlay?: { readonly policy: PolicyOverlay; readonly path: string };
+    readonly overlayProblem?: string;
+  } = {},
 ): UiState {
   return {
     revision: 0,
@@ -79,5 +88,6 @@ export function initialState(
     stats: { lines: 0, unparsed: 0, gaps: 0 },
     source: 'live',
     runs: initialRuns(options.runs),
+    policy: initialOverlayState(options.overlay?.policy, options.overlay?.path, options.overlayProblem),
   };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +66,10 @@ describe('strict and devmode runs from the UI, under tmux at 100x30', () => {
       columns: 100,
       rows: 30,
       cwd: workDir,
-      env: { SNAPPY_DEBUG_CONNECTIONS: join(workDir, 'connections.json') },
+      env: {
+        SNAPPY_DEBUG_CONNECTIONS: join(workDir, 'connections.json'),
+        SNAPPY_DEBUG_OVERLAYS: join(workDir, 'overlays'),
+      },
     });
     await pane.waitForText('end of input', START_TIMEOUT);
   }, START_TIMEOUT + 5_000);
@@ -130,5 +133,68 @@ describe('strict and devmode runs from the UI, under tmux at 100x30', () => {
     );
     pane.send(['c']);
     await pane.waitFor((s) => !s.some((l) => l.startsWith('verdict:')), 'the compare view closed');
+  });
+
+  it('allows both denials in the overlay from the list, then strict runs clean', async () => {
+    const overlayFile = join(workDir, 'overlays', `${NAME}.json`);
+    for (const [target, exact] of [
+      ['/dev/fuse', 'device: c 10:229 (/dev/fuse)'],
+      ['syscall ioprio_set', 'seccomp: ioprio_set'],
+    ] as const) {
+      pane.send(['g']);
+      const top = await pane.waitFor((s) => s[3]!.startsWith('›'), 'the first row selected');
+      // Rows of equal count may come in either order: go to the wanted one.
+      if (!top[3]!.includes(target)) pane.send(['j']);
+      await pane.waitFor((s) => row(s, target).startsWith('›'), `the ${target} row selected`);
+      pane.send(['a']);
+      const chooser = await pane.waitForText('allow it in the overlay with');
+      expect(row(chooser, '› 1.')).toContain(exact);
+      // The exact rule comes first, then the suggested interfaces.
+      expect(row(chooser, '  2. connect: ')).toMatch(/^ {2}2\. connect: [a-z-]+ {3}\(/);
+      pane.send(['Enter']);
+      await pane.waitForText(`overlay saved to ${overlayFile}: `);
+    }
+    pane.send(['o']);
+    const list = await pane.waitForText(`file: ${overlayFile}`);
+    expect(row(list, 'overlay of sd-ui-runs: 2 entries')).toMatch(/^── overlay of sd-ui-runs: 2 entries ─+$/);
+    expect(
+      list
+        .filter((l) => /^[› ] \d\. /.test(l))
+        .map((l) => l.slice(5).split('   (')[0])
+        .sort(),
+    ).toEqual(['device: c 10:229 (/dev/fuse)', 'seccomp: ioprio_set']);
+    pane.send(['Escape']);
+    // Esc and a key sent at once read as Meta+key: wait for the list to close first.
+    await pane.waitFor((s) => !s.some((l) => l.startsWith('file: ')), 'the overlay list closed');
+    pane.send(['r']);
+    const screen = await pane.waitForText('STRICT exit 0', RUN_TIMEOUT);
+    expect(screen[0]).toBe(`snappy-debug  STRICT exit 0 +2 overlay  read file recorded.log  snap: ${NAME}`);
+    expect(row(screen, `STRICT ${NAME}.app ioprio open /dev/fuse w: exit 0,`)).toMatch(/ms, 0 denials$/);
+    expect(screen).toContain('ioprio ok');
+    expect(screen).toContain('open /dev/fuse ok');
+    expect(row(screen, '· overlay ')).toBe(`· overlay ${overlayFile}: 2 entries applied`);
+  });
+
+  it('toggles @unrestricted loudly, removes an entry, and exports the overlay', async () => {
+    pane.send(['U']);
+    // The file's path is long: the line is cut at the screen's edge.
+    let screen = await pane.waitForText('2 entries, seccomp @unrest');
+    expect(screen[0]).toMatch(/^snappy-debug {2}STRICT exit 0 \+2 overlay {2}SECCOMP @unrestricted {2}read file/);
+    pane.send(['U']);
+    await pane.waitFor((s) => !s[0]!.includes('@unrestricted'), '@unrestricted off');
+    pane.send(['o']);
+    await pane.waitForText('2 entries');
+    pane.send(['x']);
+    screen = await pane.waitForText(': 1 entry');
+    expect(row(screen, 'overlay of sd-ui-runs')).toMatch(/^── overlay of sd-ui-runs: 1 entry ─+$/);
+    expect(row(screen, 'overlay saved to')).toMatch(/: 1 entry$/);
+    pane.send(['Escape']);
+    await pane.waitFor((s) => !s.some((l) => l.startsWith('file: ')), 'the overlay list closed');
+    pane.send(['E']);
+    screen = await pane.waitForText('overlay exported to');
+    expect(row(screen, 'overlay exported to')).toBe(`overlay exported to ./snappy-debug-overlay-${NAME}.md`);
+    const exported = readFileSync(join(workDir, `snappy-debug-overlay-${NAME}.md`), 'utf8');
+    expect(exported).toMatch(new RegExp(`^# Policy overlay of snap ${NAME}\n`));
+    expect(exported).toContain('## Draft interface policy');
   });
 });
