@@ -115,7 +115,7 @@ beforeAll(() => {
   process.env.SNAPPY_DEBUG_CONNECTIONS = connectionsFile;
   snap = makeTestSnap(YAML, { squash: true, helpers: ['escape-probe'] });
   work = mkdtempSync('/var/tmp/snappy-debug-sanitize.');
-});
+}, 240_000); // ensureBuilt may compile (tsc), make may build the sanitized binaries
 
 afterAll(() => {
   snap?.cleanup();

@@ -277,7 +277,7 @@ beforeAll(async () => {
   strict = await launch('strict', user.name, 'probe', probes);
   rmSync(`/tmp/snap-private-tmp/snap.${NAME}/tmp${hostFile.slice(4)}`, { force: true });
   devmode = await launch('devmode', user.name, 'probe', probes);
-});
+}, 240_000); // ensureBuilt may compile (tsc) on a busy machine
 
 afterAll(() => {
   sleeper?.kill('SIGKILL');
