@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readAll } from '../launch/compare-run.js';
 import {
   deleteOverlay,
   loadOverlay,
+  systemIds,
   OverlayError,
   overlayDir,
   overlayPath,
@@ -59,16 +60,6 @@ denial of SNAP, 2 on bad usage.
 `;
 
 const SNAP_NAME = /^[a-z0-9](?:-?[a-z0-9])*(?:_[a-z0-9]{1,10})?$/;
-
-function idLookup(file: string): (name: string) => number | undefined {
-  return (name) => {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const fields = line.split(':');
-      if (fields[0] === name && /^\d+$/.test(fields[2] ?? '')) return Number(fields[2]);
-    }
-    return undefined;
-  };
-}
 
 function entryFromArgs(args: readonly string[]): OverlayEntry {
   const [kind, ...rest] = args;
@@ -222,8 +213,7 @@ async function act(snap: string, dir: string, action: readonly string[], io: Com
       try {
         validateEntry(entry, {
           rules: loadRules(rulesDir(), { cacheDir: rulesCacheDir() }),
-          lookupUser: idLookup('/etc/passwd'),
-          lookupGroup: idLookup('/etc/group'),
+          ...systemIds(),
         });
       } catch (error) {
         if (error instanceof EntryError) throw new UsageError(`overlay: ${error.message}`);

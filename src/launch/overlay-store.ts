@@ -5,6 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyOverlay, type OverlayEntry, type PolicyOverlay } from '../overlay/overlay.js';
+import { EntryError, validateEntry, type ValidationContext } from '../overlay/validate.js';
 
 export const OVERLAY_DIR = '/var/lib/snappy-debug/overlays';
 
@@ -72,8 +73,32 @@ function entryOf(raw: unknown, where: string, fail: (key: string, what: string) 
   }
 }
 
-/** The overlay read from its JSON text; `file` names it in errors. */
-export function parseOverlay(text: string, snap: string, file: string): PolicyOverlay {
+/** uid or gid by name from /etc/passwd or /etc/group (u:NAME and g:NAME in seccomp lines). */
+export function idLookup(file: string): (name: string) => number | undefined {
+  return (name) => {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const fields = line.split(':');
+      if (fields[0] === name && /^\d+$/.test(fields[2] ?? '')) return Number(fields[2]);
+    }
+    return undefined;
+  };
+}
+
+/** Users and groups of this system, for checking seccomp lines. */
+export function systemIds(): Pick<ValidationContext, 'lookupUser' | 'lookupGroup'> {
+  return { lookupUser: idLookup('/etc/passwd'), lookupGroup: idLookup('/etc/group') };
+}
+
+/**
+ * The overlay read from its JSON text; `file` names it in errors. Seccomp lines, AppArmor rules
+ * and devices are checked as `overlay add` checks them (interface names are checked by prepare).
+ */
+export function parseOverlay(
+  text: string,
+  snap: string,
+  file: string,
+  context: ValidationContext = {},
+): PolicyOverlay {
   const fail = (key: string, what: string): never => {
     throw new OverlayError(`cannot read overlay ${file}: ${key} ${what}`);
   };
@@ -87,7 +112,16 @@ export function parseOverlay(text: string, snap: string, file: string): PolicyOv
   if (data.snap !== snap) fail('snap', `is not "${snap}"`);
   if (typeof data.unrestricted !== 'boolean') fail('unrestricted', 'is not true or false');
   if (!Array.isArray(data.entries)) fail('entries', 'is not a list');
-  const entries = (data.entries as unknown[]).map((raw, i) => entryOf(raw, `entries[${i}]`, fail));
+  const entries = (data.entries as unknown[]).map((raw, i) => {
+    const entry = entryOf(raw, `entries[${i}]`, fail);
+    try {
+      validateEntry(entry, context);
+    } catch (error) {
+      if (error instanceof EntryError) fail(`entries[${i}]:`, error.message);
+      throw error;
+    }
+    return entry;
+  });
   return { snap, unrestricted: data.unrestricted as boolean, entries };
 }
 
@@ -102,7 +136,7 @@ export function loadOverlay(snap: string, dir = overlayDir()): PolicyOverlay {
     if (code === 'ENOENT') return emptyOverlay(snap);
     throw new OverlayError(`cannot read overlay ${file}: ${code ?? (error as Error).message}`);
   }
-  return parseOverlay(text, snap, file);
+  return parseOverlay(text, snap, file, systemIds());
 }
 
 /** Cleanup after a failed write: what cannot be removed (not our file) is left alone. */

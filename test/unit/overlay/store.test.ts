@@ -93,6 +93,14 @@ describe('overlay store', () => {
         '{"snap":"foo","unrestricted":false,"entries":[{"kind":"device","type":"c","major":1,"minor":-1,"reason":"r"}]}',
         `cannot read overlay ${path}: entries[0].minor is not a device number or "*"`,
       ],
+      [
+        '{"snap":"foo","unrestricted":false,"entries":[{"kind":"seccomp","line":"ioprio_set foo","reason":"r"}]}',
+        `cannot read overlay ${path}: entries[0]: seccomp line "ioprio_set foo": argument 0 of 'ioprio_set': `,
+      ],
+      [
+        '{"snap":"foo","unrestricted":false,"entries":[{"kind":"apparmor","rule":"/etc/foo r","reason":"r"}]}',
+        `cannot read overlay ${path}: entries[0]: cannot read AppArmor rule "/etc/foo r": it must end with ","`,
+      ],
     ];
     for (const [text, message] of cases) {
       writeFileSync(path, text);
