@@ -122,6 +122,7 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   rmSync(connectionsFile, { force: true });
   rmSync(`/var/snap/${NAME}`, { recursive: true, force: true });
+  rmSync(`/tmp/snap-private-tmp/snap.${NAME}`, { recursive: true, force: true });
   rmSync(`${user.home}/snap/${NAME}`, { recursive: true, force: true });
   delete process.env.SNAPPY_DEBUG_CONNECTIONS;
 });

@@ -285,6 +285,7 @@ afterAll(() => {
   for (const path of [
     connectionsFile,
     `/tmp/snap-private-tmp/snap.${OTHER}`,
+    `/tmp/snap-private-tmp/snap.${NAME}`,
     `/var/snap/${NAME}`,
     rootOwnedDir,
   ])
