@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli } from './support/cli.js';
 import {
@@ -6,6 +7,7 @@ import {
   installFaultsHelper,
   jsonDenials,
   processRunning,
+  readPrintkRatelimitValue,
   setPrintkRatelimit,
   stampOf,
 } from './support/faults.js';
@@ -18,6 +20,8 @@ import { ensureBuilt } from '../support/build.js';
 // dmesg) must have been shown, once, in order.
 
 const FLOOD = 3000;
+const RATE_LIMITED = 200;
+const PRINTK_BURST = '/proc/sys/kernel/printk_ratelimit_burst';
 let helper: ReturnType<typeof installFaultsHelper>;
 
 beforeAll(() => {
@@ -87,6 +91,37 @@ describe('kmsg ring buffer overrun while scanlog is stalled', () => {
         process.kill(cli.child.pid!, 'SIGCONT');
         await cli.stop('SIGKILL');
       }
+    }
+  });
+
+  it('the kernel printk rate limit kept (--keep-ratelimit at 5 s, burst 10): its suppressed count is a gap', async () => {
+    const burstBefore = readFileSync(PRINTK_BURST, 'utf8').trim();
+    const cli = startCli(['scanlog', '--source', 'kmsg', '--json', '--keep-ratelimit', FAULTS_SNAP]);
+    try {
+      setPrintkRatelimit(5);
+      writeFileSync(PRINTK_BURST, '10\n');
+      await cli.waitForStderr('INFO: ');
+      const flood = await triggerSeccompDenial({ executable: helper.executable, count: RATE_LIMITED });
+      // The kernel counts what it suppressed once the 5 s interval is over, at its next record.
+      const notice =
+        /^WARN: kmsg: (\d+) messages lost \(the kernel's printk rate limit suppressed audit records/m;
+      const deadline = Date.now() + 30_000;
+      while (!notice.test(cli.stderr()) && Date.now() < deadline) {
+        await triggerSeccompDenial({ executable: helper.executable });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      expect(readPrintkRatelimitValue()).toBe(5);
+      expect(cli.stderr()).toMatch(notice);
+      expect(await cli.stop('SIGTERM')).toBe(0);
+      const shown = shownFor(cli.stdout(), flood.pid).length;
+      const lost = Number(notice.exec(cli.stderr())![1]);
+      console.log(`printk rate limit: ${RATE_LIMITED} emitted, ${shown} shown, ${lost} reported suppressed`);
+      expect(shown).toBeLessThan(RATE_LIMITED);
+      expect(shown + lost).toBeGreaterThanOrEqual(RATE_LIMITED);
+    } finally {
+      setPrintkRatelimit(0);
+      writeFileSync(PRINTK_BURST, `${burstBefore}\n`);
+      if (processRunning(cli.child.pid ?? 0)) await cli.stop('SIGKILL');
     }
   });
 });
