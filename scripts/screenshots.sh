@@ -10,7 +10,9 @@ rows=30
 out=screenshots
 socket="snappy-debug-screenshots-$$"
 work=$(mktemp -d)
-trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+# The compare view runs a small test snap; the app sees a private /tmp, so it lives outside /tmp.
+demo=$(mktemp -d /var/tmp/snappy-debug-shot-snap.XXXXXX)
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work" "$demo" /var/snap/sd-compare-demo /root/snap/sd-compare-demo' EXIT
 
 t() { tmux -L "$socket" "$@"; }
 keys() { t send-keys -t shot "$@"; sleep 0.8; }
@@ -57,3 +59,36 @@ t send-keys -t shot -l 'mounts|dbus'
 sleep 0.8
 wait_for 'mounts|dbus'
 shoot filter
+
+# The compare view: strict against devmode of a test snap whose app opens /dev/fuse and calls
+# ioprio_set (the snap-app helper behind a script that fails when either is refused). As root.
+t kill-session -t shot
+make -s -C native
+mkdir -p "$demo/prime/meta" "$demo/prime/bin"
+cp native/build/helpers/snap-app "$demo/prime/bin/snap-app"
+cat >"$demo/prime/meta/snap.yaml" <<'YAML'
+name: sd-compare-demo
+version: '1'
+confinement: strict
+apps:
+  app:
+    command: bin/check
+    plugs: [fuse-support]
+YAML
+cat >"$demo/prime/bin/check" <<'SH'
+#!/bin/sh
+out=$("$SNAP/bin/snap-app" "$@")
+echo "$out"
+case "$out" in *errno=*) echo "refused" >&2; exit 1 ;; esac
+SH
+chmod 0755 "$demo/prime/bin/check" "$demo/prime/bin/snap-app"
+t new-session -d -s shot -x "$columns" -y "$rows" -c "$work" \
+  "env TERM=xterm-256color SNAPPY_DEBUG_CONNECTIONS=$demo/connections.json SNAPPY_DEBUG_OVERLAYS=$demo/overlays node $root/dist/src/main.js scanlog --file $root/test/tui/fixtures/recorded.log --no-follow --snap $demo/prime --user root sd-compare-demo; sleep 600"
+t set-option -t shot window-size manual
+wait_for 'end of input'
+keys c
+wait_for 'run sd-compare-demo.app'
+t send-keys -t shot -l ' ioprio open /dev/fuse w'
+keys Enter
+wait_for 'verdict:'
+shoot compare
