@@ -228,6 +228,7 @@ async function act(snap: string, dir: string, action: readonly string[], io: Com
     }
     case 'allow': {
       if (args.length > 1) throw new UsageError('overlay: allow takes at most one choice number');
+      if (io.stdin.isTTY) throw new UsageError('overlay: allow reads log lines on stdin: pipe them in');
       const { overlay: next, report } = await allow(overlay, choiceNumber(args[0], 'choice'), io);
       return save(next, report);
     }
@@ -284,7 +285,10 @@ export const main: CommandMain = async (argv, io) => {
   try {
     return await act(snap, values.dir ?? overlayDir(), action, io);
   } catch (error) {
-    if (error instanceof OverlayError) throw new UsageError(`overlay: ${error.message}`, 1);
+    if (error instanceof OverlayError) {
+      const hint = / EACCES$/.test(error.message) ? ' (run as root, or use --dir DIR)' : '';
+      throw new UsageError(`overlay: ${error.message}${hint}`, 1);
+    }
     throw error;
   }
 };
