@@ -83,8 +83,9 @@ export class GroupStore {
       const ordinal = this.byKey.size;
       this.columns.ensure(ordinal);
       const sample = compactDenial(d, this.intern);
+      // The key's object part is often a slice of this record's line: flat, it keeps only itself.
       group = new StoredGroup(
-        key,
+        flattened(key),
         ordinal,
         d.kind,
         snap,
@@ -96,9 +97,7 @@ export class GroupStore {
       );
       this.byKey.set(key, group);
     } else if (at >= group.lastSeen) {
-      // Overwrite the kept copy rather than replace it: the copy is old by now, and a new one would
-      // soon be old garbage too; the temporary dies young, where collecting it costs nothing.
-      Object.assign(group.latest, compactDenial(d, this.intern));
+      group.latest = compactDenial(d, this.intern);
     }
     group.count += times;
     if (at >= group.lastSeen) this.columns.setLastSeen(group.ordinal, at);

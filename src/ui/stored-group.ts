@@ -29,7 +29,7 @@ export class StoredGroup implements DenialGroup {
     readonly snap: string,
     readonly app: string,
     readonly summary: string,
-    readonly latest: Denial,
+    public latest: Denial,
     at: number,
     private readonly columns: GroupColumns,
   ) {
