@@ -247,7 +247,32 @@ function load(r) {
   };
 }
 
+function fuzzLines(r) {
+  return {
+    measures: `the scan pipeline line by line on ${fmt(r.lines, 0)} mutated and noise lines (seed ${r.seed}).`,
+    peers: 'none; the slowest lines are re-timed as the minimum of 10 runs',
+    rows: [
+      { figure: 'mean per line', ours: `${fmt(r.meanUs, 2)} µs`, peer: '', ratio: '' },
+      {
+        figure: 'p99 / p99.9 / max, first run',
+        ours: `${fmt(r.p99Ms, 3)} / ${fmt(r.p999Ms, 3)} / ${fmt(r.maxMs, 2)} ms`,
+        peer: '',
+        ratio: '',
+      },
+      {
+        figure: `slowest ${r.retimed} lines over ${r.goalMs} ms as min-of-10`,
+        ours: fmt(r.minOf10OverGoal, 0),
+        peer: '',
+        ratio: '',
+        goal: `none over ${r.goalMs} ms`,
+        met: r.minOf10OverGoal === 0,
+      },
+    ],
+  };
+}
+
 export const DESCRIBERS = {
+  'fuzz-lines': fuzzLines,
   scanlog,
   'parse-micro': parseMicro,
   resolve,

@@ -5,7 +5,7 @@
 // report shows next to the figures (other work on the machine skews timings).
 // Usage: node bench/run.mjs [--only NAME]... [--skip NAME]...   (npm run bench -- --skip load)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ const NODE_FLAGS = { tui: ['--expose-gc'] };
 /** The slowest last, so that a quick look at the others does not wait for it. */
 const LAST = ['tui', 'load'];
 
-export function benchmarkNames(files) {
+function benchmarkNames(files) {
   const names = files
     .filter((f) => f.endsWith('.mjs'))
     .map((f) => f.slice(0, -'.mjs'.length))
@@ -66,8 +66,13 @@ for (const name of chosen) {
 }
 
 mkdirSync(join(BENCH, 'out'), { recursive: true });
+const runFile = join(BENCH, 'out/run.json');
+// A partial run (--only, --skip) keeps what the file says about the benchmarks it did not run.
+const earlier = existsSync(runFile) ? JSON.parse(readFileSync(runFile, 'utf8')).runs : [];
+const ran = new Set(runs.map((r) => r.name));
+runs.unshift(...earlier.filter((r) => !ran.has(r.name)));
 writeFileSync(
-  join(BENCH, 'out/run.json'),
+  runFile,
   `${JSON.stringify(
     {
       date: new Date().toISOString(),
