@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
 import type { Denial } from '../model/denial.js';
 import { GroupStore } from './group-store.js';
-import { makeSnapRunner, type SnapRunnerOptions } from './snap-runner.js';
+import type { SnapRunner, SnapRunnerOptions } from './snap-runner.js';
 import { colourWanted } from './theme.js';
 
 export interface TuiOptions {
@@ -82,6 +82,13 @@ async function loadUi() {
   return { render, createElement, App };
 }
 
+/** The run keys' runner when a snap is named; loaded only then (it brings the launcher's modules). */
+async function loadRunner(options: SnapRunnerOptions | undefined): Promise<SnapRunner | undefined> {
+  if (options?.snap === undefined) return undefined;
+  const { makeSnapRunner } = await import('./snap-runner.js');
+  return makeSnapRunner({ ...options, writeText: writeReportAtomically });
+}
+
 /**
  * Runs the interactive UI on the alternate screen until the user quits; resolves with the exit
  * status. The terminal is restored on every way out, crashes included.
@@ -120,10 +127,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     instance?.unmount();
   };
   for (const signal of QUIT_SIGNALS) process.on(signal, onSignal);
-  const [{ render, createElement, App }, runner] = await Promise.all([
-    loadUi(),
-    makeSnapRunner({ ...options.run, writeText: writeReportAtomically }),
-  ]);
+  const [{ render, createElement, App }, runner] = await Promise.all([loadUi(), loadRunner(options.run)]);
   stdout.write(ENTER_ALTERNATE_SCREEN);
   try {
     instance = render(
@@ -135,7 +139,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
         stats: options.stats,
         colour: colourWanted(process.env),
         writeReport: writeReportAtomically,
-        runner,
+        ...(runner ? { runner } : {}),
       }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: MAX_FPS },
     );
