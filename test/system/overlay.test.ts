@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { makeTestSnap, type TestSnap } from './support/snaps.js';
-import { ensureBuilt } from '../support/build.js';
+import { ensureBuilt, ROOT } from '../support/build.js';
+import { overlayChoices } from '../../src/overlay/from-denial.js';
+import { parseLine } from '../../src/parse/index.js';
 
 const NAME = 'sd-overlay-test';
 const YAML = `name: ${NAME}
@@ -292,5 +296,57 @@ describe('overlay usage', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+/** Every string in a YAML document that is an AppArmor record. */
+function apparmorLines(file: string): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value.includes('apparmor="')) found.push(value);
+    } else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(parseYaml(readFileSync(join(ROOT, file), 'utf8')));
+  return found;
+}
+
+describe('the exact AppArmor rules of real denials', () => {
+  it("are accepted by Debian's apparmor_parser in one profile", () => {
+    const rules = new Set<string>();
+    for (const line of [
+      ...apparmorLines('test/fixtures/corpus/denials.yaml'),
+      ...apparmorLines('test/fixtures/lines/real-world.yaml'),
+    ]) {
+      const parsed = parseLine(line);
+      if (parsed.kind !== 'denial') continue;
+      for (const entry of overlayChoices(parsed.denial)) if (entry.kind === 'apparmor') rules.add(entry.rule);
+    }
+    expect(rules.size).toBeGreaterThan(100);
+    const list = [...rules];
+    const profile = join(work, 'overlay-rules.profile');
+    // Line N + 3 of the file is list[N]: the parser's line number names the rule it refuses.
+    writeFileSync(
+      profile,
+      [
+        '#include <tunables/global>',
+        'profile snappy-debug-overlay-check {',
+        ...list.map((r) => `  ${r}`),
+        '}',
+        '',
+      ].join('\n'),
+    );
+    let stderr = '';
+    try {
+      execFileSync('apparmor_parser', ['--skip-kernel-load', '--skip-cache', '--quiet', profile], {
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      stderr = String((error as { stderr?: Buffer }).stderr ?? error);
+      const at = /at line (\d+)/.exec(stderr);
+      if (at) stderr += `\nthe rule: ${list[Number(at[1]) - 3]}`;
+    }
+    expect(stderr).toBe('');
   });
 });
