@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { exportOverlay } from '../../../src/overlay/export.js';
 import type { PolicyOverlay } from '../../../src/overlay/overlay.js';
@@ -138,7 +140,38 @@ describe('exportOverlay', () => {
 
   it('the draft policy is YAML whose values are the rules/ schema shapes', async () => {
     const { parse } = await import('yaml');
-    expect(parse(exportOverlay(overlay).draftPolicy)).toEqual({
+    const draft = parse(exportOverlay(overlay).draftPolicy) as Record<string, unknown>;
+    const schema = JSON.parse(readFileSync('rules/schema/interface.schema.json', 'utf8')) as { $id: string };
+    type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+    const Ajv2020 = (
+      createRequire(import.meta.url)('ajv/dist/2020.js') as {
+        default: new (o: object) => { addSchema(s: object): void; compile(s: object): Validate };
+      }
+    ).default;
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    ajv.addSchema(schema);
+    const empty = {
+      file: [],
+      capability: [],
+      network: [],
+      dbus: [],
+      signal: [],
+      ptrace: [],
+      unix: [],
+      mount: [],
+      userns: false,
+    };
+    for (const [part, value] of [
+      ['apparmor', { ...empty, ...(draft.apparmor as object) }],
+      ['seccomp', draft.seccomp],
+      ['devices', draft.devices],
+    ] as const) {
+      const validate = ajv.compile({ $ref: `${schema.$id}#/properties/${part}` });
+      expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
+    }
+    const apparmor = ajv.compile({ $ref: `${schema.$id}#/properties/apparmor` });
+    expect(apparmor({ ...empty, file: [{ path: '/etc/foo', perms: 'ix' }] })).toBe(false);
+    expect(draft).toEqual({
       apparmor: {
         file: [{ path: '@{PROC}/@{pid}/cmdline', perms: 'r' }],
         capability: ['sys_module'],
