@@ -160,8 +160,10 @@ export function parseSnapYaml(source: string): SnapMeta {
     // Warnings (a mapping used as a key) would go to stderr; what matters is checked below.
     doc = parse(source, { logLevel: 'error' });
   } catch (error) {
-    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    throw new SnapYamlError('', `is not valid YAML: ${first}`);
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+    // The stack overflows at a depth that depends on the machine: say what it means instead.
+    const detail = first.startsWith('Maximum call stack size exceeded') ? 'it is nested too deeply' : first;
+    throw new SnapYamlError('', `is not valid YAML: ${detail}`);
   }
   if (!isMapping(doc)) throw new SnapYamlError('', 'must be a mapping');
   if (doc.name === undefined) throw new SnapYamlError('name', 'is missing');

@@ -215,13 +215,19 @@ describe('parseSnapYaml (fuzz)', { timeout: 30_000 }, () => {
   });
 });
 
-describe('regressions found by fuzzing', () => {
+describe('regressions found by fuzzing', { timeout: 30_000 }, () => {
   it('a value with a newline is quoted on one line', () => {
     expect(() => parseSnapYaml('name: "a\\nb"\n')).toThrow(
       new SnapYamlError('name', '"a\nb" is not a valid snap name'),
     );
     expect(new SnapYamlError('name', '"a\nb" is not a valid snap name').message).toBe(
       'meta/snap.yaml: name: "a\\nb" is not a valid snap name',
+    );
+  });
+
+  it('a file nested deeper than the stack says so, the same on every machine', () => {
+    expect(() => parseSnapYaml(`name: x\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`)).toThrow(
+      new SnapYamlError('', 'is not valid YAML: it is nested too deeply'),
     );
   });
 
