@@ -197,7 +197,8 @@ describe('the UI on a recorded log at 80x24', () => {
   it('shows the key table with ?, closes it with q, quits with q and restores the terminal', async () => {
     pane.send(['?']);
     let screen = await pane.waitForText('snappy-debug keys');
-    expect(screen).toContain('  f                 follow the newest denial / pause');
+    // Two columns at 80x24: the table is longer than the screen.
+    expect(screen.some((l) => /^ {2}f {11}follow the newest denial/.test(l))).toBe(true);
     pane.send(['q']);
     await pane.waitForText('  K  DECISION');
     pane.send(['q']);
