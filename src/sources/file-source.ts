@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { followFile } from './file-follower.js';
+import { lossNoticeOf } from './loss-notice.js';
 import { cannotRead, opening } from './open-error.js';
 import { sourceLine } from './source-line.js';
 import { streamLines } from './stream-lines.js';
@@ -40,7 +41,12 @@ export function fileSource(path: string): LogSource {
         onReady: options.onReady,
         onLoss: (reason) => options.onGap?.({ source: 'file', reason, at: Date.now() }),
       });
-      for await (const line of lines) yield sourceLine(line, 'file');
+      for await (const line of lines) {
+        // The log itself says when its writer dropped messages (rsyslog, journald, the kernel).
+        const notice = lossNoticeOf(line);
+        if (notice) options.onGap?.({ source: 'file', ...notice, at: Date.now() });
+        yield sourceLine(line, 'file');
+      }
     },
   };
 }
