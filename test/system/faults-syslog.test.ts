@@ -38,9 +38,19 @@ function denialMessage(n: number): string {
   );
 }
 
-/** Sends denials `from`..`to`-1 through logger(1) to rsyslogd's socket, in paced chunks. */
+/** Sends denials `from`..`to`-1 through one logger(1) to rsyslogd's socket, in paced chunks. */
 async function emit(rsyslog: PrivateRsyslog, from: number, to: number): Promise<void> {
-  const { code, stderr } = await send(rsyslog, from, to);
+  await emitPaced(rsyslog, from, to, 100, 50);
+}
+
+async function emitPaced(
+  rsyslog: PrivateRsyslog,
+  from: number,
+  to: number,
+  chunk: number,
+  gapMs: number,
+): Promise<void> {
+  const { code, stderr } = await send(rsyslog, from, to, chunk, gapMs);
   if (code !== 0) throw new Error(`logger failed (${code}): ${stderr}`);
 }
 
@@ -120,9 +130,12 @@ describe('syslog file rotated during a burst through the real rsyslogd', () => {
     await rsyslog?.stop();
   });
 
-  async function follow(name: string): Promise<{ rsyslog: PrivateRsyslog; cli: RunningCli; dir: string }> {
+  async function follow(
+    name: string,
+    rateLimit?: { interval: number; burst: number },
+  ): Promise<{ rsyslog: PrivateRsyslog; cli: RunningCli; dir: string }> {
     const directory = join(dir, name);
-    rsyslog = new PrivateRsyslog(directory);
+    rsyslog = new PrivateRsyslog(directory, rateLimit);
     await rsyslog.start();
     cli = startCli(['scanlog', '--file', rsyslog.log, '--follow', '--json', SNAP]);
     await cli.waitForStderr('INFO: ');
@@ -213,5 +226,31 @@ describe('syslog file rotated during a burst through the real rsyslogd', () => {
     );
     expect(missingAndRepeated(shown, range(0, 300))).toEqual({ missing: [], repeated: [] });
     expect(shown).toHaveLength(300);
+  });
+
+  it("rsyslogd's rate limit drops part of a burst: its count is a gap, shown + lost == emitted", async () => {
+    const { rsyslog, cli } = await follow('rate-limit', { interval: 2, burst: 50 });
+    // One logger process (rsyslogd limits per pid): 300 at once, then one more after the 2 s
+    // interval, at which rsyslogd writes how many of the 300 it dropped.
+    await emitPaced(rsyslog, 0, 301, 300, 2500);
+    const notice = /^WARN: file: (\d+) messages lost \(rsyslog's rate limit dropped messages\)$/m;
+    await cli.waitForStderr(notice, 20_000);
+    await waitForShown(cli, 51);
+    await pause(500);
+    expect(await cli.stop('SIGTERM')).toBe(0);
+    const shown = shownPids(cli.stdout());
+    const reported = [...cli.stderr().matchAll(new RegExp(notice.source, 'gm'))].map((m) => Number(m[1]));
+    // What rsyslogd wrote: its count, once per notice line (it may write the same notice twice).
+    const written = [
+      ...readFileSync(rsyslog.log, 'latin1').matchAll(/(\d+) messages lost due to rate-limiting/g),
+    ].map((m) => Number(m[1]));
+    console.log(
+      `rsyslog rate limit (50 per 2 s): 301 emitted, ${shown.length} shown, notices in the file: ${written.join('+')},` +
+        ` reported: ${reported.join('+')}`,
+    );
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(reported).toEqual(written);
+    expect(shown.length + written[0]!).toBe(301);
+    expect(shown).toContain(FIRST_PID + 300);
   });
 });

@@ -6,7 +6,7 @@ import { processRunning, until } from './faults.js';
 /**
  * A real rsyslogd of our own, writing everything sent to its socket to one file: the shared one
  * (scripts/daemons.sh) writes /var/log/syslog, which other test files read, so it is not rotated
- * twenty times or stopped for minutes here. No rate limit: each line sent is written.
+ * twenty times or stopped for minutes here. No rate limit unless asked: each line sent is written.
  */
 export class PrivateRsyslog {
   readonly socket: string;
@@ -14,7 +14,11 @@ export class PrivateRsyslog {
   private readonly config: string;
   private child: ChildProcess | undefined;
 
-  constructor(readonly dir: string) {
+  /** `rateLimit`: imuxsock's limit (burst messages per interval seconds); none when omitted. */
+  constructor(
+    readonly dir: string,
+    rateLimit?: { readonly interval: number; readonly burst: number },
+  ) {
     this.socket = join(dir, 'log.sock');
     this.log = join(dir, 'test.log');
     this.config = join(dir, 'rsyslog.conf');
@@ -22,9 +26,13 @@ export class PrivateRsyslog {
     writeFileSync(
       this.config,
       [
-        `global(workDirectory="${join(dir, 'spool')}")`,
+        // Its own notices (rate limiting, start, stop) into its own file, not to the shared journal.
+        `global(workDirectory="${join(dir, 'spool')}" processInternalMessages="on")`,
         'module(load="imuxsock" SysSock.Use="off")',
-        `input(type="imuxsock" Socket="${this.socket}" RateLimit.Interval="0")`,
+        `input(type="imuxsock" Socket="${this.socket}" ` +
+          (rateLimit
+            ? `RateLimit.Interval="${rateLimit.interval}" RateLimit.Burst="${rateLimit.burst}")`
+            : 'RateLimit.Interval="0")'),
         `*.* action(type="omfile" file="${this.log}" template="RSYSLOG_TraditionalFileFormat")`,
         '',
       ].join('\n'),
