@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "apparmor.h"
 #include "cgroup-guard.h"
 #include "devcgroup.h"
 #include "kmsg.h"
@@ -89,20 +90,25 @@ static void parse_options(int argc, char **argv, struct options *opts)
 	opts->command = argv + i + 1;
 }
 
-static void note_apparmor(void)
+static void note_apparmor(const struct options *opts, const struct spec *spec)
 {
-	char state = 'N';
-	int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (read(fd, &state, 1) != 1)
-			state = 'N';
-		close(fd);
+	bool enabled = apparmor_enabled();
+	if (spec->apparmor_profile == NULL) {
+		if (enabled)
+			report_note("AppArmor is enabled, but no profile was loaded for this run: "
+				    "the app runs without an AppArmor profile");
+		else
+			report_note("AppArmor is not available on this system: the app runs without an AppArmor profile");
+		return;
 	}
-	if (state == 'Y')
-		report_note("AppArmor is enabled, but this launcher does not load AppArmor profiles yet: "
-			    "the app runs without an AppArmor profile");
-	else
-		report_note("AppArmor is not available on this system: the app runs without an AppArmor profile");
+	if (strcmp(spec->apparmor_profile, opts->tag) != 0)
+		die_input("cannot run %s: the AppArmor profile \"%s\" is not its security tag", opts->tag,
+			  spec->apparmor_profile);
+	if (!enabled)
+		die_input("cannot run %s: the spec names AppArmor profile %s, but AppArmor is not available",
+			  opts->tag, spec->apparmor_profile);
+	report_note("AppArmor profile %s applies from exec (%s)", spec->apparmor_profile,
+		    opts->devmode ? "complain" : "enforce");
 }
 
 static pid_t supervisor_pid;
@@ -152,6 +158,8 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 		die("cannot change directory to %s", spec->cwd);
 	if (syscall(SYS_close_range, 3, ~0u, 0) != 0)
 		die("cannot close inherited descriptors");
+	if (spec->apparmor_profile != NULL)
+		apparmor_change_onexec(spec->apparmor_profile);
 	seccomp_load(profile);
 	execve(opts->command[0], opts->command, spec->env);
 	die("cannot execute %s", opts->command[0]);
@@ -282,7 +290,7 @@ int main(int argc, char **argv)
 	if (opts.command[0][0] != '/')
 		die_input("cannot run %s: the command \"%s\" is not an absolute path", opts.tag, opts.command[0]);
 	report_open(opts.report_fd);
-	note_apparmor();
+	note_apparmor(&opts, &spec);
 	if (opts.base != NULL && spec.base_root == NULL)
 		report_note("base snap \"%s\" is not installed: the app sees the host's root filesystem",
 			    opts.base);

@@ -181,6 +181,10 @@ static void parse_line(const struct line_ctx *ctx, struct spec *spec, char *key,
 		rule->target = need_path(ctx, "layout target", target);
 	} else if (strcmp(key, "base-root") == 0) {
 		spec->base_root = need_path(ctx, key, value);
+	} else if (strcmp(key, "apparmor-profile") == 0) {
+		if (strchr(value, ' ') != NULL || strchr(value, '/') != NULL)
+			BAD(ctx, "apparmor-profile needs a profile name without spaces or slashes, got \"%s\"", value);
+		spec->apparmor_profile = value;
 	} else if (strcmp(key, "cwd") == 0) {
 		spec->cwd = need_path(ctx, key, value);
 	} else {

@@ -53,6 +53,7 @@ struct spec {
 	char *env[SPEC_MAX_ENV + 1]; /* NULL-terminated for execve */
 	char *cwd;
 	char *base_root; /* NULL: the host's root */
+	char *apparmor_profile; /* NULL: no profile was loaded for this run */
 	size_t n_remaps;
 	struct layout_rule remaps[4]; /* parallel instances: host NAME_KEY paths seen as NAME */
 	size_t n_layouts;
