@@ -239,7 +239,10 @@ function journalCopies(pid, since) {
 function setUp() {
   if (process.getuid?.() !== 0) fail('needs root (the kernel records, printk_ratelimit, /snap)');
   if (!existsSync(CLI)) fail(`cannot find ${CLI}: run npm run build`);
-  execFileSync('make', ['-s', '-C', join(ROOT, 'native')], { stdio: 'inherit' });
+  // Only the generator: the launcher may be mid-edit.
+  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), 'build/helpers/load-seccomp'], {
+    stdio: 'inherit',
+  });
   execFileSync('bash', [join(ROOT, 'scripts/daemons.sh'), 'start'], { stdio: 'inherit' });
   mkdirSync(join(SNAP_ROOT, '1/bin'), { recursive: true });
   copyFileSync(HELPER, join(SNAP_ROOT, '1/bin/load-seccomp'));
@@ -263,7 +266,8 @@ async function startUi() {
     'env',
     ...ci.map((k) => `-u ${k}`),
     'TERM=xterm-256color',
-    `node ${CLI} scanlog --source ${values.source} ${SNAP}`,
+    // e.g. LOAD_UI_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the UI's time goes.
+    `node ${process.env.LOAD_UI_NODE_FLAGS ?? ''} ${CLI} scanlog --source ${values.source} ${SNAP}`,
   ].join(' ');
   tmux(
     'new-session',
