@@ -2,6 +2,7 @@
  * From a located snap to what the launcher needs: the policy (seccomp BPF, device allow list),
  * the environment and the spec file, written to a private directory under /run/snappy-debug.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chownSync,
@@ -28,6 +29,7 @@ import { deviceAllowList, seccompSource, type DeviceNode, type DeviceRule } from
 import type { InterfaceRule, RuleSet } from '../suggest/rules.js';
 import { overlayDevices, overlayInterfaces, overlayNotes, overlaySeccomp } from '../overlay/apply.js';
 import type { PolicyOverlay } from '../overlay/overlay.js';
+import { apparmorProfile } from './apparmor-profile.js';
 import { formatSpec, type LayoutMount } from './spec.js';
 import type { TargetUser } from './user.js';
 
@@ -47,7 +49,10 @@ export interface PrepareOptions {
   /** Names of the connected plugs of the snap. */
   readonly connectedPlugs: readonly string[];
   readonly inventory: readonly DeviceNode[];
+  /** The kernel has AppArmor: the profile is loaded and the launcher switches to it at exec. */
   readonly apparmor: boolean;
+  /** Extra AppArmor rules for the profile (the policy overlay's), one whole rule each. */
+  readonly apparmorRules?: readonly string[];
   /** The base snap's root (installed /snap/BASE/current or a directory), when there is one. */
   readonly baseRoot?: string;
   readonly runDir?: string;
@@ -61,6 +66,8 @@ export interface PreparedRun {
   readonly notes: readonly string[];
   readonly dir: string;
   readonly specPath: string;
+  /** The generated AppArmor profile (written whether or not the kernel can load it). */
+  readonly apparmorProfilePath: string;
   readonly interfaces: readonly string[];
   readonly devices: readonly DeviceRule[];
   readonly launcherArgs: readonly string[];
@@ -207,6 +214,19 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
     writeFileSync(seccompPath, cachedSeccomp(source), { mode: 0o644 });
     writeFileSync(join(dir, 'seccomp.src'), source, { mode: 0o644 });
     ensureRuntimeDir(user);
+    const apparmorProfilePath = join(dir, 'apparmor.profile');
+    const profileText = apparmorProfile({
+      snapName: snap.meta.name,
+      instanceName: instance,
+      revision: snap.revision,
+      tag,
+      commandName: hook ?? app.name,
+      mode,
+      interfaces,
+      ...(options.apparmorRules !== undefined ? { extraRules: options.apparmorRules } : {}),
+    });
+    writeFileSync(apparmorProfilePath, profileText, { mode: 0o644 });
+    if (options.apparmor) loadAppArmorProfile(apparmorProfilePath);
     const specPath = join(dir, 'spec');
     const spec = formatSpec({
       tag,
@@ -224,6 +244,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       cwd: existsSync(user.home) ? user.home : '/',
       ...(options.baseRoot !== undefined ? { baseRoot: options.baseRoot } : {}),
       layouts,
+      ...(options.apparmor ? { apparmorProfile: tag } : {}),
     });
     writeFileSync(specPath, spec, { mode: 0o600 });
     const launcherArgs = [
@@ -239,6 +260,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       notes,
       dir,
       specPath,
+      apparmorProfilePath,
       interfaces: interfaces.map((i) => i.id),
       devices,
       launcherArgs,
@@ -247,6 +269,20 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   } catch (error) {
     cleanup();
     throw error;
+  }
+}
+
+/**
+ * Loads (or replaces) the profile in the kernel. Untested here: this machine's kernel has no
+ * AppArmor, so `run` never calls it; the same text is compiled with `apparmor_parser -QK` in
+ * test/system/launcher-apparmor.test.ts.
+ */
+function loadAppArmorProfile(path: string): void {
+  try {
+    execFileSync('apparmor_parser', ['--replace', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim().split('\n').pop();
+    throw new PolicyError(`cannot load AppArmor profile ${path}: ${stderr ?? String(error)}`);
   }
 }
 

@@ -19,6 +19,8 @@ export interface LaunchSpec {
   readonly baseRoot?: string;
   /** Host directories bound where the app expects them (parallel instances: NAME_KEY → NAME). */
   readonly remaps?: readonly { readonly source: string; readonly target: string }[];
+  /** The AppArmor profile (the security tag) loaded for this run; absent where the kernel has none. */
+  readonly apparmorProfile?: string;
   /** bind and bind-file layouts, variables already expanded. */
   readonly layouts?: readonly LayoutMount[];
 }
@@ -62,6 +64,8 @@ export function formatSpec(spec: LaunchSpec): string {
     lines.push(`layout ${l.kind} ${checked('layout', l.source)} ${checked('layout', l.target)}`);
   }
   if (spec.baseRoot !== undefined) lines.push(`base-root ${checked('base-root', spec.baseRoot)}`);
+  if (spec.apparmorProfile !== undefined)
+    lines.push(`apparmor-profile ${checked('apparmor-profile', spec.apparmorProfile)}`);
   lines.push(`cwd ${checked('cwd', spec.cwd)}`);
   return `${lines.join('\n')}\n`;
 }
