@@ -1,6 +1,7 @@
 import { Box, useApp, useInput } from 'ink';
 import { useMemo, useReducer, useRef } from 'react';
 import type { Denial } from '../src/model/denial.js';
+import { appInitialState, comparing } from '../src/ui/app-state.js';
 import { detailLines } from '../src/ui/detail-lines.js';
 import type { GroupStore } from '../src/ui/group-store.js';
 import { keyNames } from '../src/ui/keymap.js';
@@ -9,18 +10,16 @@ import { detailScrollOf, reduce, resolveCursor, type ViewInfo } from '../src/ui/
 import { runMarks } from '../src/ui/run-marks.js';
 import { currentRun, modeIndicator } from '../src/ui/run-state.js';
 import type { SnapRunner } from '../src/ui/snap-runner.js';
-import { initialState, type PipelineStats, type UiState } from '../src/ui/state.js';
+import type { PipelineStats, UiState } from '../src/ui/state.js';
 import { makeTheme } from '../src/ui/theme.js';
 import { GroupView, type ViewQuery } from '../src/ui/view.js';
 import { BottomLine } from './BottomLine.js';
 import { ComparePane } from './ComparePane.js';
-import { DetailPane } from './DetailPane.js';
 import { GroupList } from './GroupList.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { OverlayPane } from './OverlayPane.js';
+import { LowerPane } from './LowerPane.js';
 import { RunMarksContext } from './RunMarksContext.js';
-import { RunPanel } from './RunPanel.js';
 import { RunPrompt } from './RunPrompt.js';
 import { StatusBar } from './StatusBar.js';
 import { ThemeContext } from './ThemeContext.js';
@@ -69,17 +68,7 @@ export function App(props: AppProps) {
   const { store } = props;
   const { exit } = useApp();
   const [state, dispatch] = useReducer(reduce, props, (initial) =>
-    initialState({
-      ...(initial.snapFilter ? { snap: initial.snapFilter } : {}),
-      runs: {
-        ...(initial.runner?.snap !== undefined ? { snap: initial.runner.snap } : {}),
-        apps: initial.runner?.apps ?? [],
-      },
-      ...(initial.runner?.overlay ? { overlay: initial.runner.overlay } : {}),
-      ...(initial.runner?.overlayProblem !== undefined
-        ? { overlayProblem: initial.runner.overlayProblem }
-        : {}),
-    }),
+    appInitialState(initial.snapFilter, initial.runner),
   );
   const runDenials = currentRun(state.runs)?.outcome?.denials;
   const marks = useMemo(() => runMarks(runDenials ?? []), [runDenials]);
@@ -158,8 +147,7 @@ export function App(props: AppProps) {
   useOverlayWork(state.policy, dispatch, props.runner);
 
   const width = size.columns;
-  const comparing = state.runs.panel === 'compare' && !state.zoomed;
-  const runPanel = state.runs.panel === 'run' && !state.zoomed;
+  const compareView = comparing(state);
   const body = screen.help ? (
     <HelpOverlay width={width} height={screen.rows} />
   ) : (
@@ -176,10 +164,10 @@ export function App(props: AppProps) {
         {...(props.runner?.snap !== undefined ? { runIndicator: modeIndicator(state.runs) } : {})}
         {...(state.policy.policy ? { overlay: state.policy.policy } : {})}
       />
-      {comparing ? (
+      {compareView ? (
         <ComparePane runs={state.runs} height={screen.listRows + screen.detailRows + 1} width={width} />
       ) : null}
-      {screen.listRows > 0 && !comparing ? (
+      {screen.listRows > 0 && !compareView ? (
         <GroupList
           rows={rows}
           cursor={cursor}
@@ -193,22 +181,13 @@ export function App(props: AppProps) {
           }
         />
       ) : null}
-      {state.overlay === 'chooser' || state.overlay === 'overlayList' ? (
-        <OverlayPane
-          policy={state.policy}
-          view={state.overlay === 'chooser' ? 'chooser' : 'list'}
-          height={screen.detailRows}
-          width={width}
-        />
-      ) : comparing ? null : runPanel ? (
-        <RunPanel runs={state.runs} height={screen.detailRows} width={width} />
-      ) : (
-        <DetailPane
+      {compareView ? null : (
+        <LowerPane
+          state={state}
           lines={lines}
           scroll={detailScroll}
           height={screen.detailRows}
           width={width}
-          focused={state.focus === 'detail'}
         />
       )}
       <StatusBar
