@@ -11,10 +11,10 @@ import {
 } from '../launch/overlay-store.js';
 import { snapForCommand } from '../launch/snap-arg.js';
 import { exportOverlay } from '../overlay/export.js';
-import { overlayChoices } from '../overlay/from-denial.js';
+import { allowDenials, allowSummary, formatOverlay } from '../overlay/allow.js';
+import type { Denial } from '../model/denial.js';
 import {
   addEntry,
-  BY_HAND,
   describeEntry,
   entryKey,
   removeEntry,
@@ -22,7 +22,7 @@ import {
   type OverlayEntry,
   type PolicyOverlay,
 } from '../overlay/overlay.js';
-import { deviceNumber, EntryError, validateEntry } from '../overlay/validate.js';
+import { EntryError, entryFromWords, validateEntry } from '../overlay/validate.js';
 import { parseLine } from '../parse/index.js';
 import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
@@ -61,95 +61,20 @@ denial of SNAP, 2 on bad usage.
 
 const SNAP_NAME = /^[a-z0-9](?:-?[a-z0-9])*(?:_[a-z0-9]{1,10})?$/;
 
-function entryFromArgs(args: readonly string[]): OverlayEntry {
-  const [kind, ...rest] = args;
-  const one = (what: string): string => {
-    if (rest.length !== 1 || rest[0] === undefined)
-      throw new UsageError(`overlay: add ${kind} takes exactly one ${what} (quote it)`);
-    return rest[0];
-  };
-  switch (kind) {
-    case 'interface':
-      return { kind: 'interface', interface: one('interface name'), reason: BY_HAND };
-    case 'seccomp':
-      return { kind: 'seccomp', line: one('seccomp line').trim(), reason: BY_HAND };
-    case 'apparmor':
-      return { kind: 'apparmor', rule: one('AppArmor rule').trim(), reason: BY_HAND };
-    case 'device': {
-      const [type, major, minor, extra] = rest;
-      if (type === undefined || major === undefined || minor === undefined || extra !== undefined)
-        throw new UsageError('overlay: add device takes c|b MAJOR MINOR|*');
-      if (type !== 'c' && type !== 'b') throw new UsageError(`overlay: device type "${type}" is not c or b`);
-      try {
-        const maj = deviceNumber(major, 'major') as number;
-        return { kind: 'device', type, major: maj, minor: deviceNumber(minor, 'minor'), reason: BY_HAND };
-      } catch (error) {
-        if (error instanceof EntryError) throw new UsageError(`overlay: ${error.message}`);
-        throw error;
-      }
-    }
-    default:
-      throw new UsageError(`overlay: add needs interface, seccomp, device or apparmor, not "${kind ?? ''}"`);
-  }
-}
-
-function listing(o: PolicyOverlay, path: string): string {
-  const lines = [`overlay of ${o.snap} (${path}):`];
-  if (o.unrestricted) lines.push('  seccomp: UNRESTRICTED (@unrestricted): no seccomp filter is enforced');
-  if (o.entries.length === 0) lines.push('  no entries');
-  o.entries.forEach((e, i) => lines.push(`  ${i + 1}. ${describeEntry(e)}  (${e.reason})`));
-  return `${lines.join('\n')}\n`;
-}
-
 function choiceNumber(text: string | undefined, what: string): number {
   if (text === undefined) return 1;
   if (!/^[1-9]\d{0,5}$/.test(text)) throw new UsageError(`overlay: ${what} "${text}" is not a number from 1`);
   return Number(text);
 }
 
-async function allow(
-  o: PolicyOverlay,
-  choice: number,
-  io: CommandIO,
-): Promise<{ overlay: PolicyOverlay; report: string }> {
+/** Denials in the log lines on stdin, enriched (suggestions) as scanlog would. */
+async function stdinDenials(io: CommandIO): Promise<Denial[]> {
   const text = new TextDecoder().decode(await readAll(io.stdin));
   const enricher = new Enricher(loadRules(rulesDir(), { cacheDir: rulesCacheDir() }));
-  let overlay = o;
-  let denials = 0;
-  let otherSnaps = 0;
-  let noChoice = 0;
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const parsed = parseLine(line);
-    if (parsed.kind !== 'denial') continue;
-    const denial = enricher.enrich(parsed.denial);
-    if ((denial.instance ?? denial.snap) !== o.snap) {
-      otherSnaps++;
-      continue;
-    }
-    denials++;
-    const entry = overlayChoices(denial)[choice - 1];
-    if (entry === undefined) {
-      noChoice++;
-      continue;
-    }
-    const before = overlay;
-    overlay = addEntry(overlay, entry);
-    if (overlay !== before)
-      lines.push(`added ${overlay.entries.length}. ${describeEntry(entry)}  (${entry.reason})`);
-  }
-  if (denials === 0) {
-    const others = otherSnaps > 0 ? ` (${otherSnaps} of other snaps)` : '';
-    throw new UsageError(`overlay: no denial of ${o.snap} in the input${others}`, 1);
-  }
-  const added = overlay.entries.length - o.entries.length;
-  const summary =
-    `${denials} denial${denials === 1 ? '' : 's'} of ${o.snap}: ${added} entr${added === 1 ? 'y' : 'ies'} added` +
-    (denials - noChoice - added > 0 ? `, ${denials - noChoice - added} already allowed` : '') +
-    (noChoice > 0 ? `, ${noChoice} without a choice ${choice}` : '') +
-    (otherSnaps > 0 ? `; ${otherSnaps} of other snaps skipped` : '');
-  return { overlay, report: `${[...lines, summary].join('\n')}\n` };
+  return text.split('\n').flatMap((line) => {
+    const parsed = line.trim() === '' ? undefined : parseLine(line);
+    return parsed?.kind === 'denial' ? [enricher.enrich(parsed.denial)] : [];
+  });
 }
 
 async function exportText(o: PolicyOverlay, argv: readonly string[], io: CommandIO): Promise<number> {
@@ -206,11 +131,12 @@ async function act(snap: string, dir: string, action: readonly string[], io: Com
   switch (verb) {
     case undefined:
     case 'list':
-      io.stdout.write(listing(overlay, path));
+      io.stdout.write(formatOverlay(overlay, path));
       return 0;
     case 'add': {
-      const entry = entryFromArgs(args);
+      let entry: OverlayEntry;
       try {
+        entry = entryFromWords(args);
         validateEntry(entry, {
           rules: loadRules(rulesDir(), { cacheDir: rulesCacheDir() }),
           ...systemIds(),
@@ -229,8 +155,13 @@ async function act(snap: string, dir: string, action: readonly string[], io: Com
     case 'allow': {
       if (args.length > 1) throw new UsageError('overlay: allow takes at most one choice number');
       if (io.stdin.isTTY) throw new UsageError('overlay: allow reads log lines on stdin: pipe them in');
-      const { overlay: next, report } = await allow(overlay, choiceNumber(args[0], 'choice'), io);
-      return save(next, report);
+      const choice = choiceNumber(args[0], 'choice');
+      const result = allowDenials(overlay, await stdinDenials(io), choice);
+      if (result.denials === 0) {
+        const others = result.otherSnaps > 0 ? ` (${result.otherSnaps} of other snaps)` : '';
+        throw new UsageError(`overlay: no denial of ${snap} in the input${others}`, 1);
+      }
+      return save(result.overlay, `${[...result.added, allowSummary(result, choice)].join('\n')}\n`);
     }
     case 'remove': {
       if (args.length !== 1) throw new UsageError('overlay: remove takes one entry number');

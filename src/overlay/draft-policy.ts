@@ -2,7 +2,7 @@
  * The overlay's own rules (AppArmor, seccomp, devices) as a draft interface policy in the shape
  * of rules/interfaces/*.yaml, each line followed by the denial that motivated it. Pure.
  */
-import { parseApparmorRule, RuleSyntaxError, type ParsedRule } from './apparmor-rule.js';
+import { parseApparmorRule, RuleSyntaxError, type ParsedRule } from './apparmor-rule-parse.js';
 import type { OverlayEntry, PolicyOverlay } from './overlay.js';
 
 type Line = { readonly text: string; readonly reason: string };

@@ -2,8 +2,8 @@
 import { parseProfile, ProfileError } from '../seccomp/profile.js';
 import { syscallNames } from '../seccomp/tables.js';
 import type { RuleSet } from '../suggest/rules.js';
-import { parseApparmorRule, RuleSyntaxError } from './apparmor-rule.js';
-import type { OverlayEntry } from './overlay.js';
+import { parseApparmorRule, RuleSyntaxError } from './apparmor-rule-parse.js';
+import { BY_HAND, type OverlayEntry } from './overlay.js';
 
 /** The entry is not acceptable; the message is one line naming what is wrong. */
 export class EntryError extends Error {}
@@ -77,4 +77,38 @@ export function deviceNumber(text: string, what: 'major' | 'minor'): number | '*
   if (!/^\d{1,7}$/.test(text))
     throw new EntryError(`device ${what} "${text}" is not a number${what === 'minor' ? ' or *' : ''}`);
   return Number(text);
+}
+
+/** The entry `overlay SNAP add KIND ...` names: interface NAME, seccomp LINE, device c|b MAJOR MINOR|*, apparmor RULE. */
+export function entryFromWords(words: readonly string[]): OverlayEntry {
+  const [kind, ...rest] = words;
+  const one = (what: string): string => {
+    if (rest.length !== 1 || rest[0] === undefined)
+      throw new EntryError(`add ${kind} takes exactly one ${what} (quote it)`);
+    return rest[0];
+  };
+  switch (kind) {
+    case 'interface':
+      return { kind: 'interface', interface: one('interface name'), reason: BY_HAND };
+    case 'seccomp':
+      return { kind: 'seccomp', line: one('seccomp line').trim(), reason: BY_HAND };
+    case 'apparmor':
+      return { kind: 'apparmor', rule: one('AppArmor rule').trim(), reason: BY_HAND };
+    case 'device': {
+      const [type, major, minor, extra] = rest;
+      if (type === undefined || major === undefined || minor === undefined || extra !== undefined)
+        throw new EntryError('add device takes c|b MAJOR MINOR|*');
+      if (type !== 'c' && type !== 'b') throw new EntryError(`device type "${type}" is not c or b`);
+      const majorNumber = deviceNumber(major, 'major') as number;
+      return {
+        kind: 'device',
+        type,
+        major: majorNumber,
+        minor: deviceNumber(minor, 'minor'),
+        reason: BY_HAND,
+      };
+    }
+    default:
+      throw new EntryError(`add needs interface, seccomp, device or apparmor, not "${kind ?? ''}"`);
+  }
 }

@@ -7,7 +7,7 @@ import {
   setUnrestricted,
   type OverlayEntry,
 } from '../../../src/overlay/overlay.js';
-import { parseApparmorRule } from '../../../src/overlay/apparmor-rule.js';
+import { parseApparmorRule } from '../../../src/overlay/apparmor-rule-parse.js';
 import { deviceNumber, validateEntry, type ValidationContext } from '../../../src/overlay/validate.js';
 import { loadRules } from '../../../src/suggest/index.js';
 
