@@ -15,9 +15,9 @@ export function runResult(run: RunRecord): string {
   return `exit ${outcome.exit}, ${outcome.durationMs} ms, ${plural(outcome.denials.length, 'denial')}`;
 }
 
-/** `STRICT hello.app ARGS: exit 1, ...`: one line naming a run. */
+/** `#2 STRICT hello.app ARGS: exit 1, ...`: one line naming a run (numbered from 1 in this UI). */
 export function runHeadline(snap: string, run: RunRecord): string {
-  return `${MODE_LABELS[run.mode]} ${snap}.${targetText(run.target)}: ${runResult(run)}`;
+  return `#${run.id} ${MODE_LABELS[run.mode]} ${snap}.${targetText(run.target)}: ${runResult(run)}`;
 }
 
 function denialLines(run: RunRecord): DetailLine[] {

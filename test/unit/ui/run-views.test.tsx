@@ -58,9 +58,9 @@ describe('the run panel', () => {
   it('shows the run, its denials, the previous run and the output tail that fits', () => {
     const s = comparedState();
     expect(runPanelLines(s.runs, 5, 80).map((l) => l.text)).toEqual([
-      'DEVMODE hello.app x: exit 0, 40 ms, 2 denials',
+      '#2 DEVMODE hello.app x: exit 0, 40 ms, 2 denials',
       '◆ denials: device c 1:11 (/dev/kmsg) ALLOWED, seccomp ioprio_set ALLOWED',
-      'previous: STRICT hello.app x: exit 1, 41 ms, 2 denials',
+      'previous: #1 STRICT hello.app x: exit 1, 41 ms, 2 denials',
     ]);
     const { lastFrame } = render(
       <ThemeContext.Provider value={makeTheme(false)}>
@@ -69,9 +69,9 @@ describe('the run panel', () => {
     );
     expect(lastFrame()?.split('\n')).toEqual([
       '── run (r strict, d devmode, m switch, c compare, R app/arg…',
-      'DEVMODE hello.app x: exit 0, 40 ms, 2 denials',
+      '#2 DEVMODE hello.app x: exit 0, 40 ms, 2 denials',
       '◆ denials: device c 1:11 (/dev/kmsg) ALLOWED, seccomp iopri…',
-      'previous: STRICT hello.app x: exit 1, 41 ms, 2 denials',
+      'previous: #1 STRICT hello.app x: exit 1, 41 ms, 2 denials',
       '',
     ]);
   });
