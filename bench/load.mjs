@@ -18,28 +18,37 @@
 //
 // Needs root, tmux, `npm run build`; builds the helper (make -C native) and starts the test daemons.
 // Usage: node bench/load.mjs [--rate N] [--seconds N] [--source journald|kmsg] [--drain-seconds N] [--out FILE]
-import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { ScreenWatch, Terminal } from './load/screen.mjs';
+import {
+  auditLost,
+  childPid,
+  cpuMs,
+  journalCopies,
+  journaldPid,
+  quantile,
+  round,
+  rssMiB,
+  slopePerMinute,
+  toJournalMs,
+} from './load/system.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/src/main.js');
 const HELPER = join(ROOT, 'native/build/helpers/load-seccomp');
-const MARKER_SYSCALL = 'ustat';
-/** ustat on x86_64, the generator's default marker. */
-const MARKER_NUMBER = 136;
-const SOCKET = `snappy-debug-load-${process.pid}`;
+/** The generator's default marker syscall, ustat (136 on x86_64). */
+const MARKER = { name: 'ustat', number: 136 };
 const SNAP = `sdload-${process.pid}`;
 const SNAP_ROOT = `/snap/${SNAP}`;
 const COLUMNS = 120;
 const ROWS = 30;
-/** Screen polls while a marker or a key press is awaited; each is one tmux client run. */
 const POLL_MS = 10;
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +66,7 @@ const DRAIN_MS = Number(values['drain-seconds']) * 1000;
 if (!Number.isInteger(RATE) || RATE < 1) fail(`--rate must be a positive integer, got '${values.rate}'`);
 if (!Number.isInteger(SECONDS) || SECONDS < 2)
   fail(`--seconds must be an integer >= 2, got '${values.seconds}'`);
+if (!(DRAIN_MS > 0)) fail(`--drain-seconds must be a positive number, got '${values['drain-seconds']}'`);
 if (!['journald', 'kmsg'].includes(values.source))
   fail(`--source must be journald or kmsg, got '${values.source}'`);
 
@@ -65,112 +75,8 @@ function fail(message) {
   process.exit(2);
 }
 
-const run = promisify(execFile);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const tmux = (...args) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const round = (x, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const quantile = (xs, q) =>
-  xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * q))] : NaN;
-
-async function screen() {
-  const { stdout } = await run('tmux', ['-L', SOCKET, 'capture-pane', '-p', '-t', 'load']);
-  return stdout.split('\n');
-}
-
-/** What the UI shows: its seccomp count, gaps, lines, and the marker group's count. */
-function readScreen(lines) {
-  const header = lines[1] ?? '';
-  const marker = lines.find((l) => l.includes(`syscall ${MARKER_SYSCALL}`));
-  return {
-    seccomp: Number(/2:seccomp (\d+)/.exec(header)?.[1] ?? NaN),
-    apparmorOff: /1:AppArmor off/.test(header),
-    gaps: Number(/ (\d+) gaps/.exec(header)?.[1] ?? NaN),
-    lines: Number(/ (\d+) lines/.exec(header)?.[1] ?? NaN),
-    markers: marker ? Number(/^. SC \w+ +(\d+) /.exec(marker)?.[1] ?? 0) : 0,
-  };
-}
-
-async function waitForScreen(check, what, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lines = await screen();
-    if (check(readScreen(lines), lines)) return readScreen(lines);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${lines.join('\n')}`);
-    await sleep(100);
-  }
-}
-
-/**
- * One poller for everything awaited on screen: each expectation is checked on every capture and
- * settled with the time from its start to the first capture that satisfies it.
- */
-class ScreenWatch {
-  pending = [];
-  running = false;
-  /** Resolves with the milliseconds from `started` to the first screen where `check` holds. */
-  expect(check, started = Date.now()) {
-    return new Promise((resolve) => {
-      this.pending.push({ check, started, resolve });
-      if (!this.running) void this.poll();
-    });
-  }
-  async poll() {
-    this.running = true;
-    while (this.pending.length > 0) {
-      const shown = readScreen(await screen());
-      const at = Date.now();
-      this.pending = this.pending.filter((p) => {
-        if (!p.check(shown)) return true;
-        p.resolve(at - p.started);
-        return false;
-      });
-      await sleep(POLL_MS);
-    }
-    this.running = false;
-  }
-  /** Settles everything still awaited with null: it never appeared. */
-  giveUp() {
-    for (const p of this.pending) p.resolve(null);
-    this.pending = [];
-  }
-}
-
-function rssMiB(pid) {
-  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kib) / 1024;
-}
-
-/** CPU time (user + system) a live process has used, in ms. */
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
-/** The UI's journalctl, when it follows journald. */
-function journalctlPid(ui) {
-  const found = spawnSync('pgrep', ['-P', String(ui), '-x', 'journalctl'], { encoding: 'utf8' });
-  return found.stdout.trim() ? Number(found.stdout.trim().split('\n')[0]) : undefined;
-}
-
-function uiPid() {
-  const shell = tmux('display-message', '-p', '-t', 'load', '#{pane_pid}').trim();
-  return Number(
-    execFileSync('pgrep', ['-P', shell, '-x', 'node'], { encoding: 'utf8' }).trim().split('\n')[0],
-  );
-}
-
-/** Least-squares slope of (t seconds, MiB) in MiB per minute. */
-function slopePerMinute(samples) {
-  const n = samples.length;
-  if (n < 2) return NaN;
-  const mt = samples.reduce((s, x) => s + x.t, 0) / n;
-  const mr = samples.reduce((s, x) => s + x.rss, 0) / n;
-  const num = samples.reduce((s, x) => s + (x.t - mt) * (x.rss - mr), 0);
-  const den = samples.reduce((s, x) => s + (x.t - mt) ** 2, 0);
-  return (num / den) * 60;
-}
+const terminal = new Terminal(`snappy-debug-load-${process.pid}`, MARKER.name);
 
 /** Runs the generator; calls onLine for each line it prints; resolves with its summary. */
 function generate(args, onLine) {
@@ -190,52 +96,6 @@ function generate(args, onLine) {
   });
 }
 
-function auditLost() {
-  const text = execFileSync('auditctl', ['-s'], { encoding: 'utf8' });
-  return Number(/^lost (\d+)$/m.exec(text)?.[1] ?? NaN);
-}
-
-/** How many of the generator's records the journal holds, per transport. */
-/**
- * For each marker (in order), the time from the generator's call to journald's receipt of its audit
- * record (__REALTIME_TIMESTAMP): the kernel's and journald's share of the marker's way to the screen.
- */
-function markerToJournalMs(pid, markerTimes) {
-  const out = execFileSync(
-    'journalctl',
-    ['--no-pager', '-o', 'json', `_PID=${pid}`, '_TRANSPORT=audit', `_AUDIT_FIELD_SYSCALL=${MARKER_NUMBER}`],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  const received = out
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => Number(JSON.parse(line).__REALTIME_TIMESTAMP) / 1000);
-  return markerTimes.slice(0, received.length).map((at, i) => received[i] - at);
-}
-
-function journaldPid() {
-  const pidFile = '/run/snappy-debug/journald.pid';
-  return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined;
-}
-
-function journalCopies(pid, since) {
-  const count = (args, needle) => {
-    const out = execFileSync(
-      'journalctl',
-      ['--no-pager', '-o', 'cat', `--since=@${Math.floor(since / 1000)}`, ...args],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-      },
-    );
-    return out.split('\n').filter((l) => l.includes(needle)).length;
-  };
-  return {
-    audit: count([`_PID=${pid}`, '_TRANSPORT=audit'], 'SECCOMP'),
-    kernel: count(['_TRANSPORT=kernel'], ` pid=${pid} `),
-  };
-}
-
 function setUp() {
   if (process.getuid?.() !== 0) fail('needs root (the kernel records, printk_ratelimit, /snap)');
   if (!existsSync(CLI)) fail(`cannot find ${CLI}: run npm run build`);
@@ -250,55 +110,32 @@ function setUp() {
 }
 
 function tearDown() {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
+  terminal.kill();
   rmSync(SNAP_ROOT, { recursive: true, force: true });
 }
 
 async function startUi() {
-  const ci = Object.keys(process.env).filter(
-    (k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'),
-  );
-  const command = [
-    'env',
-    ...ci.map((k) => `-u ${k}`),
-    'TERM=xterm-256color',
-    // e.g. LOAD_UI_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the UI's time goes.
-    `node ${process.env.LOAD_UI_NODE_FLAGS ?? ''} ${CLI} scanlog --source ${values.source} ${SNAP}`,
-  ].join(' ');
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'load',
-    '-x',
-    String(COLUMNS),
-    '-y',
-    String(ROWS),
-    `${command}; echo "EXIT=$?"; sleep 600`,
-  );
-  tmux('set-option', '-t', 'load', 'window-size', 'manual');
-  await waitForScreen((s) => s.seccomp === 0, 'the UI header', 60_000);
+  // e.g. LOAD_UI_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the UI's time goes.
+  const flags = process.env.LOAD_UI_NODE_FLAGS ?? '';
+  terminal.start(`node ${flags} ${CLI} scanlog --source ${values.source} ${SNAP}`, COLUMNS, ROWS);
+  await terminal.waitFor((s) => s.seccomp === 0, 'the UI header', 60_000);
   // The source positions itself after the first frame: denials until one is on screen.
   const deadline = Date.now() + 30_000;
   for (let shown = 0; shown === 0;) {
     if (Date.now() > deadline) throw new Error('the UI never showed a warm-up denial');
     await generate(['--rate=1', '--seconds=2', '--marker-ms=100000'], () => {});
-    shown = (await waitForScreen(() => true, 'a screen', 5_000)).seccomp;
+    shown = (await terminal.waitFor(() => true, 'a screen', 5_000)).seccomp;
     if (shown === 0) await sleep(1000);
   }
   await sleep(1500); // the warm-up's second record, if any, lands before the baseline is read
-  return readScreen(await screen()).seccomp;
+  return (await terminal.read()).seccomp;
 }
 
 async function measure() {
   const loads = { start: loadavg() };
   const baseline = await startUi();
-  const pid = uiPid();
-  const watch = new ScreenWatch();
+  const pid = terminal.programPid('node');
+  const watch = new ScreenWatch(terminal, POLL_MS);
   const markerMs = [];
   /** When each marker was denied (generator's realtime clock, ms). */
   const markerTimes = [];
@@ -311,7 +148,7 @@ async function measure() {
   let emittedSoFar = 0;
   const started = Date.now();
   const lostBefore = auditLost();
-  const follower = journalctlPid(pid);
+  const follower = childPid(pid, 'journalctl');
   const journald = journaldPid();
   const cpuBefore = {
     ui: cpuMs(pid),
@@ -322,16 +159,16 @@ async function measure() {
   const sampler = (async () => {
     while (loadRunning) {
       rss.push({ t: (Date.now() - started) / 1000, rss: rssMiB(pid) });
-      if (emittedSoFar > 0) behind.push(emittedSoFar - (readScreen(await screen()).seccomp - baseline));
+      if (emittedSoFar > 0) behind.push(emittedSoFar - ((await terminal.read()).seccomp - baseline));
       await sleep(1000);
     }
   })();
   const keys = (async () => {
     await sleep(1500);
     while (loadRunning) {
-      const off = readScreen(await screen()).apparmorOff;
+      const off = (await terminal.read()).apparmorOff;
       const pressedAt = Date.now();
-      tmux('send-keys', '-t', 'load', '1');
+      terminal.press('1');
       const ms = await watch.expect((s) => s.apparmorOff !== off, pressedAt);
       if (ms === null) keysMissed++;
       else keyMs.push(ms);
@@ -358,7 +195,7 @@ async function measure() {
   loads.endOfLoad = loadavg();
   const expected = baseline + summary.emitted + summary.markers;
   // After the load: until the UI has counted everything, or its count stood still for 15 s.
-  let shown = readScreen(await screen());
+  let shown = await terminal.read();
   let lastChange = Date.now();
   while (
     shown.seccomp < expected &&
@@ -366,7 +203,7 @@ async function measure() {
     Date.now() - generatedAt < DRAIN_MS
   ) {
     await sleep(250);
-    const next = readScreen(await screen());
+    const next = await terminal.read();
     if (next.seccomp !== shown.seccomp) lastChange = Date.now();
     shown = next;
   }
@@ -380,7 +217,7 @@ async function measure() {
   watch.giveUp();
   await Promise.all([sampler, keys, ...pendingMarkers]);
   const lostAfter = auditLost();
-  tmux('send-keys', '-t', 'load', 'q');
+  terminal.press('q');
   await sleep(500);
   return {
     baseline,
@@ -411,7 +248,7 @@ try {
 }
 const { summary, shown, markerMs, keyMs, rss, loads } = result;
 const journal = journalCopies(summary.pid, result.started - 5_000);
-const toJournal = markerToJournalMs(summary.pid, result.markerTimes);
+const toJournal = toJournalMs(summary.pid, MARKER.number, result.markerTimes);
 const counted = shown.seccomp - result.baseline;
 const last30 = rss.filter((s) => s.t >= rss.at(-1).t - 30);
 const report = {
