@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { logFileSource } from './log-file-source.js';
-import type { LogSource } from './types.js';
+import { watchForwardMisses, type ForwardWatchOptions } from './forward-misses.js';
+import type { LogSource, SourceLine, SourceOptions } from './types.js';
 
 /**
  * /var/log/syslog first: on Debian and Ubuntu it holds the kernel's messages (the same lines
@@ -18,8 +19,36 @@ export function pickSyslogPath(paths: readonly string[] = SYSLOG_CANDIDATES): st
   return paths.find((path) => existsSync(path));
 }
 
-export function syslogSource(paths: readonly string[] = SYSLOG_CANDIDATES): LogSource {
+/**
+ * The syslog file, and while following, journald's counts of syslog(3) messages it could not
+ * forward to rsyslog (watchForwardMisses) as gaps: those messages are in no syslog file.
+ */
+export function syslogSource(
+  paths: readonly string[] = SYSLOG_CANDIDATES,
+  journal: ForwardWatchOptions = {},
+): LogSource {
   const path = pickSyslogPath(paths) ?? paths[0];
   if (path === undefined) throw new Error('cannot follow syslog: no file path given');
-  return logFileSource(path, 'syslog', `syslog (${path})`);
+  const file = logFileSource(path, 'syslog', `syslog (${path})`);
+  return {
+    ...file,
+    async *lines(options: SourceOptions): AsyncIterable<SourceLine> {
+      const onGap = options.onGap;
+      if (!(options.follow ?? true) || !onGap) {
+        yield* file.lines(options);
+        return;
+      }
+      const stop = new AbortController();
+      const stopWatching = (): void => stop.abort();
+      options.signal?.addEventListener('abort', stopWatching, { once: true });
+      const watching = watchForwardMisses(onGap, stop.signal, journal);
+      try {
+        yield* file.lines(options);
+      } finally {
+        options.signal?.removeEventListener('abort', stopWatching);
+        stop.abort();
+        await watching;
+      }
+    },
+  };
 }
