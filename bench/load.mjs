@@ -240,6 +240,13 @@ async function measure() {
 }
 
 setUp();
+// Interrupted: the terminal and the snap directory go, as after a normal end.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    tearDown();
+    process.exit(130);
+  });
+}
 let result;
 try {
   result = await measure();

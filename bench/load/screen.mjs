@@ -1,6 +1,8 @@
 // The UI in a real terminal for bench/load.mjs: a private tmux server with one session, what its
 // screen shows, and a poller that times how long something takes to appear on it.
 import { execFile, execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -85,12 +87,15 @@ export class Terminal {
     );
   }
 
+  /** Ends the server and removes its socket, which tmux leaves behind. */
   kill() {
     try {
       this.tmux('kill-server');
     } catch {
       // no server left
     }
+    const dir = join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+    rmSync(join(dir, this.socket), { force: true });
   }
 }
 
