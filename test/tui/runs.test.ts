@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,9 +209,9 @@ describe('strict and devmode runs from the UI, under tmux at 100x30', () => {
     pane.send(['o']);
     await pane.waitForText('2 entries');
     pane.send(['x']);
-    screen = await pane.waitForText(': 1 entry');
+    // The list redraws first, then the save names the file.
+    screen = await pane.waitFor((s) => s.some((l) => /^overlay saved to .*: 1 entry$/.test(l)), 'the save');
     expect(row(screen, 'overlay of sd-ui-runs')).toMatch(/^── overlay of sd-ui-runs: 1 entry ─+$/);
-    expect(row(screen, 'overlay saved to')).toMatch(/: 1 entry$/);
     pane.send(['Escape']);
     await pane.waitFor((s) => !s.some((l) => l.startsWith('file: ')), 'the overlay list closed');
     pane.send(['E']);
@@ -220,5 +220,18 @@ describe('strict and devmode runs from the UI, under tmux at 100x30', () => {
     const exported = readFileSync(join(workDir, `snappy-debug-overlay-${NAME}.md`), 'utf8');
     expect(exported).toMatch(new RegExp(`^# Policy overlay of snap ${NAME}\n`));
     expect(exported).toContain('## Draft interface policy');
+  });
+});
+
+describe('scanlog --snap and --user', () => {
+  it.each([
+    [
+      ['--snap', 'x.snap'],
+      'snappy-debug: scanlog: --snap PATH needs the SNAP it holds (scanlog --snap PATH SNAP)\n',
+    ],
+    [['--user', 'root'], 'snappy-debug: scanlog: --user goes with a SNAP to run\n'],
+  ])('%j without SNAP is one line and exit 2', (args, message) => {
+    const result = spawnSync('node', [CLI, 'scanlog', '--no-follow', ...args], { encoding: 'utf8' });
+    expect([result.status, result.stderr, result.stdout]).toEqual([2, message, '']);
   });
 });
