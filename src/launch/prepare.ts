@@ -27,7 +27,13 @@ import type { LocatedSnap } from '../snap/locate.js';
 import { appArgv, expandVariables, snapDirectories, snapEnvironment } from '../snap/environment.js';
 import { deviceAllowList, seccompSource, type DeviceNode, type DeviceRule } from '../snap/policy.js';
 import type { InterfaceRule, RuleSet } from '../suggest/rules.js';
-import { overlayDevices, overlayInterfaces, overlayNotes, overlaySeccomp } from '../overlay/apply.js';
+import {
+  overlayApparmorRules,
+  overlayDevices,
+  overlayInterfaces,
+  overlayNotes,
+  overlaySeccomp,
+} from '../overlay/apply.js';
 import type { PolicyOverlay } from '../overlay/overlay.js';
 import { apparmorProfile } from './apparmor-profile.js';
 import { formatSpec, type LayoutMount } from './spec.js';
@@ -189,7 +195,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   const dirs = snapDirectories(envInput);
   const argv = appArgv(snap.snapDir, app, env, options.args);
   const layouts: LayoutMount[] = [];
-  const notes: string[] = overlayNotes(options.overlay, false, options.apparmor);
+  const notes: string[] = overlayNotes(options.overlay, options.apparmor, options.apparmor);
   for (const layout of snap.meta.layout) {
     if (layout.kind === 'bind' || layout.kind === 'bind-file') {
       layouts.push({
@@ -223,7 +229,7 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
       commandName: hook ?? app.name,
       mode,
       interfaces,
-      ...(options.apparmorRules !== undefined ? { extraRules: options.apparmorRules } : {}),
+      extraRules: [...(options.apparmorRules ?? []), ...overlayApparmorRules(options.overlay)],
     });
     writeFileSync(apparmorProfilePath, profileText, { mode: 0o644 });
     if (options.apparmor) loadAppArmorProfile(apparmorProfilePath);
