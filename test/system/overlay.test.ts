@@ -1,12 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-import { makeTestSnap, type TestSnap } from './support/snaps.js';
+import { makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
 import { ensureBuilt, ROOT } from '../support/build.js';
+import { prepareRun } from '../../src/launch/prepare.js';
 import { overlayChoices } from '../../src/overlay/from-denial.js';
+import { addEntry, emptyOverlay } from '../../src/overlay/overlay.js';
+import { locateSnap } from '../../src/snap/locate.js';
+import { loadRules } from '../../src/suggest/load.js';
 import { parseLine } from '../../src/parse/index.js';
 
 const NAME = 'sd-overlay-test';
@@ -350,5 +354,44 @@ describe('the exact AppArmor rules of real denials', () => {
       if (at) stderr += `\nthe rule: ${list[Number(at[1]) - 3]}`;
     }
     expect(stderr).toBe('');
+  });
+});
+
+describe('the overlay in the prepared launch', () => {
+  it('its AppArmor rules are in the profile written for the run, which apparmor_parser compiles', async () => {
+    let o = emptyOverlay(NAME);
+    for (const rule of ['/opt/sd-overlay/** rk,', 'capability sys_module,', 'network netlink raw,'])
+      o = addEntry(o, { kind: 'apparmor', rule, reason: 'added by hand' });
+    o = addEntry(o, { kind: 'interface', interface: 'log-observe', reason: 'added by hand' });
+    const run = prepareRun({
+      snap: await locateSnap(NAME, snap.dir),
+      appName: 'app',
+      mode: 'strict',
+      user: { ...testUser(), groups: [] },
+      args: [],
+      rules: loadRules(),
+      connectedPlugs: [],
+      inventory: [],
+      apparmor: false,
+      runDir: work,
+      overlay: o,
+    });
+    try {
+      expect(run.interfaces).toEqual(['log-observe']);
+      expect(run.notes).toEqual(['AppArmor is not available: 3 overlay rules not applied']);
+      const profile = readFileSync(run.apparmorProfilePath, 'utf8');
+      for (const rule of ['/opt/sd-overlay/** rk,', 'capability sys_module,', 'network netlink raw,'])
+        expect(profile).toContain(`  ${rule}\n`);
+      const parsed = spawnSync(
+        'apparmor_parser',
+        ['--skip-kernel-load', '--skip-cache', '--quiet', run.apparmorProfilePath],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(parsed.status, parsed.stderr).toBe(0);
+    } finally {
+      run.cleanup();
+    }
   });
 });
