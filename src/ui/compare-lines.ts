@@ -49,6 +49,24 @@ export function wordWrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** Lines of each run's output that the other lacks, at most DIFF_LINES per stream. */
+const DIFF_LINES = 4;
+
+function diffLines(comparison: Comparison, stream: 'stdout' | 'stderr', width: number): DetailLine[] {
+  const changed = lineDiff(comparison.strict[stream].text, comparison.devmode[stream].text).filter(
+    (line) => line.op !== ' ',
+  );
+  if (changed.length === 0) return [];
+  const more = changed.length > DIFF_LINES ? ` (first ${DIFF_LINES} of ${changed.length})` : '';
+  return [
+    { text: `${stream} diff (- strict, + devmode)${more}:`, role: 'muted' },
+    ...changed.slice(0, DIFF_LINES).map((line): DetailLine => ({
+      text: truncate(`${line.op} ${line.text}`, width),
+      role: line.op === '-' ? 'denied' : 'allowed',
+    })),
+  ];
+}
+
 function outputOf(run: RunRecord): string[] {
   const outcome = run.outcome!;
   const out = splitLines(outcome.stdout.text);
@@ -70,22 +88,14 @@ export function compareLines(compared: ComparedRuns, height: number, width: numb
     text: truncate(`only strict enforces: ${only.length > 0 ? only.join(', ') : 'nothing'}`, width),
     role: only.length > 0 ? 'denied' : 'info',
   };
-  const diff = [...lineDiff(comparison.strict.stdout.text, comparison.devmode.stdout.text)]
-    .filter((line) => line.op !== ' ')
-    .map((line): DetailLine => ({
-      text: truncate(`${line.op} ${line.text}`, width),
-      role: line.op === '-' ? 'denied' : 'allowed',
-    }));
+  const diff = (['stdout', 'stderr'] as const).flatMap((stream) => diffLines(comparison, stream, width));
   const head: DetailLine[] = [
     { text: pair(MODE_LABELS.strict, MODE_LABELS.devmode), role: 'heading' },
     { text: pair(runResult(strict), runResult(devmode)), role: 'normal' },
   ];
-  const tail: DetailLine[] = [
-    onlyLine,
-    ...(diff.length > 0 ? [{ text: 'stdout diff (- strict, + devmode):', role: 'muted' as const }] : []),
-    ...diff.slice(0, 4),
-    ...verdict,
-  ];
+  // The verdict and what only strict enforces always show; the diff and the outputs take what is left.
+  const fixed = head.length + 1 + verdict.length;
+  const tail: DetailLine[] = [onlyLine, ...diff.slice(0, Math.max(0, height - fixed)), ...verdict];
   const room = Math.max(0, height - head.length - tail.length);
   const left = outputOf(strict);
   const right = outputOf(devmode);

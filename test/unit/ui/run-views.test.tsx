@@ -5,7 +5,7 @@ import { RunPanel } from '../../../components/RunPanel.js';
 import { ThemeContext } from '../../../components/ThemeContext.js';
 import type { RunOutcome } from '../../../src/launch/compare-report.js';
 import type { Denial } from '../../../src/model/denial.js';
-import { comparedRuns, wordWrap } from '../../../src/ui/compare-lines.js';
+import { compareLines, comparedRuns, wordWrap } from '../../../src/ui/compare-lines.js';
 import { dispatchKey, reduce, type ViewInfo } from '../../../src/ui/reducer.js';
 import { runPanelLines } from '../../../src/ui/run-lines.js';
 import { runMarks, rowIdentity } from '../../../src/ui/run-marks.js';
@@ -114,6 +114,28 @@ describe('the compare view', () => {
       'denials only strict enforces: seccomp ioprio_set, device c 1:11',
       '(/dev/kmsg); suggested: nothing known',
     ]);
+  });
+
+  it('keeps the verdict when room is short, and diffs stderr too', () => {
+    const s = comparedState();
+    const compared = comparedRuns(s.runs)!;
+    const tight = compareLines(compared, 6, 70).map((l) => l.text);
+    expect(tight).toEqual([
+      'STRICT                            │ DEVMODE',
+      'exit 1, 41 ms, 2 denials          │ exit 0, 40 ms, 2 denials',
+      'only strict enforces: seccomp ioprio_set, device c 1:11 (/dev/kmsg)',
+      'verdict: strict exits 1 where devmode exits 0, and stdout differs; the',
+      'denials only strict enforces: seccomp ioprio_set, device c 1:11',
+      '(/dev/kmsg); suggested: nothing known',
+    ]);
+    const strict = compared.comparison.strict;
+    const withStderr = {
+      ...compared,
+      comparison: { ...compared.comparison, strict: { ...strict, stderr: output('refused\n') } },
+    };
+    expect(compareLines(withStderr, 20, 70).map((l) => l.text)).toContain(
+      'stderr diff (- strict, + devmode):',
+    );
   });
 
   it('has nothing to compare until both modes ran for the same target', () => {
