@@ -24,6 +24,7 @@
 #include "cgroup-guard.h"
 #include "devcgroup.h"
 #include "kmsg.h"
+#include "layouts.h"
 #include "shared-ns.h"
 #include "privileges.h"
 #include "report.h"

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "layouts.h"
 #include "report.h"
 #include "util.h"
 
@@ -77,6 +78,7 @@ void mount_snap(const struct spec *spec, const char *loop_device)
 	make_dirs(name_dir, 0755, 0, 0);
 	if (mount("tmpfs", name_dir, "tmpfs", MS_NODEV | MS_NOSUID, "mode=0755") != 0)
 		die("cannot mount a tmpfs on %s", name_dir);
+	layouts_note_writable(name_dir);
 	make_dirs(spec->snap_dir, 0755, 0, 0);
 	int name_fd = open(name_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (name_fd < 0 || symlinkat(slash + 1, name_fd, "current") != 0)
@@ -198,25 +200,4 @@ void pivot_into_base(const char *base_root)
 		die("cannot detach the host's root");
 	if (chdir("/") != 0)
 		die("cannot change directory to the new /");
-}
-
-void apply_layouts(const struct spec *spec)
-{
-	for (size_t i = 0; i < spec->n_layouts; i++) {
-		const struct layout_rule *rule = &spec->layouts[i];
-		struct stat target;
-		if (lstat(rule->target, &target) != 0 || S_ISDIR(target.st_mode) == rule->is_file) {
-			report_note("layout %s: cannot create a mount point there yet (no writable mimic): skipped",
-				    rule->target);
-			continue;
-		}
-		if (mount(rule->source, rule->target, NULL, MS_BIND, NULL) != 0)
-			die("cannot bind layout %s on %s", rule->source, rule->target);
-		struct statvfs source_fs;
-		unsigned long flags = MS_BIND | MS_REMOUNT | MS_NODEV | MS_NOSUID;
-		if (statvfs(rule->source, &source_fs) == 0 && (source_fs.f_flag & ST_RDONLY))
-			flags |= MS_RDONLY;
-		if (mount(NULL, rule->target, NULL, flags, NULL) != 0)
-			die("cannot make layout %s nodev,nosuid", rule->target);
-	}
 }

@@ -22,12 +22,6 @@ void mount_snap(const struct spec *spec, const char *loop_device);
  */
 void pivot_into_base(const char *base_root);
 
-/*
- * Layouts: each source bound on its target with nodev,nosuid (read-only when the source is). A
- * target that does not exist is reported and skipped: there is no writable mimic yet.
- */
-void apply_layouts(const struct spec *spec);
-
 /* /tmp/snap-private-tmp/snap.INSTANCE/tmp bound onto /tmp. */
 void setup_private_tmp(const char *instance);
 

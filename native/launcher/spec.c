@@ -170,14 +170,23 @@ static void parse_line(const struct line_ctx *ctx, struct spec *spec, char *key,
 		char *source = strtok_r(NULL, " ", &save);
 		char *target = strtok_r(NULL, " ", &save);
 		if (kind == NULL || source == NULL || target == NULL || strtok_r(NULL, " ", &save) != NULL)
-			BAD(ctx, "layout needs bind|bind-file SOURCE TARGET");
-		if (strcmp(kind, "bind") != 0 && strcmp(kind, "bind-file") != 0)
-			BAD(ctx, "layout kind must be bind or bind-file, got \"%s\"", kind);
+			BAD(ctx, "layout needs KIND SOURCE TARGET");
 		if (spec->n_layouts == SPEC_MAX_LAYOUTS)
 			BAD(ctx, "more than %d layouts", SPEC_MAX_LAYOUTS);
 		struct layout_rule *rule = &spec->layouts[spec->n_layouts++];
-		rule->is_file = strcmp(kind, "bind-file") == 0;
-		rule->source = need_path(ctx, "layout source", source);
+		if (strcmp(kind, "bind") == 0)
+			rule->kind = LAYOUT_BIND;
+		else if (strcmp(kind, "bind-file") == 0)
+			rule->kind = LAYOUT_BIND_FILE;
+		else if (strcmp(kind, "symlink") == 0)
+			rule->kind = LAYOUT_SYMLINK;
+		else if (strcmp(kind, "tmpfs") == 0)
+			rule->kind = LAYOUT_TMPFS;
+		else
+			BAD(ctx, "layout kind must be bind, bind-file, symlink or tmpfs, got \"%s\"", kind);
+		if (rule->kind == LAYOUT_TMPFS && strcmp(source, "tmpfs") != 0)
+			BAD(ctx, "a tmpfs layout's source must be \"tmpfs\", got \"%s\"", source);
+		rule->source = rule->kind == LAYOUT_TMPFS ? source : need_path(ctx, "layout source", source);
 		rule->target = need_path(ctx, "layout target", target);
 	} else if (strcmp(key, "base-root") == 0) {
 		spec->base_root = need_path(ctx, key, value);

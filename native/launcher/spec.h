@@ -25,9 +25,11 @@ struct dir_rule {
 	char *path;
 };
 
+enum layout_kind { LAYOUT_BIND, LAYOUT_BIND_FILE, LAYOUT_SYMLINK, LAYOUT_TMPFS };
+
 struct layout_rule {
-	int is_file; /* bind-file */
-	char *source;
+	enum layout_kind kind;
+	char *source; /* symlink: what the link points to; tmpfs: "tmpfs" */
 	char *target;
 };
 

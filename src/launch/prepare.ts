@@ -24,7 +24,7 @@ import { syscallNames } from '../seccomp/tables.js';
 import { securityTag } from '../model/label.js';
 import { commandOutsideSnap } from '../snap/command-link.js';
 import type { LocatedSnap } from '../snap/locate.js';
-import { appArgv, expandVariables, snapDirectories, snapEnvironment } from '../snap/environment.js';
+import { appArgv, snapDirectories, snapEnvironment } from '../snap/environment.js';
 import { deviceAllowList, seccompSource, type DeviceNode, type DeviceRule } from '../snap/policy.js';
 import type { InterfaceRule, RuleSet } from '../suggest/rules.js';
 import {
@@ -36,6 +36,7 @@ import {
 } from '../overlay/apply.js';
 import type { PolicyOverlay } from '../overlay/overlay.js';
 import { apparmorProfile } from './apparmor-profile.js';
+import { LayoutError, planLayouts } from './layouts.js';
 import { formatSpec, type LayoutMount } from './spec.js';
 import type { TargetUser } from './user.js';
 
@@ -194,19 +195,15 @@ export function prepareRun(options: PrepareOptions): PreparedRun {
   const env = snapEnvironment(envInput);
   const dirs = snapDirectories(envInput);
   const argv = appArgv(snap.snapDir, app, env, options.args);
-  const layouts: LayoutMount[] = [];
-  const notes: string[] = overlayNotes(options.overlay, options.apparmor, options.apparmor);
-  for (const layout of snap.meta.layout) {
-    if (layout.kind === 'bind' || layout.kind === 'bind-file') {
-      layouts.push({
-        kind: layout.kind,
-        source: expandVariables(layout.target, env),
-        target: expandVariables(layout.path, env),
-      });
-    } else {
-      notes.push(`layout ${layout.path}: ${layout.kind} layouts are not supported yet: skipped`);
-    }
+  let layouts: LayoutMount[];
+  try {
+    layouts = planLayouts(snap.meta.layout, env);
+  } catch (error) {
+    if (error instanceof LayoutError)
+      throw new PolicyError(`cannot run snap "${snap.meta.name}": ${error.message}`);
+    throw error;
   }
+  const notes: string[] = overlayNotes(options.overlay, options.apparmor, options.apparmor);
   if (argv[0] === undefined) throw new PolicyError(`cannot run app "${app.name}": its command is empty`);
   const outside = commandOutsideSnap(snap, argv.slice(0, app.commandChain.length + 1));
   if (outside !== undefined) throw new PolicyError(`cannot run app "${app.name}": ${outside}`);

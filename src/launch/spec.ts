@@ -21,12 +21,13 @@ export interface LaunchSpec {
   readonly remaps?: readonly { readonly source: string; readonly target: string }[];
   /** The AppArmor profile (the security tag) loaded for this run; absent where the kernel has none. */
   readonly apparmorProfile?: string;
-  /** bind and bind-file layouts, variables already expanded. */
+  /** Layouts in the order to apply, variables already expanded (src/launch/layouts.ts). */
   readonly layouts?: readonly LayoutMount[];
 }
 
 export interface LayoutMount {
-  readonly kind: 'bind' | 'bind-file';
+  readonly kind: 'bind' | 'bind-file' | 'symlink' | 'tmpfs';
+  /** bind: the directory or file; symlink: what the link points to; tmpfs: `tmpfs`. */
   readonly source: string;
   readonly target: string;
 }
