@@ -130,7 +130,7 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 		enter_mount_namespace();
 		mount_snap(spec, loop_device);
 		if (spec->base_root != NULL)
-			pivot_into_base(spec->base_root);
+			pivot_into_base(spec->base_root, opts->base);
 		apply_layouts(spec);
 		setup_private_tmp(instance);
 		setup_devpts();

@@ -169,8 +169,108 @@ static const char *const HOST_DIRS[] = {
 };
 
 #define SCRATCH "/run/snappy-debug-rootfs"
+#define HOSTFS "/var/lib/snapd/hostfs"
 
-void pivot_into_base(const char *base_root)
+/* /etc/os-release says ID or ID_LIKE debian or ubuntu. */
+static bool host_is_debian_like(void)
+{
+	char text[4096];
+	int fd = open("/etc/os-release", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		if ((strncmp(line, "ID=", 3) == 0 || strncmp(line, "ID_LIKE=", 8) == 0) &&
+		    (strstr(line, "debian") != NULL || strstr(line, "ubuntu") != NULL))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The host's /etc is bound in; these entries come back from the base, as snap-confine restores
+ * them: where host and base both have them as the same kind (file or directory).
+ */
+static void restore_base_etc(const char *base_root, const char *base_name)
+{
+	static const char *const FROM_BASE[] = { "/etc/alternatives", "/etc/nsswitch.conf", "/etc/apparmor",
+						 "/etc/apparmor.d", "/etc/ssl" };
+	static const char *const FROM_BASE_AFTER_26[] = { "/etc/ld.so.cache", "/etc/ld.so.conf",
+							  "/etc/ld.so.conf.d" };
+	static const char *const BEFORE_26[] = { "core", "core18", "core20", "core22", "core24" };
+	bool after_26 = true;
+	for (size_t i = 0; i < sizeof BEFORE_26 / sizeof BEFORE_26[0]; i++)
+		after_26 = after_26 && strcmp(base_name, BEFORE_26[i]) != 0;
+	/* Debian-like hosts keep their own CA certificates with core bases. */
+	bool host_ssl = host_is_debian_like() && strncmp(base_name, "core", 4) == 0;
+	size_t n_all = sizeof FROM_BASE / sizeof FROM_BASE[0];
+	size_t n_total = n_all + (after_26 ? sizeof FROM_BASE_AFTER_26 / sizeof FROM_BASE_AFTER_26[0] : 0);
+	for (size_t i = 0; i < n_total; i++) {
+		const char *path = i < n_all ? FROM_BASE[i] : FROM_BASE_AFTER_26[i - n_all];
+		if (host_ssl && strcmp(path, "/etc/ssl") == 0)
+			continue;
+		char src[4096], dst[4096];
+		snprintf(src, sizeof src, "%s%s", base_root, path);
+		snprintf(dst, sizeof dst, SCRATCH "%s", path);
+		struct stat in_base, on_host;
+		if (lstat(src, &in_base) != 0 || lstat(dst, &on_host) != 0)
+			continue;
+		if (!(S_ISREG(in_base.st_mode) || S_ISDIR(in_base.st_mode)) ||
+		    (in_base.st_mode & S_IFMT) != (on_host.st_mode & S_IFMT))
+			continue;
+		if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
+			die("cannot bind %s from the base over the host's", path);
+		if (mount(NULL, dst, NULL, MS_SLAVE, NULL) != 0)
+			die("cannot make %s a slave mount", dst);
+	}
+}
+
+/*
+ * Where the old root goes: /var/lib/snapd/hostfs, made on the host as snap-confine does when the
+ * host's /var/lib/snapd is bound in, else on a small tmpfs over the base's empty /var/lib/snapd.
+ * False when the base has no /var/lib/snapd at all.
+ */
+static bool prepare_hostfs(void)
+{
+	struct stat st;
+	if (lstat(SCRATCH "/var/lib/snapd", &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	if (stat("/var/lib/snapd", &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (mkdir(HOSTFS, 0755) != 0 && errno != EEXIST)
+			die("cannot create " HOSTFS);
+		if (stat(HOSTFS, &st) != 0 || st.st_uid != 0 || st.st_gid != 0)
+			die_input("cannot use " HOSTFS ": it is not owned by root");
+	} else {
+		if (mount("tmpfs", SCRATCH "/var/lib/snapd", "tmpfs", MS_NODEV | MS_NOSUID | MS_NOEXEC,
+			  "mode=0755") != 0)
+			die("cannot mount a tmpfs on the base's /var/lib/snapd");
+		if (mkdir(SCRATCH HOSTFS, 0755) != 0)
+			die("cannot create " HOSTFS " in the base");
+	}
+	if (mount(SCRATCH HOSTFS, SCRATCH HOSTFS, NULL, MS_BIND, NULL) != 0 ||
+	    mount(NULL, SCRATCH HOSTFS, NULL, MS_PRIVATE, NULL) != 0)
+		die("cannot make " HOSTFS " a private mount point");
+	return true;
+}
+
+/* The host's root at hostfs, as snap-confine leaves it, but read-only all the way down. */
+static void finish_hostfs(void)
+{
+	if (mount(NULL, HOSTFS, NULL, MS_REC | MS_SLAVE, NULL) != 0)
+		die("cannot make " HOSTFS " a slave mount");
+	static const char *const DETACHED[] = { HOSTFS "/sys", HOSTFS "/dev", HOSTFS "/proc" };
+	for (size_t i = 0; i < sizeof DETACHED / sizeof DETACHED[0]; i++)
+		if (umount2(DETACHED[i], MNT_DETACH | UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT)
+			die("cannot detach %s", DETACHED[i]);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (syscall(SYS_mount_setattr, AT_FDCWD, HOSTFS, AT_RECURSIVE, &attr, sizeof attr) != 0)
+		die("cannot make " HOSTFS " read-only");
+}
+
+void pivot_into_base(const char *base_root, const char *base_name)
 {
 	struct stat st;
 	if (stat(base_root, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -191,13 +291,19 @@ void pivot_into_base(const char *base_root)
 		if (mount(HOST_DIRS[i], target, NULL, MS_BIND | MS_REC, NULL) != 0)
 			die("cannot bind %s into the base", HOST_DIRS[i]);
 	}
+	restore_base_etc(base_root, base_name != NULL ? base_name : "");
+	bool hostfs = prepare_hostfs();
 	if (chdir(SCRATCH) != 0)
 		die("cannot enter the base root");
-	/* pivot_root(".", "."): the old root ends up on top of the new one and is detached. */
-	if (syscall(SYS_pivot_root, ".", ".") != 0)
+	/* Without hostfs: pivot_root(".", "."), the old root ends up on top of the new one, detached. */
+	if (syscall(SYS_pivot_root, ".", hostfs ? "." HOSTFS : ".") != 0)
 		die("cannot pivot into the base root");
-	if (umount2(".", MNT_DETACH) != 0)
+	if (!hostfs && umount2(".", MNT_DETACH) != 0)
 		die("cannot detach the host's root");
 	if (chdir("/") != 0)
 		die("cannot change directory to the new /");
+	if (hostfs)
+		finish_hostfs();
+	else
+		report_note("the base has no /var/lib/snapd: the host's root is not shown at " HOSTFS);
 }

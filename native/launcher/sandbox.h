@@ -18,9 +18,11 @@ void mount_snap(const struct spec *spec, const char *loop_device);
 
 /*
  * The base snap's root becomes / : its tree bound on a scratch directory, the host directories
- * snap-confine binds placed over it (where the base has the directory), then pivot_root.
+ * snap-confine binds placed over it (where the base has the directory), the base's own /etc
+ * entries snap-confine restores (nsswitch.conf, ssl, apparmor, ...), then pivot_root with the
+ * host's root kept read-only at /var/lib/snapd/hostfs. base_name may be NULL.
  */
-void pivot_into_base(const char *base_root);
+void pivot_into_base(const char *base_root, const char *base_name);
 
 /* /tmp/snap-private-tmp/snap.INSTANCE/tmp bound onto /tmp. */
 void setup_private_tmp(const char *instance);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-import { makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
+import { makeBusyboxBase, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
 import { ensureBuilt } from '../support/build.js';
 
 const NAME = 'sd-layout-test';
@@ -62,7 +62,7 @@ beforeAll(() => {
 
 afterAll(() => {
   for (const s of snaps) s.cleanup();
-  for (const name of [NAME, 'sd-layout-bad', 'sd-layout-root'])
+  for (const name of [NAME, 'sd-layout-bad', 'sd-layout-root', 'sd-layout-based'])
     rmSync(`/var/snap/${name}`, { recursive: true, force: true });
 });
 
@@ -137,5 +137,59 @@ describe('layouts', () => {
     );
     expect(result.status).not.toBe(0);
     expect(existsSync('/sd-layout-top')).toBe(false);
+  });
+});
+
+describe('--base: /etc and the host root', () => {
+  it('takes nsswitch.conf and ssl from the base, the rest of /etc from the host, and shows the host read-only at hostfs', () => {
+    const base = makeBusyboxBase('sd-layout-base');
+    snaps.push(base);
+    writeFileSync(join(base.dir, 'etc/nsswitch.conf'), 'passwd: files\n');
+    mkdirSync(join(base.dir, 'etc/ssl'));
+    writeFileSync(join(base.dir, 'etc/ssl/base-marker'), 'base\n');
+    mkdirSync(join(base.dir, 'var/lib/snapd'), { recursive: true });
+    const based = makeTestSnap(yaml('sd-layout-based', 'base: sd-layout-base\n'));
+    snaps.push(based);
+    const hostname = statSync('/etc/hostname').size;
+    const result = runCli([
+      'run',
+      '--strict',
+      '--snap',
+      based.dir,
+      '--base-path',
+      base.dir,
+      '--user',
+      String(user.uid),
+      'sd-layout-based.app',
+      '--',
+      'read',
+      '/etc/nsswitch.conf',
+      'read',
+      '/etc/ssl/base-marker',
+      'read',
+      '/etc/hostname',
+      'read',
+      '/var/lib/snapd/hostfs/etc/hostname',
+      'read',
+      '/var/lib/snapd/hostfs/etc/nsswitch.conf',
+      'write',
+      '/var/lib/snapd/hostfs/var/tmp',
+      'open',
+      '/var/lib/snapd/hostfs/proc/self/status',
+      'r',
+    ]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'read /etc/nsswitch.conf ok 14',
+        'read /etc/ssl/base-marker ok 5',
+        `read /etc/hostname ok ${hostname}`,
+        `read /var/lib/snapd/hostfs/etc/hostname ok ${hostname}`,
+        `read /var/lib/snapd/hostfs/etc/nsswitch.conf ok ${statSync('/etc/nsswitch.conf').size}`,
+        'write /var/lib/snapd/hostfs/var/tmp errno=EROFS',
+        'open /var/lib/snapd/hostfs/proc/self/status errno=ENOENT',
+        '',
+      ].join('\n'),
+    );
   });
 });
