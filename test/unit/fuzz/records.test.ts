@@ -129,7 +129,7 @@ describe('parseLine (fuzz)', { timeout: 30_000 }, () => {
         const line = mutate(SEEDS[index]!, new Rng(seed));
         checkResult(line, parseLine(line, 'file'));
       }),
-      { numRuns: 6000 },
+      { numRuns: 4000 },
     );
   });
 
