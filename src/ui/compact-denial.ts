@@ -20,14 +20,8 @@ type NotKept =
 /** Every other member, none optional: a member added to Denial and not copied fails to compile. */
 type EveryMember = { [K in Exclude<keyof Denial, NotKept>]: Denial[K] };
 
-/**
- * The record a group keeps as its newest sample: every member the detail pane, the filter and the
- * report read (see NotKept for those left out); short repeated names are shared through `intern`.
- * Only the members the record has are kept: a file denial has some twenty of the forty-six, and
- * 100,000 groups keep one record each (a slot costs 8 bytes whether it holds a value or not).
- */
-export function compactDenial(d: Denial, intern: (text: string) => string): Denial {
-  const copy: EveryMember = {
+function everyMember(d: Denial, intern: (text: string) => string): EveryMember {
+  return {
     kind: d.kind,
     source: d.source === undefined ? undefined : (intern(d.source) as SourceName),
     log: logOf(d),
@@ -75,10 +69,41 @@ export function compactDenial(d: Denial, intern: (text: string) => string): Deni
     auid: d.auid,
     suggestions: d.suggestions,
   };
+}
+
+function definedMembers(copy: EveryMember): Denial {
   const kept: Record<string, unknown> = {};
   for (const key in copy) {
     const value = copy[key as keyof EveryMember];
     if (value !== undefined) kept[key] = value;
   }
   return kept as unknown as Denial;
+}
+
+/**
+ * The record a group keeps as its newest sample: every member the detail pane, the filter and the
+ * report read (see NotKept for those left out); short repeated names are shared through `intern`.
+ * Only the members the record has are kept: a file denial has some twenty of the forty-six, and
+ * 100,000 groups keep one record each (a slot costs 8 bytes whether it holds a value or not).
+ */
+export function compactDenial(d: Denial, intern: (text: string) => string): Denial {
+  return definedMembers(everyMember(d, intern));
+}
+
+/**
+ * The kept record updated to `d`: overwritten in place when `d` has the same members (a group's
+ * events usually do), else a new compact copy. The kept record is old by the time its group
+ * repeats; replacing it every time would leave a million old objects for the major collector.
+ */
+export function refreshedDenial(kept: Denial, d: Denial, intern: (text: string) => string): Denial {
+  const copy = everyMember(d, intern);
+  const slots = kept as unknown as Record<string, unknown>;
+  for (const key in copy) {
+    if ((copy[key as keyof EveryMember] === undefined) === key in slots) return definedMembers(copy);
+  }
+  for (const key in copy) {
+    const value = copy[key as keyof EveryMember];
+    if (value !== undefined) slots[key] = value;
+  }
+  return kept;
 }

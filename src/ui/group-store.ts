@@ -1,5 +1,5 @@
 import type { Denial, DenialKind } from '../model/denial.js';
-import { compactDenial } from './compact-denial.js';
+import { compactDenial, refreshedDenial } from './compact-denial.js';
 import { GroupColumns, type Occurrence } from './group-columns.js';
 import { flattened, StoredGroup } from './stored-group.js';
 import { appOf, groupKeyOf, objectOf, snapOf, summaryOf } from './group-key.js';
@@ -97,7 +97,7 @@ export class GroupStore {
       );
       this.byKey.set(key, group);
     } else if (at >= group.lastSeen) {
-      group.latest = compactDenial(d, this.intern);
+      group.latest = refreshedDenial(group.latest, d, this.intern);
     }
     group.count += times;
     if (at >= group.lastSeen) this.columns.setLastSeen(group.ordinal, at);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactDenial } from '../../../src/ui/compact-denial.js';
+import { compactDenial, refreshedDenial } from '../../../src/ui/compact-denial.js';
 import { fileDenial, syscallDenial } from './fixtures.js';
 
 function interner(): (text: string) => string {
@@ -32,5 +32,31 @@ describe('compactDenial', () => {
     expect(b.log).toBe(fileDenial('foo', 'bar', '/y', 2).log);
     expect(b.raw.endsWith(b.log)).toBe(true);
     expect(a.operation).toBe(b.operation);
+  });
+
+  it('keeps only the members the record has', () => {
+    const copy = compactDenial(fileDenial('foo', 'bar', '/x', 1), interner());
+    expect(Object.values(copy)).not.toContain(undefined);
+    expect('syscall' in copy).toBe(false);
+  });
+
+  it('refreshes the kept record in place when the new one has the same members, else replaces it', () => {
+    const intern = interner();
+    const kept = compactDenial(fileDenial('foo', 'bar', '/x', 1), intern);
+    const newer = fileDenial('foo', 'bar', '/x', 2);
+    const refreshed = refreshedDenial(kept, newer, intern);
+    expect(refreshed).toBe(kept);
+    expect(refreshed).toEqual(compactDenial(newer, intern));
+
+    const { pid: _pid, ...withoutPid } = fileDenial('foo', 'bar', '/x', 3);
+    const replaced = refreshedDenial(kept, withoutPid, intern);
+    expect(replaced).not.toBe(kept);
+    expect('pid' in replaced).toBe(false);
+    expect(replaced).toEqual(compactDenial(withoutPid, intern));
+
+    const withMore = { ...fileDenial('foo', 'bar', '/x', 4), info: 'Failed name lookup' };
+    const grown = refreshedDenial(replaced, withMore, intern);
+    expect(grown).not.toBe(replaced);
+    expect(grown.info).toBe('Failed name lookup');
   });
 });
