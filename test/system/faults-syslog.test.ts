@@ -231,10 +231,20 @@ describe('syslog file rotated during a burst through the real rsyslogd', () => {
   it("rsyslogd's rate limit drops part of a burst: its count is a gap, shown + lost == emitted", async () => {
     const { rsyslog, cli } = await follow('rate-limit', { interval: 2, burst: 50 });
     // One logger process (rsyslogd limits per pid): 300 at once, then one more after the 2 s
-    // interval, at which rsyslogd writes how many of the 300 it dropped.
-    await emitPaced(rsyslog, 0, 301, 300, 2500);
+    // interval (whole seconds, strictly after: 4 s to be sure), at which rsyslogd writes how many
+    // of the 300 it dropped.
+    await emitPaced(rsyslog, 0, 301, 300, 4000);
     const notice = /^WARN: file: (\d+) messages lost \(rsyslog's rate limit dropped messages\)$/m;
-    await cli.waitForStderr(notice, 20_000);
+    await until(
+      () => notice.test(cli.stderr()),
+      () =>
+        `the rate limit notice on stderr; stderr: ${cli.stderr()}; rsyslogd wrote: ` +
+        readFileSync(rsyslog.log, 'latin1')
+          .split('\n')
+          .filter((line) => line.includes('rsyslogd'))
+          .join(' | '),
+      20_000,
+    );
     await waitForShown(cli, 51);
     await pause(500);
     expect(await cli.stop('SIGTERM')).toBe(0);
