@@ -1,4 +1,6 @@
-// Launch overhead of a trivial snap app (snap-app exit 0), median of BENCH_RUNS runs, in one run:
+// Launch overhead of a trivial snap app (snap-app exit 0), median of BENCH_RUNS runs of each, the
+// four commands interleaved (plain, launcher, bwrap, cli, plain, ...) so that a noisy machine
+// weighs on all of them alike:
 //   plain      the program itself
 //   launcher   snappy-debug-confine --strict with a prepared spec (namespace, private /tmp, devpts,
 //              read-only snap bind, device-cgroup BPF, seccomp, drop to the first regular user)
@@ -66,29 +68,25 @@ const rawFilter = join(work, 'allow.bpf');
 writeFileSync(rawFilter, bin2.subarray(128, 128 + allowLength));
 
 const median = (samples) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
-function time(label, command, args, options = {}) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const fds = options.seccompFd ? [openSync(rawFilter, 'r')] : [];
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe', ...fds],
-      env: { ...process.env, SNAPPY_DEBUG_PREBUILT: '1' },
-    });
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    for (const fd of fds) closeSync(fd);
-    if (result.status !== 0) throw new Error(`${label} failed (${result.status}): ${result.stderr}`);
-  }
-  return median(samples);
+function once(label, { command, args, seccompFd }) {
+  const fds = seccompFd ? [openSync(rawFilter, 'r')] : [];
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe', ...fds],
+    env: { ...process.env, SNAPPY_DEBUG_PREBUILT: '1' },
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  for (const fd of fds) closeSync(fd);
+  if (result.status !== 0) throw new Error(`${label} failed (${result.status}): ${result.stderr}`);
+  return ms;
 }
 
-const results = {
-  plain: time('plain', app, ['exit', '0']),
-  launcher: time('launcher', launcher, prepared.launcherArgs),
-  bwrap: time(
-    'bwrap',
-    'bwrap',
-    [
+const commands = {
+  plain: { command: app, args: ['exit', '0'] },
+  launcher: { command: launcher, args: prepared.launcherArgs },
+  bwrap: {
+    command: 'bwrap',
+    args: [
       '--bind',
       '/',
       '/',
@@ -108,22 +106,31 @@ const results = {
       'exit',
       '0',
     ],
-    { seccompFd: true },
-  ),
-  cli: time('cli', process.execPath, [
-    join(root, 'dist/src/main.js'),
-    'run',
-    '--strict',
-    '--snap',
-    snapDir,
-    '--user',
-    userName,
-    'sdbench.app',
-    '--',
-    'exit',
-    '0',
-  ]),
+    seccompFd: true,
+  },
+  cli: {
+    command: process.execPath,
+    args: [
+      join(root, 'dist/src/main.js'),
+      'run',
+      '--strict',
+      '--snap',
+      snapDir,
+      '--user',
+      userName,
+      'sdbench.app',
+      '--',
+      'exit',
+      '0',
+    ],
+  },
 };
+const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+for (const [label, spec] of Object.entries(commands)) once(label, spec); // warm caches
+for (let i = 0; i < runs; i++) {
+  for (const [label, spec] of Object.entries(commands)) samples[label].push(once(label, spec));
+}
+const results = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 prepared.cleanup();
 rmSync(work, { recursive: true, force: true });
 

@@ -18,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apparmor.h"
@@ -227,16 +228,26 @@ static int supervise(pid_t child, const struct devcgroup *cg, const struct spec 
 	close(pidfd);
 	while (devcgroup_next_event(cg, &event))
 		report_device_event(&event, tag, enforced);
-	/* The kernel prints audit records from its kauditd thread, a moment after the call. */
 	kmsg_forward(kmsg, child, spec->snap_dir);
-	if (kmsg >= 0) {
-		struct pollfd more = { .fd = kmsg, .events = POLLIN };
-		if (poll(&more, 1, 5) > 0)
-			kmsg_forward(kmsg, child, spec->snap_dir);
-	}
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/*
+ * The kernel prints audit records from its kauditd thread, a moment after the call: it gets 5 ms
+ * from the app's exit, spent first on the teardown (cgroup, namespace) rather than waited before it.
+ */
+static void forward_late_records(int kmsg, pid_t child, const char *snap_dir, const struct timespec *exited)
+{
+	if (kmsg < 0)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long elapsed_ms = (now.tv_sec - exited->tv_sec) * 1000 + (now.tv_nsec - exited->tv_nsec) / 1000000;
+	struct pollfd more = { .fd = kmsg, .events = POLLIN };
+	if (poll(&more, 1, elapsed_ms >= 5 ? 0 : (int)(5 - elapsed_ms)) > 0)
+		kmsg_forward(kmsg, child, snap_dir);
 }
 
 /* The mount point parents mount_snap may create on the host, removed again if they were not there. */
@@ -346,9 +357,12 @@ int main(int argc, char **argv)
 		close(loop_fd);
 	}
 	int status = supervise(child, &cg, &spec, kmsg, !opts.devmode);
+	struct timespec exited;
+	clock_gettime(CLOCK_MONOTONIC, &exited);
 	devcgroup_remove(&cg);
 	if (shared_ns_release(&shared, &host_dirs.made_snap_root, &host_dirs.made_snap_name_dir))
 		remove_host_dirs(&host_dirs);
+	forward_late_records(kmsg, child, spec.snap_dir, &exited);
 	seccomp_free(&profile);
 	spec_free(&spec);
 	return status;
