@@ -4,6 +4,7 @@ import {
   deleteOverlay,
   loadOverlay,
   systemIds,
+  OVERLAY_DIR,
   OverlayError,
   overlayDir,
   overlayPath,
@@ -52,7 +53,7 @@ a denial there, re-run strict, and see whether the app now works.
                                         interface policy (default: all, as Markdown)
   overlay SNAP clear                    remove the overlay
 
-  --dir DIR   where overlays live (default $SNAPPY_DEBUG_OVERLAYS or ${'/var/lib/snappy-debug/overlays'})
+  --dir DIR   where overlays live (default $SNAPPY_DEBUG_OVERLAYS or ${OVERLAY_DIR})
   --snap PATH the snap (.snap file or directory), for export: plugs snap.yaml declares are left out
 
 Exit status: 0 on success, 1 when the overlay cannot be read or written or the input has no
