@@ -52,6 +52,8 @@ function shownStamps(stdout: string, pids: ReadonlySet<number>): Map<number, str
   return shown;
 }
 
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
 function reportedLost(stderr: string): number[] {
   return [...stderr.matchAll(/^WARN: journald: (\d+) messages lost/gm)].map((m) => Number(m[1]));
 }
@@ -62,6 +64,8 @@ describe('journald killed and restarted while scanlog follows it', () => {
     const cli = startCli(['scanlog', '--source', 'journald', '--json', '--keep-ratelimit', FAULTS_SNAP]);
     const emitted = new Map<number, number>();
     const trigger = async (count: number): Promise<number> => {
+      // Other runs on this machine may put the limit back meanwhile; see the accounting below.
+      setPrintkRatelimit(0);
       const { pid } = await triggerSeccompDenial({ count, executable: helper.executable });
       emitted.set(pid, count);
       return pid;
@@ -105,6 +109,16 @@ describe('journald killed and restarted while scanlog follows it', () => {
           30_000,
         );
       }
+      // Every record journald lacks must be reported lost. When the printk rate limit was on (it
+      // should not be), the kernel says how many it suppressed only at its first record after
+      // the 5 s interval: keep making records (of a program scanlog does not show) until then.
+      const missing = (): number =>
+        [...emitted].reduce((n, [pid, count]) => n + count - (kept.get(pid)?.size ?? 0), 0);
+      for (const deadline = Date.now() + 20_000; sum(reportedLost(cli.stderr())) < missing();) {
+        if (Date.now() > deadline) break;
+        await triggerSeccompDenial();
+        await pause(1000);
+      }
       expect(await cli.stop('SIGTERM')).toBe(0);
 
       const shown = shownStamps(cli.stdout(), pids());
@@ -124,8 +138,7 @@ describe('journald killed and restarted while scanlog follows it', () => {
           ` ${keptTotal} shown once each, flood lost ${floodLost}, reported lost ${lost.join('+') || 0}`,
       );
       expect(floodLost).toBeGreaterThan(0);
-      expect(lost.length).toBeGreaterThan(0);
-      expect(lost.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(floodLost);
+      expect(sum(lost)).toBeGreaterThanOrEqual(emittedTotal - keptTotal);
       expect(cli.stderr()).not.toMatch(/cannot|Error/);
     } finally {
       if (processRunning(cli.child.pid ?? 0)) await cli.stop('SIGKILL');
