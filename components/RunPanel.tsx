@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { runPanelLines } from '../src/ui/run-lines.js';
-import type { RunsState } from '../src/ui/run-state.js';
+import { isRunning, type RunsState } from '../src/ui/run-state.js';
 import { LinesPane } from './LinesPane.js';
 
 export interface RunPanelProps {
@@ -12,9 +12,10 @@ export interface RunPanelProps {
 
 /** The current run: mode, result, its denials, the previous run, and the live tail of its output. */
 export function RunPanel(props: RunPanelProps) {
+  const now = useClockWhile(isRunning(props.runs));
   const lines = useMemo(
-    () => runPanelLines(props.runs, props.height, props.width),
-    [props.runs, props.height, props.width],
+    () => runPanelLines(props.runs, props.height, props.width, now),
+    [props.runs, props.height, props.width, now],
   );
   return (
     <LinesPane
@@ -24,4 +25,16 @@ export function RunPanel(props: RunPanelProps) {
       width={props.width}
     />
   );
+}
+
+/** The time, ticking every 200 ms while `running` (the elapsed time of a run); undefined otherwise. */
+function useClockWhile(running: boolean): number | undefined {
+  const [now, setNow] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    if (!running) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 200);
+    return () => clearInterval(timer);
+  }, [running]);
+  return running ? now : undefined;
 }

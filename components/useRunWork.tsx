@@ -25,6 +25,7 @@ export function useRunWork(
       dispatch({ type: 'runFailed', id: request.id, error: 'this UI cannot run apps' });
       return;
     }
+    dispatch({ type: 'runStarted', id: request.id, at: Date.now() });
     work
       .run(request.mode, request.target, request.overlay, (stream, text) =>
         dispatch({ type: 'runOutput', id: request.id, stream, text }),

@@ -249,6 +249,7 @@ export function reduce(state: UiState, action: Action): UiState {
       const { effect: _done, ...rest } = state;
       return action.message ? { ...rest, message: action.message } : rest;
     }
+    case 'runStarted':
     case 'runOutput':
     case 'runFinished':
     case 'runFailed':

@@ -6,9 +6,12 @@ import { currentRun, MODE_LABELS, targetText, type RunRecord, type RunsState } f
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** `exit 1, 230 ms, 2 denials`, or how far the run got. */
-export function runResult(run: RunRecord): string {
-  if (run.phase === 'running') return 'running...';
+/** `exit 1, 230 ms, 2 denials`, or how far the run got (`running... 1.2 s` at `now`). */
+export function runResult(run: RunRecord, now?: number): string {
+  if (run.phase === 'running') {
+    if (now === undefined || run.startedAt === undefined) return 'running...';
+    return `running... ${(Math.max(0, now - run.startedAt) / 1000).toFixed(1)} s`;
+  }
   if (run.phase === 'failed') return `could not run: ${run.error ?? 'unknown error'}`;
   const outcome = run.outcome;
   if (!outcome) return 'finished';
@@ -16,8 +19,8 @@ export function runResult(run: RunRecord): string {
 }
 
 /** `#2 STRICT hello.app ARGS: exit 1, ...`: one line naming a run (numbered from 1 in this UI). */
-export function runHeadline(snap: string, run: RunRecord): string {
-  return `#${run.id} ${MODE_LABELS[run.mode]} ${snap}.${targetText(run.target)}: ${runResult(run)}`;
+export function runHeadline(snap: string, run: RunRecord, now?: number): string {
+  return `#${run.id} ${MODE_LABELS[run.mode]} ${snap}.${targetText(run.target)}: ${runResult(run, now)}`;
 }
 
 function denialLines(run: RunRecord): DetailLine[] {
@@ -39,7 +42,7 @@ function denialLines(run: RunRecord): DetailLine[] {
  * The panel's title, then the current run's result, its denials (◆ also marks their groups in
  * the list), the previous run kept for comparison, and the tail of the output that fits.
  */
-export function runPanelLines(runs: RunsState, height: number, width: number): DetailLine[] {
+export function runPanelLines(runs: RunsState, height: number, width: number, now?: number): DetailLine[] {
   const run = currentRun(runs);
   const snap = runs.snap ?? '?';
   if (!run) {
@@ -48,7 +51,7 @@ export function runPanelLines(runs: RunsState, height: number, width: number): D
   }
   const previous = runs.history[1];
   const head: DetailLine[] = [
-    { text: runHeadline(snap, run), role: run.phase === 'failed' ? 'error' : 'title' },
+    { text: runHeadline(snap, run, now), role: run.phase === 'failed' ? 'error' : 'title' },
     ...denialLines(run),
     ...(previous ? [{ text: `previous: ${runHeadline(snap, previous)}`, role: 'muted' as const }] : []),
   ];

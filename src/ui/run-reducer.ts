@@ -22,6 +22,7 @@ import type { StatusMessage, UiState } from './state.js';
 export type RunCommand = 'runStrict' | 'runDevmode' | 'runSwitch' | 'runCompare' | 'runTarget' | 'runPanel';
 
 export type RunAction =
+  | { readonly type: 'runStarted'; readonly id: number; readonly at: number }
   | { readonly type: 'runOutput'; readonly id: number; readonly stream: OutputStream; readonly text: string }
   | { readonly type: 'runFinished'; readonly id: number; readonly tag: string; readonly outcome: RunOutcome }
   | { readonly type: 'runFailed'; readonly id: number; readonly error: string };
@@ -166,6 +167,11 @@ function finished(state: UiState, id: number, tag: string, outcome: RunOutcome):
 
 export function reduceRun(state: UiState, action: RunAction): UiState {
   switch (action.type) {
+    case 'runStarted':
+      return withRuns(
+        state,
+        updateRun(state.runs, action.id, (r) => ({ ...r, startedAt: action.at })),
+      );
     case 'runOutput':
       return withRuns(
         state,

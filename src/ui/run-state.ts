@@ -25,6 +25,8 @@ export interface RunRecord {
   readonly mode: RunMode;
   readonly target: RunTarget;
   readonly phase: 'running' | 'finished' | 'failed';
+  /** When the App started it (ms since the epoch), for the elapsed time while it runs. */
+  readonly startedAt?: number;
   /** Complete lines, oldest first, at most OUTPUT_LINES_KEPT. */
   readonly lines: readonly OutputLine[];
   /** What came after the last newline of stdout and stderr. */

@@ -87,7 +87,7 @@ describe('strict and devmode runs from the UI, under tmux at 100x30', () => {
       const id = ++runs;
       pane.send(attempt === 0 ? [...keys] : [again]);
       const screen = await pane.waitFor(
-        (s) => s.some((l) => l.startsWith(`#${id} `) && !l.endsWith('running...')),
+        (s) => s.some((l) => l.startsWith(`#${id} `) && / (?:exit \d+,|could not run)/.test(l)),
         `run #${id}`,
         RUN_TIMEOUT,
       );

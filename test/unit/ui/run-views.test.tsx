@@ -76,6 +76,14 @@ describe('the run panel', () => {
     ]);
   });
 
+  it('counts the elapsed time while a run goes on', () => {
+    let s = initialState({ snap: 'hello', runs: { snap: 'hello', apps: ['app'] } });
+    s = ['r', ' ', 'x', 'enter'].reduce((state, key) => dispatchKey(state, key, VIEW), s);
+    expect(runPanelLines(s.runs, 1, 80, 2_500)[0]?.text).toBe('#1 STRICT hello.app x: running...');
+    s = reduce(s, { type: 'runStarted', id: 1, at: 1_000 });
+    expect(runPanelLines(s.runs, 1, 80, 2_500)[0]?.text).toBe('#1 STRICT hello.app x: running... 1.5 s');
+  });
+
   it('says what to press before the first run, and why nothing runs without a snap', () => {
     expect(runPanelLines(initialState({ runs: { snap: 'a', apps: [] } }).runs, 3, 80)[0]?.text).toBe(
       'no run yet: r strict, d devmode, c compare, R app/args',
