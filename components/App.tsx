@@ -8,6 +8,7 @@ import { keyNames } from '../src/ui/keymap.js';
 import { layout } from '../src/ui/layout.js';
 import { detailScrollOf, reduce, resolveCursor, type ViewInfo } from '../src/ui/reducer.js';
 import { runMarks } from '../src/ui/run-marks.js';
+import { firstSightings, SeenRecords } from '../src/ui/seen-records.js';
 import { currentRun, modeIndicator } from '../src/ui/run-state.js';
 import type { SnapRunner } from '../src/ui/snap-runner.js';
 import type { PipelineStats, UiState } from '../src/ui/state.js';
@@ -70,6 +71,12 @@ export function App(props: AppProps) {
   const [state, dispatch] = useReducer(reduce, props, (initial) =>
     appInitialState(initial.snapFilter, initial.runner),
   );
+  // With a snap to run, the followed log may bring copies of what a run reports: seen once only.
+  const seen = useMemo(() => (props.runner ? new SeenRecords() : undefined), [props.runner]);
+  const feed = useMemo(
+    () => (seen && props.denials ? firstSightings(props.denials, seen) : props.denials),
+    [seen, props.denials],
+  );
   const runDenials = currentRun(state.runs)?.outcome?.denials;
   const marks = useMemo(() => runMarks(runDenials ?? []), [runDenials]);
   const theme = useMemo(() => makeTheme(props.colour), [props.colour]);
@@ -120,7 +127,7 @@ export function App(props: AppProps) {
 
   useDenialFeed(
     store,
-    props.denials,
+    feed,
     {
       onBatch: (revision) => {
         refreshStats();
@@ -143,7 +150,7 @@ export function App(props: AppProps) {
     now: props.now ?? Date.now,
   });
 
-  useRunWork(state.runs, dispatch, store, props.runner);
+  useRunWork(state.runs, dispatch, store, props.runner, seen);
   useOverlayWork(state.policy, dispatch, props.runner);
 
   const width = size.columns;
