@@ -12,11 +12,10 @@ export interface FollowFileOptions {
   readonly signal?: AbortSignal;
   /** Called once the file is open and positioned: from here on nothing written is missed. */
   readonly onReady?: () => void;
-  /**
-   * Called when lines were lost (a truncation whose copy could not be found) or may be lost (the
-   * path gone for `goneAfterMs`: whatever its writer logs meanwhile goes elsewhere or nowhere).
-   */
+  /** Called when lines were lost (a truncation whose copy could not be found). */
   readonly onLoss?: (reason: string) => void;
+  /** Called when the path has been gone for `goneAfterMs`, and when it is back after that. */
+  readonly onNotice?: (message: string) => void;
   readonly pollMs?: number;
   /** How long a renamed-away file is still drained after its last growth. */
   readonly retireAfterMs?: number;
@@ -80,15 +79,17 @@ export async function* followFile(path: string, options: FollowFileOptions): Asy
         await old.handle.close();
       }
       const replacement = await openIfReplaced(path, current);
+      // Gone is not lost: the writer still writes to the renamed file (which is still read) or
+      // will create the path anew. Said once, because a log that stops being written is worth knowing.
       if (replacement === 'gone') {
         goneSince ??= now;
         if (!goneReported && now - goneSince >= goneAfterMs) {
           goneReported = true;
-          options.onLoss?.(
-            `${path} has been gone for ${Math.round((now - goneSince) / 1000)} s; following it again once it is back`,
-          );
+          options.onNotice?.(`${path} is gone (rotated, or its writer stopped); waiting for it to come back`);
         }
       } else {
+        if (goneReported && replacement)
+          options.onNotice?.(`${path} is back; reading it from its first line`);
         goneSince = undefined;
         goneReported = false;
       }

@@ -39,6 +39,7 @@ export function fileSource(path: string): LogSource {
         follow: options.follow ?? false,
         signal: options.signal,
         onReady: options.onReady,
+        onNotice: options.onNotice,
         onLoss: (reason) => options.onGap?.({ source: 'file', reason, at: Date.now() }),
       });
       for await (const line of lines) {

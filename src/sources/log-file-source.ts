@@ -15,6 +15,7 @@ export function logFileSource(path: string, name: SourceName, description: strin
         follow: options.follow ?? true,
         signal: options.signal,
         onReady: options.onReady,
+        onNotice: options.onNotice,
         onLoss: (reason) => options.onGap?.({ source: name, reason, at: Date.now() }),
       });
       for await (const line of lines) {

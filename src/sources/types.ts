@@ -29,6 +29,11 @@ export interface SourceOptions {
   /** Called for each gap the source detects. */
   readonly onGap?: (gap: SourceGap) => void;
   /**
+   * Called with one line about the source worth telling the user that is not a loss, e.g. "PATH
+   * is gone (rotated, or its writer stopped); waiting for it to come back". Optional.
+   */
+  readonly onNotice?: (message: string) => void;
+  /**
    * Called once when the source is positioned (file opened, journal cursor taken, ring buffer
    * skipped): every line logged after this call will be delivered. Optional; tests use it to
    * produce denials only when the source is sure to see them.
