@@ -24,7 +24,10 @@ export function parseSnapApp(text: string): SnapAppRef | undefined {
 
 export function apparmorAvailable(): boolean {
   try {
-    return readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y';
+    return (
+      readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y' &&
+      statSync('/sys/kernel/security/apparmor').isDirectory()
+    );
   } catch {
     return false;
   }
