@@ -9,6 +9,8 @@
  * `@{NAME}` variables expand to regular-expression fragments given by the caller.
  */
 
+import { requiredLiterals } from './glob-literals.js';
+
 /** Variable name → regular-expression fragment (already escaped where literal). */
 export type GlobVariables = Readonly<Record<string, string>>;
 
@@ -32,10 +34,25 @@ export function compileGlob(glob: string, variables: GlobVariables = EMPTY): Reg
   return re;
 }
 
+/** The glob's expression, tried only on paths that hold every literal the glob requires. */
+class GlobRegExp extends RegExp {
+  constructor(
+    source: string,
+    private readonly literals: readonly string[],
+  ) {
+    super(source, 's');
+  }
+
+  override test(text: string): boolean {
+    for (const literal of this.literals) if (!text.includes(literal)) return false;
+    return super.test(text);
+  }
+}
+
 function globRegExp(glob: string, variables: GlobVariables): RegExp {
   const source = `^${globToRegexSource(glob, variables)}$`;
   try {
-    return new RegExp(source, 's');
+    return new GlobRegExp(source, requiredLiterals(glob));
   } catch (error) {
     // A character class the engine refuses, such as the reversed range in [z-a].
     const reason = (error as Error).message.replace(/^.*: /, '');

@@ -1,7 +1,8 @@
 // Property tests of the AppArmor glob matcher (suggest/glob.ts) and the udev KERNEL== matcher.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, globMatches, GlobSyntaxError } from '../../../src/suggest/glob.js';
+import { requiredLiterals } from '../../../src/suggest/glob-literals.js';
+import { compileGlob, globMatches, GlobSyntaxError, globToRegexSource } from '../../../src/suggest/glob.js';
 import { udevKernelMatches, udevKernelRegExp, UdevPatternError } from '../../../src/snap/udev-glob.js';
 
 const GLOB_PIECES = [
@@ -49,6 +50,24 @@ describe('AppArmor globs (fuzz)', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(globText, fc.string({ maxLength: 40 }), (glob, subject) => {
         compileOrSyntaxError(glob)?.test(subject);
+      }),
+      { numRuns: 2500 },
+    );
+  });
+
+  it('the literal pre-check never changes an answer of the plain expression', () => {
+    const subject = fc
+      .array(fc.constantFrom(...GLOB_PIECES, 'a/b', '/x/'), { maxLength: 16 })
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(globText, subject, (glob, text) => {
+        const re = compileOrSyntaxError(glob);
+        if (re === undefined) return;
+        const plain = new RegExp(`^${globToRegexSource(glob)}$`, 's');
+        for (const candidate of [text, glob, glob.replace(/[*?{},[\]]/g, '')]) {
+          if (re.test(candidate) !== plain.test(candidate))
+            throw new Error(`differs on ${JSON.stringify(candidate)}`);
+        }
       }),
       { numRuns: 2500 },
     );
@@ -137,6 +156,18 @@ describe('regressions found by fuzzing', { timeout: 30_000 }, () => {
       new GlobSyntaxError('invalid glob "/dev/tty[z-a]": Range out of order in character class'),
     );
     expect(() => compileGlob('[/-)]')).toThrow(GlobSyntaxError);
+  });
+
+  it('a glob with two ** is not tried on a hostile path that lacks its literals', () => {
+    const glob = '/sys/devices/**/**/drm/card[0-9]/card[0-9]*/*_backlight/brightness';
+    expect(requiredLiterals(glob)).toEqual(['/sys/devices/', '/drm/card', '/card', '_backlight/brightness']);
+    // Before the pre-check this one test took 55 ms (backtracking); the answer is the same.
+    expect(globMatches(glob, `/sys/devices/pci0000:00/i2c-3/name${'/'.repeat(4096)}`)).toBe(false);
+    expect(globMatches(glob, '/sys/devices/pci0/x/drm/card0/card0-eDP-1/intel_backlight/brightness')).toBe(
+      true,
+    );
+    expect(requiredLiterals('{/etc,/usr/etc}/samba/lmhosts')).toEqual(['/samba/lmhosts']);
+    expect(requiredLiterals('@{PROC}/@{pid}/mounts')).toEqual(['/mounts']);
   });
 
   it('an unbalanced udev brace is a UdevPatternError naming the pattern', () => {
