@@ -53,8 +53,21 @@ describe('kmsg ring buffer overrun while scanlog is stalled', () => {
     const cli = startCli(['scanlog', '--source', 'kmsg', '--json', '--keep-ratelimit', FAULTS_SNAP]);
     try {
       await cli.waitForStderr('INFO: ');
-      const warm = await triggerSeccompDenial({ executable: helper.executable });
-      await cli.waitForStdout((out) => shownFor(out, warm.pid).length === 1);
+      // Reading before the stall. Other runs flooding the ring may overwrite a record before it
+      // is read (then a gap is reported): try a few times.
+      const warmPids: number[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        warmPids.push((await triggerSeccompDenial({ executable: helper.executable })).pid);
+        const shownOnce = await cli
+          .waitForStdout((out) => warmPids.some((pid) => shownFor(out, pid).length === 1), 5000)
+          .then(
+            () => true,
+            () => false,
+          );
+        if (shownOnce) break;
+      }
+      const warm = { pid: warmPids.find((pid) => shownFor(cli.stdout(), pid).length === 1) ?? -1 };
+      expect(warm.pid).toBeGreaterThan(0);
 
       process.kill(cli.child.pid!, 'SIGSTOP');
       const flood = await triggerSeccompDenial({ executable: helper.executable, count: FLOOD });
