@@ -2,7 +2,7 @@
 // (2 for a bad SNAP.APP argument), and leaves nothing behind — no mount, no loop device, nothing
 // created for the snap outside the run's own directories. The rules are snapd's (snap/validate.go:
 // names, commands, ValidateLayout).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   readdirSync,
@@ -457,6 +457,20 @@ describe('snappy-debug-confine: mutated spec files', () => {
     'cwd /',
   ];
 
+  /** The launcher on one spec, without blocking the event loop (vitest's worker must stay responsive). */
+  function launch(
+    specPath: string,
+  ): Promise<{ status: number | null; signal: string | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(LAUNCHER, ['--spec', specPath, 'snap.sd-mal.app', '/bin/true'], {
+        timeout: 20_000,
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('close', (status, signal) => resolve({ status, signal, stderr }));
+    });
+  }
+
   function mutateSpec(rng: Rng): Buffer {
     const lines = [...GOOD];
     for (let round = 1 + rng.int(3); round > 0; round--) {
@@ -485,7 +499,7 @@ describe('snappy-debug-confine: mutated spec files', () => {
     return Buffer.from(lines.join('\n'), 'utf8');
   }
 
-  it('300 mutated specs: exit 1 with "cannot ..." lines, no crash, no hang', () => {
+  it('300 mutated specs: exit 1 with "cannot ..." lines, no crash, no hang', async () => {
     const rng = new Rng(4242);
     const snap = makeTestSnap(app('bin/snap-app'));
     snaps.push(snap);
@@ -495,10 +509,7 @@ describe('snappy-debug-confine: mutated spec files', () => {
     for (let i = 0; i < 300; i++) {
       const spec = mutateSpec(rng);
       writeFileSync(specPath, spec);
-      const result = spawnSync(LAUNCHER, ['--spec', specPath, 'snap.sd-mal.app', '/bin/true'], {
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
+      const result = await launch(specPath);
       const context = `spec ${i}: ${JSON.stringify(spec.toString('utf8').slice(0, 300))}\n${result.stderr}`;
       expect(result.signal, context).toBeNull();
       expect(result.status, context).toBe(1);
