@@ -79,44 +79,8 @@ function suggestionsJson(suggestions: readonly Suggestion[] | undefined): string
   return json;
 }
 
-function text(value: string | undefined): string {
-  return value === undefined || value === null ? 'null' : JSON.stringify(value);
-}
-
-function number(value: number | undefined): string {
-  return value === undefined || value === null ? 'null' : JSON.stringify(value);
-}
-
-function dbusJson(dbus: Denial['dbus']): string {
-  if (!dbus) return 'null';
-  return `{"bus":${text(dbus.bus)},"path":${text(dbus.path)},"interface":${text(dbus.interface)},"member":${text(dbus.member)}}`;
-}
-
-function syscallJson(syscall: Denial['syscall']): string {
-  if (!syscall) return 'null';
-  return (
-    `{"number":${number(syscall.number)},"name":${text(syscall.name)},"arch":${text(syscall.arch)},` +
-    `"audit_arch":${text(syscall.auditArch)},"compat":${number(syscall.compat)}}`
-  );
-}
-
-/**
- * One line of JSON, newline-terminated: the same text as JSON.stringify(toJsonRecord(d)),
- * written field by field (a saved log's every denial goes through here; building the record
- * object first cost a third of scanlog --json's time).
- */
+/** One line of JSON, newline-terminated (the same text as JSON.stringify(toJsonRecord(d))). */
 export function formatJsonLine(d: Denial): string {
-  return (
-    `{"kind":${text(d.kind)},"time":${text(d.time ?? d.timeText)},"source":${text(d.source)},` +
-    `"snap":${text(d.snap)},"instance":${text(d.instance)},"app":${text(d.app)},"hook":${text(d.hook)},` +
-    `"label":${text(d.label)},"decision":${text(d.decision)},"operation":${text(d.operation)},` +
-    `"class":${text(d.class)},"path":${text(d.path)},"requested_mask":${text(d.requestedMask)},` +
-    `"denied_mask":${text(d.deniedMask)},"capability":${text(d.capname)},` +
-    `"capability_number":${number(d.capability)},"family":${text(d.family)},` +
-    `"sock_type":${text(d.sockType)},"protocol":${number(d.protocol)},` +
-    `"peer":${text(d.peer ?? d.peerLabel)},"signal":${text(d.signal)},"dbus":${dbusJson(d.dbus)},` +
-    `"syscall":${syscallJson(d.syscall)},"device":${d.device ? JSON.stringify(d.device) : 'null'},` +
-    `"action":${text(d.action)},"pid":${number(d.pid)},"comm":${text(d.comm)},"exe":${text(d.exe)},` +
-    `"repeat":${number(d.repeat ?? 1)},"raw":${text(d.raw)},"suggestions":${suggestionsJson(d.suggestions)}}\n`
-  );
+  const withoutSuggestions = JSON.stringify({ ...toJsonRecord(d), suggestions: undefined });
+  return `${withoutSuggestions.slice(0, -1)},"suggestions":${suggestionsJson(d.suggestions)}}\n`;
 }
