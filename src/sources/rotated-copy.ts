@@ -7,8 +7,8 @@ const COMPRESSED = /\.(gz|xz|bz2|zst|lz4)$/;
  * After `path` was truncated in place (logrotate copytruncate), finds the copy that holds what
  * we had not read yet: a sibling named PATH.N or PATH-SUFFIX, uncompressed, at least `position`
  * bytes long, whose bytes just before `position` equal `lastBytes` (what we last read).
- * Returns the bytes from `position` to the copy's end, followed by any newer copies whole
- * (several rotations between two polls), or undefined when no copy fits.
+ * Returns the bytes from `position` to the copy's end, followed by every newer copy whole, of
+ * any size (several rotations between two reads), or undefined when no copy fits.
  */
 export async function unreadTailOfRotatedCopy(
   path: string,
@@ -23,24 +23,26 @@ export async function unreadTailOfRotatedCopy(
   } catch {
     return undefined;
   }
-  const candidates: { file: string; mtimeMs: number }[] = [];
+  const copies: { file: string; mtimeMs: number; size: number }[] = [];
   for (const name of names) {
     if (name === base || COMPRESSED.test(name)) continue;
     if (!name.startsWith(`${base}.`) && !name.startsWith(`${base}-`)) continue;
     const file = join(dir, name);
     try {
       const info = await stat(file);
-      if (info.isFile() && info.size >= position) candidates.push({ file, mtimeMs: info.mtimeMs });
+      if (info.isFile()) copies.push({ file, mtimeMs: info.mtimeMs, size: info.size });
     } catch {
       continue;
     }
   }
-  candidates.sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const [index, { file }] of candidates.entries()) {
+  copies.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const [index, { file, size }] of copies.entries()) {
+    if (size < position) continue;
     const unread = await readIfContinues(file, position, lastBytes);
     if (!unread) continue;
-    // Copies newer than the one we were reading were made by later rotations: unread in full.
-    const newer = candidates.slice(0, index).reverse();
+    // Copies newer than the one we were reading were made by later rotations: unread in full,
+    // however short (a later rotation may have copied less than we had read of this one).
+    const newer = copies.slice(0, index).reverse();
     const whole = await Promise.all(newer.map(({ file: copy }) => readFile(copy)));
     return Buffer.concat([unread, ...whole]);
   }
