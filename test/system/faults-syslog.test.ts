@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
+  appendFileSync,
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   truncateSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type RunningCli } from './support/cli.js';
 import { pause, until } from './support/faults.js';
 import { PrivateRsyslog } from './support/private-rsyslog.js';
+import { followFile } from '../../src/sources/file-follower.js';
 import { logFileSource } from '../../src/sources/log-file-source.js';
 import { ensureBuilt } from '../support/build.js';
 
@@ -74,7 +78,7 @@ async function send(
     for (let i = n; i < Math.min(to, n + chunk); i++) lines.push(`${denialMessage(i)}\n`);
     if (!logger.stdin.write(lines.join('')))
       await Promise.race([once(logger.stdin, 'drain').catch(() => undefined), exited]);
-    await pause(gapMs);
+    if (n + chunk < to) await pause(gapMs);
   }
   logger.stdin.end();
   const [code] = (await exited) as [number | null];
@@ -289,5 +293,46 @@ describe('syslog file rotated during a burst through the real rsyslogd', () => {
     expect(reported).toEqual(written);
     expect(shown.length + written[0]!).toBe(301);
     expect(shown).toContain(FIRST_PID + 300);
+  });
+
+  it('two copytruncates while the reader is stalled, the second copy shorter than what was read: nothing lost', async () => {
+    const directory = join(dir, 'stalled');
+    mkdirSync(directory);
+    const log = join(directory, 'test.log');
+    const line = (n: number): string => `${denialMessage(n)}\n`;
+    writeFileSync(log, Array.from({ length: 50 }, (_, n) => line(n)).join(''));
+    const lines: string[] = [];
+    const abort = new AbortController();
+    // A reader that looks only every 2 s: a stalled scanlog on a busy machine.
+    const reading = (async () => {
+      for await (const text of followFile(log, {
+        fromStart: true,
+        follow: true,
+        signal: abort.signal,
+        pollMs: 2000,
+      }))
+        lines.push(text);
+    })();
+    await until(
+      () => lines.length === 50,
+      () => `50 lines read, ${lines.length} so far`,
+    );
+    await pause(100);
+    appendFileSync(log, line(50));
+    copyFileSync(log, `${log}-1`);
+    truncateSync(log, 0);
+    appendFileSync(log, line(51) + line(52));
+    copyFileSync(log, `${log}-2`);
+    truncateSync(log, 0);
+    appendFileSync(log, line(53));
+    await until(
+      () => lines.length >= 54,
+      () => `54 lines read, ${lines.length} so far`,
+      10_000,
+    ).catch(() => undefined);
+    abort.abort();
+    await reading;
+    const pids = lines.map((text) => Number(/ pid=(\d+) /.exec(text)?.[1]));
+    expect(missingAndRepeated(pids, range(0, 54))).toEqual({ missing: [], repeated: [] });
   });
 });
