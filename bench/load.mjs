@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { ScreenWatch, Terminal } from './load/screen.mjs';
 import {
   auditLost,
+  auditSocketDrops,
   childPid,
   cpuMs,
   journalCopies,
@@ -150,6 +151,7 @@ async function measure() {
   const lostBefore = auditLost();
   const follower = childPid(pid, 'journalctl');
   const journald = journaldPid();
+  const dropsBefore = journald ? auditSocketDrops(journald) : 0;
   const cpuBefore = {
     ui: cpuMs(pid),
     journalctl: follower ? cpuMs(follower) : 0,
@@ -213,6 +215,7 @@ async function measure() {
     journalctlMs: follower ? cpuMs(follower) - cpuBefore.journalctl : null,
     journaldMs: journald ? cpuMs(journald) - cpuBefore.journald : null,
   };
+  const journaldAuditDrops = journald ? auditSocketDrops(journald) - dropsBefore : null;
   loadRunning = false;
   watch.giveUp();
   await Promise.all([sampler, keys, ...pendingMarkers]);
@@ -236,6 +239,7 @@ async function measure() {
     markersMissed,
     keysMissed,
     cpu,
+    journaldAuditDrops,
   };
 }
 
@@ -271,7 +275,11 @@ const report = {
     achievedRate: Math.round((summary.emitted / summary.elapsedMs) * 1000),
   },
   kernelAuditLost: result.kernelAuditLost,
-  journal: { auditRecords: journal.audit, kernelRecords: journal.kernel },
+  journal: {
+    auditRecords: journal.audit,
+    kernelRecords: journal.kernel,
+    auditSocketDrops: result.journaldAuditDrops,
+  },
   ui: {
     counted,
     expected: summary.emitted + summary.markers,
@@ -338,6 +346,7 @@ const rows = [
     r.generator.achievedRate >= RATE * 0.95,
   ],
   ['kernel audit records lost', `${r.kernelAuditLost}`, '0', r.kernelAuditLost === 0],
+  ['journald audit socket drops (multicast)', `${r.journal.auditSocketDrops ?? '-'}`, '(witness)', undefined],
   [
     'journal: audit / kernel copies',
     `${r.journal.auditRecords} / ${r.journal.kernelRecords}`,

@@ -297,6 +297,14 @@ function load(r) {
       met: r.markerToScreenMs.p95 < 100 && !r.markerToScreenMs.neverShown,
     },
   ];
+  if (r.journal.auditSocketDrops !== undefined && r.journal.auditSocketDrops !== null) {
+    rows.splice(4, 0, {
+      figure: "journald's audit socket: records dropped (multicast, no backpressure)",
+      ours: fmt(r.journal.auditSocketDrops, 0),
+      peer: '',
+      ratio: '',
+    });
+  }
   if (r.markerToJournalMs) {
     rows.push({
       figure: 'of which marker to journal, median',

@@ -29,6 +29,20 @@ export function journaldPid() {
   return existsSync(JOURNALD_PIDFILE) ? Number(readFileSync(JOURNALD_PIDFILE, 'utf8').trim()) : undefined;
 }
 
+/**
+ * Audit records the kernel could not queue on `pid`'s audit netlink sockets (journald's multicast
+ * listener), from /proc/net/netlink: journald gets no backpressure, a full socket drops.
+ */
+export function auditSocketDrops(pid) {
+  const NETLINK_AUDIT = '9';
+  return readFileSync('/proc/net/netlink', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f[1] === NETLINK_AUDIT && f[2] === String(pid))
+    .reduce((sum, f) => sum + Number(f[8]), 0);
+}
+
 /** Records the kernel's audit subsystem dropped since boot (`auditctl -s`). */
 export function auditLost() {
   const text = execFileSync('auditctl', ['-s'], { encoding: 'utf8' });

