@@ -269,6 +269,7 @@ const report = {
   rate: RATE,
   seconds: SECONDS,
   generator: {
+    pid: summary.pid,
     emitted: summary.emitted,
     markers: summary.markers,
     elapsedMs: summary.elapsedMs,
@@ -278,10 +279,13 @@ const report = {
   journal: {
     auditRecords: journal.audit,
     kernelRecords: journal.kernel,
+    eitherCopy: journal.either,
     auditSocketDrops: result.journaldAuditDrops,
   },
   ui: {
     counted,
+    /** Of what reached the journal (either copy), what the UI did not count. */
+    missedFromJournal: journal.either - counted,
     expected: summary.emitted + summary.markers,
     lost: summary.emitted + summary.markers - counted,
     gaps: shown.gaps,
@@ -353,7 +357,19 @@ const rows = [
     '(witness)',
     undefined,
   ],
+  [
+    'journal: records in either copy',
+    `${r.journal.eitherCopy}`,
+    '(what a journal reader can get)',
+    undefined,
+  ],
   ['counted by the UI', `${r.ui.counted} of ${r.ui.expected}`, 'all', r.ui.lost === 0],
+  [
+    'of what reached the journal, not counted by the UI',
+    `${r.ui.missedFromJournal}`,
+    '0',
+    r.ui.missedFromJournal === 0,
+  ],
   ['gaps shown by the UI', `${r.ui.gaps}`, '0', r.ui.gaps === 0],
   [
     'UI counting after the load ended',

@@ -297,6 +297,16 @@ function load(r) {
       met: r.markerToScreenMs.p95 < 100 && !r.markerToScreenMs.neverShown,
     },
   ];
+  if (r.ui.missedFromJournal !== undefined) {
+    rows.splice(5, 0, {
+      figure: 'of the records in the journal (either copy), not counted by the UI',
+      ours: fmt(r.ui.missedFromJournal, 0),
+      peer: `in the journal ${fmt(r.journal.eitherCopy, 0)}`,
+      ratio: '',
+      goal: '0',
+      met: r.ui.missedFromJournal === 0,
+    });
+  }
   if (r.journal.auditSocketDrops !== undefined && r.journal.auditSocketDrops !== null) {
     rows.splice(4, 0, {
       figure: "journald's audit socket: records dropped (multicast, no backpressure)",

@@ -49,20 +49,24 @@ export function auditLost() {
   return Number(/^lost (\d+)$/m.exec(text)?.[1] ?? NaN);
 }
 
-/** How many of process `pid`'s seccomp records the journal holds since `since` (ms), per transport. */
+/**
+ * How many of process `pid`'s seccomp records the journal holds since `since` (ms): per transport,
+ * and both together (one record counted once, by its audit serial), which is what a reader of the
+ * journal can get.
+ */
 export function journalCopies(pid, since) {
-  const count = (args, needle) => {
-    const out = execFileSync(
-      'journalctl',
-      ['--no-pager', '-o', 'cat', `--since=@${Math.floor(since / 1000)}`, ...args],
-      { encoding: 'utf8', maxBuffer: 1 << 30 },
-    );
-    return out.split('\n').filter((l) => l.includes(needle)).length;
-  };
-  return {
-    audit: count([`_PID=${pid}`, '_TRANSPORT=audit'], 'SECCOMP'),
-    kernel: count(['_TRANSPORT=kernel'], ` pid=${pid} `),
-  };
+  const read = (args) =>
+    execFileSync('journalctl', ['--no-pager', `--since=@${Math.floor(since / 1000)}`, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    }).split('\n');
+  const audit = read(['-o', 'json', '--output-fields=_AUDIT_ID', `_PID=${pid}`, '_TRANSPORT=audit'])
+    .filter(Boolean)
+    .map((line) => JSON.parse(line)._AUDIT_ID);
+  const kernel = read(['-o', 'cat', '_TRANSPORT=kernel'])
+    .filter((line) => line.includes(` pid=${pid} `) && line.includes('type=1326'))
+    .map((line) => /audit\(\d+\.\d+:(\d+)\)/.exec(line)?.[1]);
+  return { audit: audit.length, kernel: kernel.length, either: new Set([...audit, ...kernel]).size };
 }
 
 /**
