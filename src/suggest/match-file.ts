@@ -35,9 +35,12 @@ function isCatchAll(rawGlob: string, path: string): boolean {
   return longest <= 1;
 }
 
+/** The kernel logs no path longer than PATH_MAX: a longer one is a corrupt line, and costly to match. */
+const PATH_MAX = 4096;
+
 export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): MatchResult {
   const needed = deniedFilePerms(ctx.denial);
-  if (!path || !needed) return undefined;
+  if (!path || !needed || path.length > PATH_MAX) return undefined;
   const owned = ownsFile(ctx.denial);
   const hits = rule.file.filter((g) => (!g.owner || owned) && compileGlob(g.path, ctx.variables).test(path));
   if (hits.length === 0) return undefined;
