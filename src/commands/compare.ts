@@ -11,6 +11,7 @@ import { parseCommandArgs } from './args.js';
 import { prepareSnapRun, requestOverlay, runFailure, type SnapRunRequest } from './run.js';
 import type { CommandIO, CommandMain } from './types.js';
 import { UsageError } from './types.js';
+import { withLoweredPrintk } from '../system/printk.js';
 
 const USAGE = `Usage: snappy-debug compare [--json] [--snap PATH] [--user USER] SNAP.APP [-- ARGS...]
 
@@ -33,8 +34,10 @@ async function launch(request: SnapRunRequest, mode: Mode, input: Uint8Array, io
   const { prepared } = await prepareSnapRun(request, mode);
   try {
     for (const note of prepared.notes) io.stderr.write(`snappy-debug: ${mode}: ${note}\n`);
-    const run = await runCaptured(prepared.launcherArgs, input, (note) =>
-      io.stderr.write(`snappy-debug: ${mode}: ${note}\n`),
+    const run = await withLoweredPrintk(() =>
+      runCaptured(prepared.launcherArgs, input, (note) =>
+        io.stderr.write(`snappy-debug: ${mode}: ${note}\n`),
+      ),
     );
     return { run, tag: prepared.tag, interfaces: prepared.interfaces };
   } finally {

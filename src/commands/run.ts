@@ -21,6 +21,7 @@ import type { PolicyOverlay } from '../overlay/overlay.js';
 import type { CommandIO, CommandMain } from './types.js';
 import { UsageError } from './types.js';
 import { parseCommandArgs } from './args.js';
+import { withLoweredPrintk } from '../system/printk.js';
 
 const USAGE = `Usage: snappy-debug run [--strict|--devmode] [--snap PATH] [--user USER] SNAP.APP [-- ARGS...]
        snappy-debug run [OPTIONS] --hook HOOK SNAP
@@ -167,11 +168,13 @@ export const main: CommandMain = async (argv, io) => {
     const denials: Denial[] = [];
     let status: number;
     try {
-      status = await runLauncher(prepared.launcherArgs, io, (line) => {
-        io.stderr.write(`${line}\n`);
-        const result = parseLine(line);
-        if (result.kind === 'denial') denials.push(result.denial);
-      });
+      status = await withLoweredPrintk(() =>
+        runLauncher(prepared.launcherArgs, io, (line) => {
+          io.stderr.write(`${line}\n`);
+          const result = parseLine(line);
+          if (result.kind === 'denial') denials.push(result.denial);
+        }),
+      );
     } finally {
       prepared.cleanup();
     }

@@ -12,7 +12,7 @@ import { scanCandidates } from '../sources/candidate-scan.js';
 import { detectSource, fileSource, sourceByName, stdinSource } from '../sources/index.js';
 import type { LogSource, SourceGap } from '../sources/types.js';
 import { loadRules } from '../suggest/index.js';
-import { lowerPrintkRatelimit } from '../system/printk.js';
+import { lowerPrintkRatelimit, recoverPrintkRatelimit } from '../system/printk.js';
 import { isRoot, unreadableSources } from '../system/privileges.js';
 import { UsageError, type CommandIO, type CommandMain } from './types.js';
 import { parseCommandArgs } from './args.js';
@@ -174,6 +174,9 @@ async function prepareSystem(options: ScanOptions, io: CommandIO): Promise<() =>
   }
   // A pipe is usually `journalctl -f`: live kernel messages, so lower the limit as for any follower.
   if (options.keepRatelimit || options.source.name === 'file') {
+    const recovered = recoverPrintkRatelimit();
+    if (recovered !== undefined)
+      io.stderr.write(`kernel.printk_ratelimit = ${recovered} (restored: a killed run had left 0)\n`);
     return async () => {};
   }
   const lowered = await lowerPrintkRatelimit();
@@ -262,6 +265,8 @@ export const main: CommandMain = async (argv, io) => {
             signal: abort.signal,
             onGap,
             onReady,
+            // The UI owns the screen; notices (a followed file gone, back) are for the text path.
+            ...(options.ui ? {} : { onNotice: (message: string) => io.stderr.write(`INFO: ${message}\n`) }),
           }),
           pipeline,
         );

@@ -20,6 +20,7 @@ import { Enricher } from '../scan/enrich.js';
 import { locateSnap } from '../snap/locate.js';
 import { loadRules } from '../suggest/index.js';
 import type { OutputStream, RunContextInfo, RunMode, RunTarget } from './run-state.js';
+import { withLoweredPrintk } from '../system/printk.js';
 
 export interface FinishedRun {
   /** The launcher's security tag, e.g. snap.hello.app. */
@@ -154,15 +155,17 @@ export async function makeSnapRunner(options: SnapRunnerOptions): Promise<SnapRu
       const stderr = new LiveCapture((text) => onOutput('stderr', text));
       const denials: Denial[] = [];
       const started = performance.now();
-      const exit = await runLauncher(
-        prepared.launcherArgs,
-        { stdin: Readable.from([]), stdout, stderr },
-        (line) => {
-          const parsed = parseLine(line);
-          if (parsed.kind === 'denial') denials.push(parsed.denial);
-          else onOutput('note', line);
-        },
-        new Uint8Array(),
+      const exit = await withLoweredPrintk(() =>
+        runLauncher(
+          prepared.launcherArgs,
+          { stdin: Readable.from([]), stdout, stderr },
+          (line) => {
+            const parsed = parseLine(line);
+            if (parsed.kind === 'denial') denials.push(parsed.denial);
+            else onOutput('note', line);
+          },
+          new Uint8Array(),
+        ),
       ).catch((error: unknown) => {
         throw new Error(errorText(error));
       });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, startCli } from './support/cli.js';
-import { readPrintkRatelimitValue, setPrintkRatelimit, until } from './support/faults.js';
+import { hidePrintkHolders, readPrintkRatelimitValue, setPrintkRatelimit, until } from './support/faults.js';
 import { ROOT, ensureBuilt } from '../support/build.js';
 
 // kernel.printk_ratelimit lowered to 0 by the real `scanlog` and put back on the exit paths
@@ -15,9 +15,11 @@ const SAVED = '/run/snappy-debug/printk_ratelimit';
 const ORIGINAL = 7;
 let savedBefore: string | undefined;
 let valueBefore = 0;
+let showHolders = (): void => {};
 
 beforeAll(() => {
   ensureBuilt();
+  showHolders = hidePrintkHolders();
   valueBefore = readPrintkRatelimitValue();
   savedBefore = existsSync(SAVED) ? readFileSync(SAVED, 'utf8') : undefined;
 });
@@ -28,6 +30,7 @@ beforeEach(() => {
 afterEach(() => setPrintkRatelimit(valueBefore));
 // The test run's own saved value (global-setup) is put back for its teardown and for a next start.
 afterAll(() => {
+  showHolders();
   if (savedBefore !== undefined) writeFileSync(SAVED, savedBefore);
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuditd } from './support/auditd.js';
+import { hidePrintkHolders } from './support/faults.js';
 import { runCli, startCli, type RunningCli } from './support/cli.js';
 import { installHelperUnderSnap, triggerSeccompDenial, type Triggered } from './support/seccomp.js';
 import { ensureBuilt } from '../support/build.js';
@@ -145,6 +146,7 @@ describe('scanlog and the printk rate limit', () => {
     async (signal) => {
       writeFileSync('/proc/sys/kernel/printk_ratelimit', '7\n');
       rmSync('/run/snappy-debug/printk_ratelimit', { force: true });
+      const showHolders = hidePrintkHolders();
       const cli = startCli(['scanlog', '--source', 'kmsg']);
       try {
         await cli.waitForStderr('INFO: ');
@@ -153,6 +155,7 @@ describe('scanlog and the printk rate limit', () => {
         await cli.stop(signal);
         expect(ratelimit()).toBe(7);
       } finally {
+        showHolders();
         writeFileSync('/proc/sys/kernel/printk_ratelimit', '0\n');
       }
     },

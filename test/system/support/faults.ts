@@ -1,8 +1,17 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { auditRecordKey, parseJournalEntry } from '../../../src/sources/journal-entry.js';
+import { holdersDir, SAVED_RATELIMIT } from '../../../src/system/printk.js';
 import { ROOT } from '../../support/build.js';
 import { HELPER } from './seccomp.js';
 
@@ -126,4 +135,21 @@ export function journalTime(date: Date): string {
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   );
+}
+
+/**
+ * Moves aside the hold files of the processes keeping printk_ratelimit lowered (the test run's
+ * global setup is one), so that a test sees a scanlog that is the only holder restore the value.
+ * Returns the function that puts them back.
+ */
+export function hidePrintkHolders(): () => void {
+  const holders = holdersDir(SAVED_RATELIMIT);
+  const aside = `${holders}.hidden-by-test`;
+  rmSync(aside, { recursive: true, force: true });
+  const had = existsSync(holders);
+  if (had) renameSync(holders, aside);
+  return () => {
+    rmSync(holders, { recursive: true, force: true });
+    if (had) renameSync(aside, holders);
+  };
 }
