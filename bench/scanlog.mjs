@@ -14,33 +14,52 @@ const big = join(out, 'syslog-1m.log');
 if (!existsSync(big)) await generateSyslog(big);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
-function time(label, command, args, options = {}) {
-  const samples = [];
-  let output = '';
+/** Runs every command once per round, round after round (interleaved, so load changes hit all alike). */
+function timeInterleaved(commands) {
+  const samples = commands.map(() => []);
+  const outputs = commands.map(() => '');
   for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { maxBuffer: 1 << 30, encoding: 'utf8', ...options });
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (result.status !== 0 && !(command === 'grep' && result.status === 1)) {
-      throw new Error(`${label} failed (${result.status}): ${result.stderr}`);
-    }
-    output = result.stdout;
+    commands.forEach(({ label, command, args }, c) => {
+      const start = process.hrtime.bigint();
+      const result = spawnSync(command, args, { maxBuffer: 1 << 30, encoding: 'utf8' });
+      samples[c].push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (result.status !== 0 && !(command === 'grep' && result.status === 1)) {
+        throw new Error(`${label} failed (${result.status}): ${result.stderr}`);
+      }
+      outputs[c] = result.stdout;
+    });
   }
-  samples.sort((a, b) => a - b);
-  return { label, ms: samples[Math.floor(samples.length / 2)], output };
+  return commands.map(({ label }, c) => {
+    const sorted = [...samples[c]].sort((a, b) => a - b);
+    return { label, ms: sorted[Math.floor(sorted.length / 2)], output: outputs[c] };
+  });
 }
 
-const grep = time('grep -cE', 'grep', ['-cE', 'apparmor=|type=1326', big]);
-const readlog = time('python3-apparmor ReadLog', '/usr/bin/python3', [
-  '-c',
-  'import sys, apparmor.logparser as l; l.ReadLog(sys.argv[1], {}, "/etc/apparmor.d").read_log("")',
-  big,
-]);
-const ours = time('snappy-debug scanlog --json', 'sh', [
-  '-c',
-  `node "${join(root, 'dist/src/main.js')}" scanlog --file "$1" --no-follow --json --include-unconfined | wc -l`,
-  'sh',
-  big,
+const scanlogCommand = (label, checkout) => ({
+  label,
+  command: 'sh',
+  args: [
+    '-c',
+    `node "${join(checkout, 'dist/src/main.js')}" scanlog --file "$1" --no-follow --json --include-unconfined | wc -l`,
+    'sh',
+    big,
+  ],
+});
+// BENCH_BASE=<another checkout, built> also times that build in the same rounds (before/after).
+const base = process.env.BENCH_BASE;
+const [grep, readlog, ours, before] = timeInterleaved([
+  { label: 'grep -cE', command: 'grep', args: ['-cE', 'apparmor=|type=1326', big] },
+  {
+    label: 'python3-apparmor ReadLog',
+    command: '/usr/bin/python3',
+    args: [
+      '-c',
+      'import sys, apparmor.logparser as l; l.ReadLog(sys.argv[1], {}, "/etc/apparmor.d").read_log("")',
+      big,
+    ],
+  },
+  scanlogCommand('snappy-debug scanlog --json', root),
+  ...(base ? [scanlogCommand(`same, build in ${base}`, base)] : []),
 ]);
 
 const denialsGrep = Number(grep.output.trim());
@@ -56,7 +75,11 @@ const result = {
   denials_scanlog: denialsOurs,
   ratio_vs_grep: ours.ms / grep.ms,
   speedup_vs_readlog: readlog.ms / ours.ms,
-  goals: { within_3x_of_grep: ours.ms / grep.ms <= 3, at_least_3x_faster_than_readlog: readlog.ms / ours.ms >= 3 },
+  ...(before ? { base_checkout: base, base_scanlog_ms: before.ms, ratio_vs_base: ours.ms / before.ms } : {}),
+  goals: {
+    within_3x_of_grep: ours.ms / grep.ms <= 3,
+    at_least_3x_faster_than_readlog: readlog.ms / ours.ms >= 3,
+  },
 };
 writeFileSync(join(out, 'scanlog.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(`| tool | median ms (${runs} runs) | denials |`);
@@ -64,6 +87,8 @@ console.log('| --- | ---: | ---: |');
 console.log(`| ${grep.label} | ${grep.ms.toFixed(0)} | ${denialsGrep} |`);
 console.log(`| ${readlog.label} | ${readlog.ms.toFixed(0)} | (AppArmor only) |`);
 console.log(`| ${ours.label} | ${ours.ms.toFixed(0)} | ${denialsOurs} |`);
+if (before) console.log(`| ${before.label} | ${before.ms.toFixed(0)} | ${Number(before.output.trim())} |`);
 console.log(
-  `scanlog / grep = ${result.ratio_vs_grep.toFixed(2)}x (goal <= 3); ReadLog / scanlog = ${result.speedup_vs_readlog.toFixed(2)}x (goal >= 3)`,
+  `scanlog / grep = ${result.ratio_vs_grep.toFixed(2)}x (goal <= 3); ReadLog / scanlog = ${result.speedup_vs_readlog.toFixed(2)}x (goal >= 3)` +
+    (before ? `; scanlog / base build = ${result.ratio_vs_base.toFixed(2)}x` : ''),
 );
