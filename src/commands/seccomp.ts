@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { archByName, nativeArch } from '../seccomp/arch.js';
 import { decodeSeccompFile, encodeBin, encodeBin2, SeccompFileError } from '../seccomp/bin2.js';
@@ -103,7 +103,7 @@ function compileCommand(args: readonly string[], io: CommandIO): number {
     );
   }
   try {
-    writeFileSync(output, values.bin2 ? encodeBin2(compiled) : encodeBin(compiled));
+    writeAtomically(output, values.bin2 ? encodeBin2(compiled) : encodeBin(compiled));
   } catch (error) {
     if (error instanceof SeccompFileError)
       throw new UsageError(`cannot compile ${input}: ${error.message}`, 1);
@@ -204,3 +204,21 @@ export const main: CommandMain = async (argv, io) => {
     throw error;
   }
 };
+
+/** A failed write (full disk, read-only) leaves the previous output as it was and no temporary file. */
+function writeAtomically(path: string, data: Uint8Array): void {
+  // A device or pipe (/dev/stdout) is written as it is: there is nothing to replace.
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing !== undefined && !existing.isFile()) {
+    writeFileSync(path, data);
+    return;
+  }
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, data, { mode: 0o644 });
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}

@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -135,13 +136,14 @@ function readCache(file: string, stamp: string): CacheContent | undefined {
 }
 
 function writeCache(file: string, content: Omit<CacheContent, 'version'>): void {
+  const temp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify({ version: CACHE_VERSION, ...content }), { mode: 0o600 });
     renameSync(temp, file);
   } catch {
-    // A read-only home or full disk only costs the next start its speed.
+    // A read-only home or full disk only costs the next start its speed; leave nothing half-written.
+    rmSync(temp, { force: true });
   }
 }
 

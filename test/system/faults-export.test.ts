@@ -1,10 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionStore } from '../../src/launch/connection-store.js';
 import { loadOverlay, saveOverlay } from '../../src/launch/overlay-store.js';
+import { PassThrough } from 'node:stream';
+import { main as seccompMain } from '../../src/commands/seccomp.js';
 import { writeReportAtomically } from '../../src/ui/run-tui.js';
 
 // Every file the product writes for the user, on a full disk (a 64 KiB tmpfs, filled) and on a
@@ -87,7 +98,24 @@ const writers: readonly Writer[] = [
     },
     error: (path, code) => `cannot write overlay ${path}: ${code}`,
   },
+  {
+    name: 'seccomp compile output',
+    async first(dir) {
+      await compileSeccompTo(dir, 'read\nwrite\n');
+      return join(dir, 'out.bin2');
+    },
+    second: (dir) => compileSeccompTo(dir, 'read\nwrite\nopenat\nclose\nmmap\n'),
+    error: (path, code) => `cannot write ${path}: ${code}`,
+  },
 ];
+
+/** `snappy-debug seccomp compile --bin2` of `source` into DIR/out.bin2 (the source kept outside DIR). */
+async function compileSeccompTo(dir: string, source: string): Promise<number> {
+  const input = join(root, `profile-${Math.random().toString(36).slice(2)}.src`);
+  writeFileSync(input, source);
+  const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
+  return seccompMain(['compile', '--bin2', input, join(dir, 'out.bin2')], io);
+}
 
 describe.each(writers)('$name', (writer) => {
   let full: string;
