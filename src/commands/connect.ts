@@ -45,8 +45,8 @@ export async function changeConnection(
   try {
     store.set(ref.snap, ref.plug, verb === 'connect');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`${verb}: cannot write ${store.path}: ${code}`, 1);
+    // The store names the path and the reason ("cannot write PATH: permission denied").
+    throw new UsageError(`${verb}: ${(error as Error).message}`, 1);
   }
   io.stdout.write(
     `${verb === 'connect' ? 'connected' : 'disconnected'} ${ref.snap}:${ref.plug} (${iface})\n`,

@@ -143,7 +143,11 @@ function writeCache(file: string, content: Omit<CacheContent, 'version'>): void 
     renameSync(temp, file);
   } catch {
     // A read-only home or full disk only costs the next start its speed; leave nothing half-written.
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // not even allowed to look there
+    }
   }
 }
 

@@ -164,7 +164,7 @@ describe('snappy-debug run refuses bad input', () => {
     execFileSync('chmod', ['-R', 'a+rX', dirname(snap.dir)]);
     const result = runCli(['connect', '--snap', snap.dir, 'conn:fuse-support'], '', { uid: 65534 });
     expect(result.stderr).toBe(
-      'snappy-debug: connect: cannot write /var/lib/snappy-debug/connections.json: EACCES\n',
+      'snappy-debug: connect: cannot write /var/lib/snappy-debug/connections.json: permission denied\n',
     );
     expect(result.status).toBe(1);
     expect(runCli(['connect', '--snap', snap.dir, 'conn:camera']).stderr).toBe(
