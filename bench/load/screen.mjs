@@ -113,10 +113,13 @@ export class ScreenWatch {
     this.pollMs = pollMs;
   }
 
-  /** Resolves with the milliseconds from `started` to the first screen where `check` holds. */
-  expect(check, started = Date.now()) {
+  /**
+   * Resolves with the milliseconds from `started` to the first screen where `check` holds, or with
+   * null after `timeoutMs` or giveUp().
+   */
+  expect(check, started = Date.now(), timeoutMs = Infinity) {
     return new Promise((resolve) => {
-      this.pending.push({ check, started, resolve });
+      this.pending.push({ check, started, resolve, deadline: started + timeoutMs });
       if (!this.running) void this.poll();
     });
   }
@@ -127,8 +130,9 @@ export class ScreenWatch {
       const shown = await this.terminal.read();
       const at = Date.now();
       this.pending = this.pending.filter((p) => {
-        if (!p.check(shown)) return true;
-        p.resolve(at - p.started);
+        if (p.check(shown)) p.resolve(at - p.started);
+        else if (at > p.deadline) p.resolve(null);
+        else return true;
         return false;
       });
       await sleep(this.pollMs);

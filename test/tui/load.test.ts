@@ -45,6 +45,8 @@ beforeAll(async () => {
     { cwd: ROOT, maxBuffer: 1 << 24 },
   );
   report = JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
+  const { generator, journal, ui, markerToScreenMs, keyPressMs } = report;
+  console.log(JSON.stringify({ generator, journal, ui, markerToScreenMs, keyPressMs }));
 }, TIMEOUT_MS);
 
 afterAll(() => {
@@ -57,20 +59,20 @@ describe(`the UI following ${RATE} real seccomp denials a second for ${SECONDS} 
   it('is fed every denial the generator made, none lost by the kernel', () => {
     expect(report.generator.emitted).toBe(RATE * SECONDS);
     expect(report.generator.markers).toBeGreaterThanOrEqual(1);
-    expect(report.kernelAuditLost).toBe(0);
+    expect(report.kernelAuditLost, 'kernel audit lost').toBe(0);
   });
 
   it('counts every denial that reached the journal', () => {
     expect(report.ui.expected).toBe(report.generator.emitted + report.generator.markers);
     expect(report.journal.eitherCopy).toBeGreaterThan(0);
-    expect(report.ui.missedFromJournal).toBe(0);
+    expect(report.ui.missedFromJournal, 'in the journal, not counted by the UI').toBe(0);
     expect(report.ui.counted).toBe(report.journal.eitherCopy);
   });
 
-  it('counts all of them with no gap, or shows the gaps where the journal missed some', () => {
+  it('counts all of them, or shows gaps where the journal missed some', () => {
+    // A gap notice names no snap: journald missing other programs' kernel messages shows too.
     if (report.journal.eitherCopy === report.ui.expected) {
       expect(report.ui.counted).toBe(report.ui.expected);
-      expect(report.ui.gaps).toBe(0);
     } else {
       expect(report.ui.gaps).toBeGreaterThan(0);
     }
@@ -80,8 +82,8 @@ describe(`the UI following ${RATE} real seccomp denials a second for ${SECONDS} 
     expect(report.markerToScreenMs.samples + report.markerToScreenMs.neverShown).toBe(
       report.generator.markers,
     );
-    if (report.ui.gaps === 0) expect(report.markerToScreenMs.neverShown).toBe(0);
-    expect(report.keyPressMs.neverShown).toBe(0);
+    if (report.ui.gaps === 0) expect(report.markerToScreenMs.neverShown, 'markers never shown').toBe(0);
+    expect(report.keyPressMs.neverShown, 'key presses unanswered').toBe(0);
     expect(report.keyPressMs.samples).toBeGreaterThan(0);
   });
 
