@@ -70,6 +70,7 @@ const runFile = join(BENCH, 'out/run.json');
 // A partial run (--only, --skip) keeps what the file says about the benchmarks it did not run.
 const earlier = existsSync(runFile) ? JSON.parse(readFileSync(runFile, 'utf8')).runs : [];
 const ran = new Set(runs.map((r) => r.name));
+const allPassed = runs.every((r) => r.status === 0);
 runs.unshift(...earlier.filter((r) => !ran.has(r.name)));
 writeFileSync(
   runFile,
@@ -85,4 +86,4 @@ writeFileSync(
 );
 const path = renderReport();
 console.log(`\nwrote ${path}`);
-process.exit(runs.every((r) => r.status === 0) ? 0 : 1);
+process.exit(allPassed ? 0 : 1);
