@@ -34,10 +34,12 @@ export function accessKind(d: Denial): AccessKind {
 }
 
 const FILE_LETTERS = 'rwacdxmkl';
+/** Real masks are a few letters (`rw`, `x::r`); a corrupt line's 50 KiB one is read this far only. */
+const MASK_LIMIT = 64;
 
 /** The permissions a file denial asks for, as canonical letters (denied mask first). */
 export function deniedFilePerms(d: Denial): string {
-  const mask = d.deniedMask ?? d.requestedMask ?? '';
+  const mask = (d.deniedMask ?? d.requestedMask ?? '').slice(0, MASK_LIMIT);
   const letters = new Set<string>();
   for (const ch of mask) if (FILE_LETTERS.includes(ch)) letters.add(ch);
   return [...letters].join('');
