@@ -186,6 +186,18 @@ describe('regressions found by fuzzing', { timeout: 30_000 }, () => {
     expect(ids(`/etc/fstab${'/'.repeat(5000)}`)).not.toContain('mount-observe');
   });
 
+  it('a 50 KiB file mask (a corrupt line) is read as far as a real one', () => {
+    const rules = loadRules(rulesDir(), { cacheDir: rulesCacheDir() });
+    const ids = (mask: string) => {
+      const line = `apparmor="DENIED" operation="open" profile="snap.a.b" name="/etc/fstab" pid=1 requested_mask="r" denied_mask="${mask}" fsuid=0 ouid=0`;
+      const parsed = parseLine(line);
+      if (parsed.kind !== 'denial') throw new Error('not a denial');
+      return suggest(parsed.denial, rules).map((s) => s.id);
+    };
+    // It was scanned once per interface rule: 230 ms a line before, 3 ms now.
+    expect(ids(`r${'X'.repeat(50_000)}`)).toEqual(ids('r'));
+  });
+
   it('an unbalanced udev brace is a UdevPatternError naming the pattern', () => {
     expect(() => udevKernelRegExp('tty{S')).toThrow(
       new UdevPatternError('invalid udev KERNEL pattern "tty{S": Unterminated group'),
