@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { abortableDelay } from './abortable-delay.js';
 import { lossNoticeOf } from './loss-notice.js';
-import { auditRecordKey, parseJournalEntry, RecentKeys } from './journal-entry.js';
+import { JOURNAL_FIELDS, journalLineFacts, RecentKeys } from './journal-entry.js';
 import { sourceLine } from './source-line.js';
 import { streamLines } from './stream-lines.js';
 import type { LogSource, SourceLine, SourceOptions } from './types.js';
@@ -20,7 +20,9 @@ const RESTART_DELAY_MS = 200;
  * default: the journal's tail cursor is taken first and following starts after it, so nothing
  * written after `lines()` is entered is missed. If journalctl exits while following, it is
  * restarted after the last cursor delivered: no line lost, none repeated. The two copies of
- * one audit record (audit and kernel transports) are delivered once.
+ * one audit record (audit and kernel transports) are delivered once. Only the fields the parser
+ * reads are asked for (a third of an audit entry's size), and each entry is scanned, not
+ * decoded, for its cursor and record key (journalLineFacts).
  */
 export function journaldSource(opts: JournaldOptions = {}): LogSource {
   const journalctl = opts.journalctl ?? 'journalctl';
@@ -40,6 +42,7 @@ export function journaldSource(opts: JournaldOptions = {}): LogSource {
         const position = cursor === undefined ? ['--lines=all'] : [`--after-cursor=${cursor}`];
         const args = [
           '--output=json',
+          `--output-fields=${JOURNAL_FIELDS.join(',')}`,
           '--no-pager',
           ...(follow ? ['--follow'] : []),
           ...position,
@@ -54,14 +57,11 @@ export function journaldSource(opts: JournaldOptions = {}): LogSource {
         let delivered = 0;
         // A line cut short by journalctl's death is read again after the last whole entry's cursor.
         for await (const line of streamLines(child.stdout, signal, true)) {
-          const entry = parseJournalEntry(line);
-          const entryCursor = entry?.['__CURSOR'];
-          if (typeof entryCursor === 'string') cursor = entryCursor;
-          const message = entry?.['MESSAGE'];
-          const notice = typeof message === 'string' ? lossNoticeOf(message) : undefined;
+          const facts = journalLineFacts(line, mayHoldLossNotice);
+          if (facts.cursor !== undefined) cursor = facts.cursor;
+          const notice = facts.noticeText !== undefined ? lossNoticeOf(facts.noticeText) : undefined;
           if (notice) options.onGap?.({ source: 'journald', ...notice, at: Date.now() });
-          const key = entry ? auditRecordKey(entry) : undefined;
-          if (key !== undefined && auditRecords.seen(key)) continue;
+          if (facts.auditKey !== undefined && auditRecords.seen(facts.auditKey)) continue;
           delivered++;
           yield sourceLine(line, 'journald');
         }
@@ -91,6 +91,8 @@ async function tailCursor(journalctl: string, extraArgs: readonly string[]): Pro
   const match = /^-- cursor: (.+)$/m.exec(result.stdout);
   return match?.[1];
 }
+
+const mayHoldLossNotice = (text: string): boolean => lossNoticeOf(text) !== undefined;
 
 function journalctlError(result: {
   readonly shortMessage?: string;
