@@ -14,7 +14,7 @@ function newestMtime(dir: string): number {
 
 /**
  * The system and terminal tests run the built CLI (dist/); compile only when a source is newer
- * than the build (`npm test` has just built it). Type errors are `npm test`'s tsc check's job:
+ * than the build (`npm test` has just built it), the way `npm run build` does. Type errors are `npm test`'s tsc check's job:
  * tsc emits in spite of them.
  */
 export function ensureBuilt(): void {
@@ -26,5 +26,8 @@ export function ensureBuilt(): void {
   } catch {
     // See above: the output is what matters here.
   }
+  // As `npm run build` does: the CLI users run is the bundle, not tsc's main.js.
+  execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync(process.execPath, ['scripts/prebuild-rules.mjs'], { cwd: ROOT, stdio: 'ignore' });
   if (!existsSync(output) || statSync(output).mtimeMs < sources) throw new Error(`cannot build ${output}`);
 }
