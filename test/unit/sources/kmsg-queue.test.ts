@@ -14,7 +14,7 @@ describe('BoundedQueue', () => {
   });
 
   it('stays in order across its compactions', () => {
-    const queue = new BoundedQueue<number>(10_000);
+    const queue = new BoundedQueue<number>(50_000);
     const taken: number[] = [];
     for (let n = 0; n < 50_000; n++) {
       queue.push(n);
