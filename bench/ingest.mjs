@@ -16,6 +16,27 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+const MATCHES = ['_TRANSPORT=kernel', '_TRANSPORT=audit'];
+
+/**
+ * The newest `entries` kernel and audit entries as a fixed time window (journalctl has no
+ * --until-cursor), so that every round reads the same entries while other programs log more.
+ */
+function windowArgs(entries) {
+  const window = process.env.INGEST_WINDOW;
+  if (window) return [...window.split(' '), ...MATCHES];
+  const stamps = spawnSync(
+    'journalctl',
+    ['--output=json', '--output-fields=__REALTIME_TIMESTAMP', `--lines=${entries}`, '--no-pager', ...MATCHES],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+  )
+    .stdout.trim()
+    .split('\n')
+    .map((line) => BigInt(JSON.parse(line).__REALTIME_TIMESTAMP));
+  const at = (micros) => `@${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`;
+  return [`--since=${at(stamps[0])}`, `--until=${at(stamps[stamps.length - 1])}`, ...MATCHES];
+}
+
 async function measure(dist, entries, stage) {
   const { journaldSource } = await import(join(dist, 'src/sources/journald-source.js'));
   const { denials } = await import(join(dist, 'src/scan/pipeline.js'));
@@ -30,9 +51,7 @@ async function measure(dist, entries, stage) {
     stats,
   };
   const store = new GroupStore();
-  const source = journaldSource({
-    extraArgs: [`--lines=${entries}`, '_TRANSPORT=kernel', '_TRANSPORT=audit'],
-  });
+  const source = journaldSource({ extraArgs: windowArgs(entries) });
   const lines = source.lines({ all: true, follow: false });
   let delivered = 0;
   let bytes = 0;
@@ -80,6 +99,8 @@ for (const { dist } of builds) {
     throw new Error(`cannot find a build in ${dist}`);
 }
 const stages = ['source', 'full'];
+process.env.INGEST_WINDOW ??= windowArgs(entries).slice(0, 2).join(' ');
+console.log(`window: ${process.env.INGEST_WINDOW}`);
 const samples = new Map();
 for (let round = 0; round < rounds; round++) {
   for (const stage of stages) {
