@@ -38,21 +38,32 @@ export function compileGlob(glob: string, variables: GlobVariables = EMPTY): Reg
 class GlobRegExp extends RegExp {
   constructor(
     source: string,
+    private readonly prefix: string,
     private readonly literals: readonly string[],
   ) {
     super(source, 's');
   }
 
   override test(text: string): boolean {
+    // Most of a rule set's globs start with a directory of their own (/sys/, /dev/, /etc/):
+    // comparing that first rules them out without the expression.
+    if (!text.startsWith(this.prefix)) return false;
     for (const literal of this.literals) if (!text.includes(literal)) return false;
     return super.test(text);
   }
 }
 
+/** The text every match starts with: the glob (slashes collapsed) up to its first special character. */
+export function literalPrefix(glob: string): string {
+  const pattern = collapseSlashes(glob);
+  const special = pattern.search(/[*?[\]{}@,\\]/);
+  return special < 0 ? pattern : pattern.slice(0, special);
+}
+
 function globRegExp(glob: string, variables: GlobVariables): RegExp {
   const source = `^${globToRegexSource(glob, variables)}$`;
   try {
-    return new GlobRegExp(source, requiredLiterals(glob));
+    return new GlobRegExp(source, literalPrefix(glob), requiredLiterals(glob));
   } catch (error) {
     // A character class the engine refuses, such as the reversed range in [z-a].
     const reason = (error as Error).message.replace(/^.*: /, '');

@@ -1,5 +1,5 @@
 import { deniedFilePerms, describePerms, ownsFile, permsCovered } from './access.js';
-import { compileGlob } from './glob.js';
+import { compileGlob, literalPrefix, type GlobVariables } from './glob.js';
 import {
   full,
   globExactness,
@@ -35,14 +35,66 @@ function isCatchAll(rawGlob: string, path: string): boolean {
   return longest <= 1;
 }
 
+/**
+ * A rule's file globs compiled for one variable binding, indexed by the top directory their
+ * literal start names ("/sys/"), so a path is tried only against its own directory's globs and
+ * those that could match anywhere (a leading brace or variable).
+ */
+interface CompiledFiles {
+  readonly variables: GlobVariables;
+  readonly regexes: readonly RegExp[];
+  readonly byTop: ReadonlyMap<string, readonly number[]>;
+  readonly anywhere: readonly number[];
+}
+
+const compiledFiles = new WeakMap<InterfaceRule, CompiledFiles>();
+
+/** "/sys/" of "/sys/devices/x"; the whole text when it has no second slash. */
+function topDirectory(text: string): string {
+  const slash = text.indexOf('/', 1);
+  return slash < 0 ? text : text.slice(0, slash + 1);
+}
+
+function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
+  const known = compiledFiles.get(rule);
+  if (known?.variables === variables) return known;
+  const byTop = new Map<string, number[]>();
+  const anywhere: number[] = [];
+  rule.file.forEach((grant, index) => {
+    const prefix = literalPrefix(grant.path);
+    if (prefix.startsWith('/') && prefix.indexOf('/', 1) > 0) {
+      const top = topDirectory(prefix);
+      byTop.set(top, [...(byTop.get(top) ?? []), index]);
+    } else anywhere.push(index);
+  });
+  const compiled = {
+    variables,
+    regexes: rule.file.map((g) => compileGlob(g.path, variables)),
+    byTop,
+    anywhere,
+  };
+  compiledFiles.set(rule, compiled);
+  return compiled;
+}
+
+/** The rule's file grants whose glob matches the path, in the rule's order. */
+export function matchingGrants(rule: InterfaceRule, variables: GlobVariables, path: string, owned: boolean) {
+  const compiled = compiledFor(rule, variables);
+  const inTop = compiled.byTop.get(topDirectory(path)) ?? [];
+  const candidates =
+    inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
+  return candidates
+    .filter((index) => (!rule.file[index]!.owner || owned) && compiled.regexes[index]!.test(path))
+    .map((index) => rule.file[index]!);
+}
+
 /** The kernel logs no path longer than PATH_MAX: a longer one is a corrupt line, and costly to match. */
 const PATH_MAX = 4096;
 
 export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): MatchResult {
   const needed = deniedFilePerms(ctx.denial);
   if (!path || !needed || path.length > PATH_MAX) return undefined;
-  const owned = ownsFile(ctx.denial);
-  const hits = rule.file.filter((g) => (!g.owner || owned) && compileGlob(g.path, ctx.variables).test(path));
+  const hits = matchingGrants(rule, ctx.variables, path, ownsFile(ctx.denial));
   if (hits.length === 0) return undefined;
   const granted = hits.map((g) => g.perms).join('');
   // The most specific rule that alone covers the access names the reason; else the union does.
