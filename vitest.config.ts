@@ -23,6 +23,7 @@ export default defineConfig({
           include: ['test/tui/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],
