@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ensureBuilt } from '../support/build.js';
-import { LAUNCHER, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
+import { KEEP_LAUNCHER, LAUNCHER, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
 
 const SANITIZED = resolve(ROOT, 'native/build/sanitize/snappy-debug-confine');
 const SPEC_FUZZ = resolve(ROOT, 'native/build/sanitize/spec-fuzz');
@@ -261,7 +261,7 @@ describe('the sanitized launcher behaves as the normal one, with no sanitizer re
       );
       try {
         // Its own mount namespace and /tmp: the host's /tmp/snap-private-tmp stays as it is.
-        const script = `mount -t tmpfs tmpfs /tmp && mkdir -m 0700 /tmp/snap-private-tmp && ln -s /var/empty /tmp/snap-private-tmp/snap.${NAME} && exec "$@"`;
+        const script = `${KEEP_LAUNCHER} && mount -t tmpfs tmpfs /tmp && mkdir -m 0700 /tmp/snap-private-tmp && ln -s /var/empty /tmp/snap-private-tmp/snap.${NAME} && exec "$@"`;
         const wrap = ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', l];
         return await collect(
           spawn('unshare', [...wrap, ...run.prepared.launcherArgs], {

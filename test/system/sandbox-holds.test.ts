@@ -19,7 +19,7 @@ import { launcherPath } from '../../src/launch/launcher.js';
 import type { Mode } from '../../src/launch/prepare.js';
 import { parseSnapApp } from '../../src/launch/run-support.js';
 import { ensureBuilt } from '../support/build.js';
-import { makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
+import { KEEP_LAUNCHER, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
 
 const NAME = 'sd-sandbox';
 const OTHER = 'sd-sandbox-other';
@@ -402,7 +402,7 @@ describe('private /tmp against a pre-placed symlink', () => {
     const decoy = mkdtempSync('/var/tmp/snappy-debug-decoy.');
     const prepared = await prepare('strict', user.name, 'probe', [`create=/tmp/through-link`]);
     try {
-      const script = `mount -t tmpfs tmpfs /tmp && ${place} && exec "$@"`;
+      const script = `${KEEP_LAUNCHER} && mount -t tmpfs tmpfs /tmp && ${place} && exec "$@"`;
       const run = start(prepared.args, [
         'env',
         `DECOY=${decoy}`,

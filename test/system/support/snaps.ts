@@ -96,3 +96,9 @@ export function testUser(): {
   execFileSync('useradd', ['--create-home', '--home-dir', '/home/snappy-debug-test', 'snappy-debug-test']);
   return testUser();
 }
+
+/**
+ * Shell steps for a test's own mount namespace, before it covers /tmp with a tmpfs: the launcher
+ * ("$1") is bound on /mnt first, so that a checkout under /tmp can still run it.
+ */
+export const KEEP_LAUNCHER = 'mount --bind "${1%/*}" /mnt && l="/mnt/${1##*/}" && shift && set -- "$l" "$@"';
