@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { LAUNCHER, makeTestSnap, type TestSnap } from './support/snaps.js';
 import { ensureBuilt } from '../support/build.js';
+import { GOOD_SPEC, writeSpec } from './support/specs.js';
 
 let work: string;
 const snaps: TestSnap[] = [];
@@ -16,22 +17,6 @@ function launcher(args: readonly string[], uid?: number) {
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
-
-function specFile(lines: readonly string[]): string {
-  const path = join(work, `spec-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
-
-const GOOD_SPEC = [
-  'snappy-debug-spec 1',
-  'tag snap.errs.app',
-  'snap-dir /snap/errs/x1',
-  'uid 65534',
-  'gid 65534',
-  'seccomp /nonexistent/seccomp.bin2',
-  'cwd /',
-];
 
 beforeAll(() => {
   ensureBuilt();
@@ -74,7 +59,7 @@ describe('snappy-debug-confine refuses bad input with one "cannot" line', () => 
 
   it('a spec with an unknown key, a bad header, a relative path, a missing line, another tag', () => {
     const bad = (lines: readonly string[]) =>
-      launcher(['--spec', specFile(lines), 'snap.errs.app', '/bin/true']).stderr;
+      launcher(['--spec', writeSpec(work, lines), 'snap.errs.app', '/bin/true']).stderr;
     expect(bad([...GOOD_SPEC, 'colour blue'])).toMatch(
       /^snappy-debug-confine: cannot read spec \S+ line 8: unknown key "colour"\n$/,
     );

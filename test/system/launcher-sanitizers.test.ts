@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ensureBuilt } from '../support/build.js';
+import { GOOD_SPEC, writeSpec } from './support/specs.js';
 import { KEEP_LAUNCHER, LAUNCHER, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
 
 const SANITIZED = resolve(ROOT, 'native/build/sanitize/snappy-debug-confine');
@@ -91,22 +92,6 @@ async function same(scenario: (launcher: string) => Promise<Result> | Result): P
 function runArgs(mode: string, app: string, probes: readonly string[]): string[] {
   return ['run', mode, '--snap', snap.file!, '--user', user.name, `${NAME}.${app}`, '--', ...probes];
 }
-
-function spec(lines: readonly string[]): string {
-  const path = join(work, `spec-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
-
-const GOOD_SPEC = [
-  'snappy-debug-spec 1',
-  'tag snap.errs.app',
-  'snap-dir /snap/errs/x1',
-  'uid 65534',
-  'gid 65534',
-  'seccomp /nonexistent/seccomp.bin2',
-  'cwd /',
-];
 
 beforeAll(() => {
   ensureBuilt();
@@ -203,7 +188,7 @@ describe('the sanitized launcher behaves as the normal one, with no sanitizer re
       [],
     ];
     for (const lines of specs) {
-      const path = spec(lines);
+      const path = writeSpec(work, lines);
       const result = await same((l) => direct(l, ['--spec', path, 'snap.errs.app', '/bin/true']));
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(/^snappy-debug-confine: cannot .+\n$/m);
