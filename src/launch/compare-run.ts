@@ -15,12 +15,21 @@ export class OutputCapture extends Writable {
   private keptBytes = 0;
   private total = 0;
   private readonly hash = createHash('sha256');
+  private readonly decoder = new TextDecoder();
 
-  constructor(private readonly limit = OUTPUT_LIMIT) {
+  /** `onText`, when given, also gets the output as it comes, decoded. */
+  constructor(
+    private readonly limit = OUTPUT_LIMIT,
+    private readonly onText?: (text: string) => void,
+  ) {
     super();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    if (this.onText) {
+      const text = this.decoder.decode(chunk, { stream: true });
+      if (text !== '') this.onText(text);
+    }
     this.total += chunk.length;
     this.hash.update(chunk);
     if (this.keptBytes < this.limit) {
@@ -52,15 +61,17 @@ export interface CapturedRun {
 
 /**
  * Runs the launcher once with `input` as the app's stdin; the report lines that are not denials
- * (the launcher's notes) go to onNote as they come. Resolves when the app has exited.
+ * (the launcher's notes) go to onNote as they come, and the app's output to onOutput when given.
+ * Resolves when the app has exited.
  */
 export async function runCaptured(
   launcherArgs: readonly string[],
   input: Uint8Array,
   onNote: (line: string) => void,
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void,
 ): Promise<CapturedRun> {
-  const stdout = new OutputCapture();
-  const stderr = new OutputCapture();
+  const stdout = new OutputCapture(OUTPUT_LIMIT, onOutput && ((text) => onOutput('stdout', text)));
+  const stderr = new OutputCapture(OUTPUT_LIMIT, onOutput && ((text) => onOutput('stderr', text)));
   const denials: Denial[] = [];
   const started = performance.now();
   const exit = await runLauncher(

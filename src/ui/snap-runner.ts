@@ -3,18 +3,15 @@
  * `compare`, passing its output on as it comes. The OS work is src/launch's; this only wires it.
  */
 import { resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { prepareSnapRun, runFailure, type SnapRunRequest } from '../commands/run.js';
 import type { RunOutcome } from '../launch/compare-report.js';
-import { OutputCapture } from '../launch/compare-run.js';
-import { runLauncher } from '../launch/launcher.js';
+import { runCaptured } from '../launch/compare-run.js';
 import { appliedNote, loadOverlay, overlayPath, saveOverlay } from '../launch/overlay-store.js';
 import { exportOverlay } from '../overlay/export.js';
 import type { PolicyOverlay } from '../overlay/overlay.js';
 import { parseSnapApp } from '../launch/run-support.js';
 import type { Denial } from '../model/denial.js';
 import { parseSnapLabel } from '../model/label.js';
-import { parseLine } from '../parse/index.js';
 import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
 import { locateSnap } from '../snap/locate.js';
@@ -58,21 +55,6 @@ export interface SnapRunnerOptions {
   readonly user?: string;
   /** Writes a file whole (temporary file and rename); returns the path to show. */
   readonly writeText?: (path: string, text: string) => Promise<string>;
-}
-
-/** An OutputCapture that also hands each chunk on as text. */
-class LiveCapture extends OutputCapture {
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly onText: (text: string) => void) {
-    super();
-  }
-
-  override _write(chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    const text = this.decoder.decode(chunk, { stream: true });
-    if (text !== '') this.onText(text);
-    super._write(chunk, encoding, done);
-  }
 }
 
 interface SnapFacts {
@@ -151,36 +133,16 @@ export async function makeSnapRunner(options: SnapRunnerOptions): Promise<SnapRu
       if (overlay !== undefined && !isEmpty(overlay))
         onOutput('note', appliedNote(overlayPath(overlay.snap), overlay));
       for (const note of prepared.notes) onOutput('note', note);
-      const stdout = new LiveCapture((text) => onOutput('stdout', text));
-      const stderr = new LiveCapture((text) => onOutput('stderr', text));
-      const denials: Denial[] = [];
-      const started = performance.now();
-      const exit = await withLoweredPrintk(() =>
-        runLauncher(
-          prepared.launcherArgs,
-          { stdin: Readable.from([]), stdout, stderr },
-          (line) => {
-            const parsed = parseLine(line);
-            if (parsed.kind === 'denial') denials.push(parsed.denial);
-            else onOutput('note', line);
-          },
-          new Uint8Array(),
-        ),
+      const run = await withLoweredPrintk(() =>
+        runCaptured(prepared.launcherArgs, new Uint8Array(), (note) => onOutput('note', note), onOutput),
       ).catch((error: unknown) => {
         throw new Error(errorText(error));
       });
-      const durationMs = Math.round(performance.now() - started);
       enricher ??= new Enricher(loadRules(rulesDir(), { cacheDir: rulesCacheDir() }));
       const enrich = enricher;
       return {
         tag: prepared.tag,
-        outcome: {
-          exit,
-          durationMs,
-          stdout: stdout.captured(),
-          stderr: stderr.captured(),
-          denials: denials.map((d) => enrich.enrich(attributed(d, prepared.tag))),
-        },
+        outcome: { ...run, denials: run.denials.map((d) => enrich.enrich(attributed(d, prepared.tag))) },
       };
     } finally {
       prepared.cleanup();
