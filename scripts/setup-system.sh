@@ -2,7 +2,7 @@
 # Installs the Debian packages snappy-debug and its test suite need. Idempotent; quiet when done.
 set -euo pipefail
 
-packages=(rsyslog auditd seccomp squashfs-tools busybox-static bubblewrap tmux gcc make
+packages=(rsyslog auditd seccomp squashfs-tools busybox-static bubblewrap tmux gcc g++ make
   libc6-dev python3-apparmor apparmor gzip procps util-linux iproute2 chromium fonts-dejavu-core)
 if [ "$(dpkg --print-architecture)" = amd64 ]; then packages+=(gcc-multilib); fi
 
