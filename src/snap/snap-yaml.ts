@@ -1,5 +1,6 @@
 /** meta/snap.yaml: the parts a launcher needs, checked key by key. Pure: text in, value out. */
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import { parseYamlSubset } from './yaml-subset.js';
 import { chainProblem, commandProblem, layoutPathProblem, layoutSourceProblem } from './snap-paths.js';
 
 export interface SnapApp {
@@ -154,11 +155,22 @@ function typeProblem(type: string): string | undefined {
   return type === 'tmpfs' ? undefined : `"${type}" is not a filesystem layouts can use (only tmpfs)`;
 }
 
+type YamlParse = (source: string, options: { logLevel: 'error' }) => unknown;
+const loadModule = createRequire(import.meta.url);
+
+/** The document: by the small reader when it is plain enough, else by `yaml`, loaded only then. */
+function parseDocument(source: string): unknown {
+  const simple = parseYamlSubset(source);
+  if (simple !== undefined) return simple.value;
+  const { parse } = loadModule('yaml') as { parse: YamlParse };
+  // Warnings (a mapping used as a key) would go to stderr; what matters is checked below.
+  return parse(source, { logLevel: 'error' });
+}
+
 export function parseSnapYaml(source: string): SnapMeta {
   let doc: unknown;
   try {
-    // Warnings (a mapping used as a key) would go to stderr; what matters is checked below.
-    doc = parse(source, { logLevel: 'error' });
+    doc = parseDocument(source);
   } catch (error) {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
     // The stack overflows at a depth that depends on the machine: say what it means instead.
