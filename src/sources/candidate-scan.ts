@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { opening } from './open-error.js';
+import { scanAddon, type NativeChunk, type ScanAddon } from '../scan/native-scan.js';
+import { cannotRead, opening } from './open-error.js';
 
 /** Lines of a saved file that hold at least one marker, in file order, and how many lines were passed over. */
 export interface CandidateBatch {
@@ -9,15 +10,62 @@ export interface CandidateBatch {
 }
 
 const CHUNK = 8 << 20;
+// Small enough to stay in the CPU's cache between the read and the search, large enough that a
+// chunk's round trip (a promise, a worker-thread task) costs nothing next to its lines.
+const NATIVE_CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
 
 /**
- * Reads a plain file in large chunks and decodes only the lines that contain a marker: the
- * markers are searched in the raw bytes (a native substring search), so the 98% of a syslog
- * that is not a denial never becomes a JavaScript string. Lines are split on \n (a trailing \r
- * is dropped), and a last line without \n is still delivered.
+ * Reads a plain file in chunks and decodes only the lines that contain a marker, so the 98% of
+ * a syslog that is not a denial never becomes a JavaScript string. Lines are split on \n (a
+ * trailing \r is dropped), and a last line without \n is still delivered. Uses the native
+ * addon when it is built (the search runs on a worker thread while the caller parses the
+ * previous chunk), else the same scan in JavaScript: both select exactly the same lines.
  */
-export async function* scanCandidates(
+export function scanCandidates(
+  path: string,
+  markers: readonly string[],
+  signal?: AbortSignal,
+): AsyncGenerator<CandidateBatch> {
+  const addon = scanAddon();
+  return addon ? scanCandidatesNative(addon, path, markers, signal) : scanCandidatesJs(path, markers, signal);
+}
+
+/** The addon's scan; `chunkBytes` is only for tests (lines across chunk edges). */
+export async function* scanCandidatesNative(
+  addon: ScanAddon,
+  path: string,
+  markers: readonly string[],
+  signal?: AbortSignal,
+  chunkBytes = NATIVE_CHUNK,
+): AsyncGenerator<CandidateBatch> {
+  const handle = await opening(path, () => open(path, 'r'));
+  // The descriptor must outlive the read under way on the worker thread: settle it before closing.
+  let pending: Promise<NativeChunk | null> | undefined;
+  try {
+    const scanner = new addon.CandidateScanner(handle.fd, markers, chunkBytes);
+    pending = scanner.next();
+    for (;;) {
+      if (signal?.aborted) return;
+      const chunk = await pending.catch((error: unknown) => {
+        throw cannotRead(path, error);
+      });
+      pending = undefined;
+      if (chunk === null) return;
+      pending = scanner.next();
+      yield {
+        lines: chunk.candidates === 0 ? [] : chunk.text.split('\n'),
+        skipped: chunk.lines - chunk.candidates,
+      };
+    }
+  } finally {
+    await pending?.catch(() => undefined);
+    await handle.close();
+  }
+}
+
+/** The scan in JavaScript (Buffer.indexOf passes), when the addon is not built. */
+export async function* scanCandidatesJs(
   path: string,
   markers: readonly string[],
   signal?: AbortSignal,

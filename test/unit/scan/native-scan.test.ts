@@ -1,0 +1,154 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENIAL_MARKERS } from '../../../src/parse/index.js';
+import { scanAddon, type ScanAddon } from '../../../src/scan/native-scan.js';
+import {
+  scanCandidatesJs,
+  scanCandidatesNative,
+  type CandidateBatch,
+} from '../../../src/sources/candidate-scan.js';
+import { ROOT } from '../../support/build.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'native-scan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let addon: ScanAddon;
+beforeAll(() => {
+  // The addon is part of `npm run build:native`; build it here too when a source is newer.
+  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), 'build/scan.node'], { stdio: 'inherit' });
+  const loaded = scanAddon();
+  if (!loaded) throw new Error('native/build/scan.node did not load');
+  addon = loaded;
+}, 120_000);
+
+interface Scanned {
+  readonly lines: string[];
+  readonly total: number;
+}
+
+async function collect(batches: AsyncIterable<CandidateBatch>): Promise<Scanned> {
+  const lines: string[] = [];
+  let total = 0;
+  for await (const batch of batches) {
+    lines.push(...batch.lines);
+    total += batch.lines.length + batch.skipped;
+  }
+  return { lines, total };
+}
+
+function write(content: Buffer): string {
+  const path = join(dir, 'log');
+  writeFileSync(path, content);
+  return path;
+}
+
+// Whole markers, their pieces, look-alikes, line ends and bytes that are not UTF-8.
+const PIECES = [
+  ...DENIAL_MARKERS,
+  ...DENIAL_MARKERS.map((marker) => marker.slice(0, -1)),
+  ...DENIAL_MARKERS.map((marker) => marker.slice(1)),
+  'apparmor',
+  'type=2',
+  'TYPE=1',
+  'UNKNOWN[14',
+  '\n',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  'x',
+  '=',
+  '"',
+  'é',
+  '\u{1f600}',
+].map((piece) => Buffer.from(piece, 'utf8'));
+const piece = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...PIECES) },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)) },
+);
+
+describe('native candidate scan', () => {
+  it('selects exactly the lines the JavaScript scan selects, whatever the chunk edges', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(piece, { maxLength: 120 }),
+        fc.oneof(fc.integer({ min: 1, max: 48 }), fc.integer({ min: 49, max: 4096 })),
+        async (pieces, chunkBytes) => {
+          const path = write(Buffer.concat(pieces));
+          const native = await collect(
+            scanCandidatesNative(addon, path, DENIAL_MARKERS, undefined, chunkBytes),
+          );
+          expect(native).toEqual(await collect(scanCandidatesJs(path, DENIAL_MARKERS)));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds markers in long lines and long runs of noise (the vector filter, not the tail loop)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: 300 }), fc.constantFrom(...PIECES)), { maxLength: 30 }),
+        fc.integer({ min: 64, max: 1024 }),
+        async (runs, chunkBytes) => {
+          const path = write(
+            Buffer.concat(runs.flatMap(([noise, bytes]) => [Buffer.alloc(noise, 'abc defgh:'), bytes])),
+          );
+          const native = await collect(
+            scanCandidatesNative(addon, path, DENIAL_MARKERS, undefined, chunkBytes),
+          );
+          expect(native).toEqual(await collect(scanCandidatesJs(path, DENIAL_MARKERS)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('takes any markers it is given, more than the vector filter holds included', async () => {
+    const markers = ['a=', 'Zz', 'q', ...'BCDEFGHIJ'.split('').map((letter) => `${letter}${letter}`)];
+    const text = 'xa= 1\nnone\nZz\nplain q\nxxCC\nyy\nJJ\r\nlast a';
+    const path = write(Buffer.from(text));
+    const native = await collect(scanCandidatesNative(addon, path, markers, undefined, 7));
+    expect(native).toEqual({ lines: ['xa= 1', 'Zz', 'plain q', 'xxCC', 'JJ'], total: 8 });
+    expect(native).toEqual(await collect(scanCandidatesJs(path, markers)));
+  });
+
+  it('selects the same lines as the JavaScript scan on the benchmark log and on this machine’s logs', async () => {
+    const bench = join(ROOT, 'bench/out/syslog-1m.log');
+    // The system logs grow while the test reads them: both scans read one copy.
+    const copies = ['/var/log/kern.log', '/var/log/syslog']
+      .filter((path) => existsSync(path))
+      .map((path, index) => {
+        const copy = join(dir, `system-${index}.log`);
+        copyFileSync(path, copy);
+        return copy;
+      });
+    const files = [...(existsSync(bench) ? [bench] : []), ...copies];
+    expect(files.length).toBeGreaterThan(0);
+    for (const path of files) {
+      const native = await collect(scanCandidatesNative(addon, path, DENIAL_MARKERS));
+      const js = await collect(scanCandidatesJs(path, DENIAL_MARKERS));
+      expect(native.total).toBe(js.total);
+      expect(native.lines.length).toBe(js.lines.length);
+      expect(native.lines).toEqual(js.lines);
+    }
+  }, 60_000);
+
+  it('says which file it cannot read, as the JavaScript scan does', async () => {
+    await expect(scanCandidatesNative(addon, join(dir, 'nope'), ['x']).next()).rejects.toThrow(
+      `cannot read ${join(dir, 'nope')}: no such file`,
+    );
+    await expect(scanCandidatesNative(addon, dir, ['x']).next()).rejects.toThrow(
+      `cannot read ${dir}: is a directory`,
+    );
+  });
+
+  it('refuses arguments it cannot use with a clear error', () => {
+    expect(() => new addon.CandidateScanner(0, [''], 10)).toThrow('every marker must be a non-empty string');
+    expect(() => new addon.CandidateScanner(0, ['x'], 0)).toThrow('1 B to 1 GiB chunks');
+  });
+});
