@@ -4,6 +4,7 @@
  */
 import type { Denial, SourceName } from '../model/denial.js';
 import { buildAppArmor, type BuildResult, type RecordBase } from './apparmor.js';
+import { BuildCache } from './build-cache.js';
 import { buildCgroup } from './cgroup.js';
 import { stripPrefix } from './prefix.js';
 import { findRecord, type Envelope } from './record.js';
@@ -92,7 +93,15 @@ function oneLineReason(reason: string): string {
   return i < reason.length ? `${visible}...` : visible;
 }
 
-function parseCandidate(line: string, source: SourceName | undefined, now: Date | undefined): ParseResult {
+/** Repeated record bodies are built once (see build-cache.ts); parseLineUncached bypasses it. */
+const buildCache = new BuildCache();
+
+function parseCandidate(
+  line: string,
+  source: SourceName | undefined,
+  now: Date | undefined,
+  cache: BuildCache | undefined,
+): ParseResult {
   const prefix = stripPrefix(line, now);
   const envelope = findRecord(prefix.message);
   if (envelope === undefined) return OTHER;
@@ -110,7 +119,10 @@ function parseCandidate(line: string, source: SourceName | undefined, now: Date 
     ...(envelope.auditType !== undefined ? { auditType: envelope.auditType } : {}),
     ...(prefix.repeat !== undefined ? { repeat: prefix.repeat } : {}),
   };
-  const built = BUILDERS[envelope.family](base, tokenize(envelope.body));
+  const builder = BUILDERS[envelope.family];
+  const built = cache
+    ? cache.build(envelope.family, builder, base, envelope.body, tokenize)
+    : builder(base, tokenize(envelope.body));
   if (built === undefined) return OTHER;
   if ('problem' in built) return { kind: 'unparsed', reason: oneLineReason(built.problem) };
   return { kind: 'denial', denial: built.denial };
@@ -122,9 +134,23 @@ function parseCandidate(line: string, source: SourceName | undefined, now: Date 
  * `now` lets year-less syslog stamps become ISO times (the year is inferred from it).
  */
 export function parseLine(line: string, source?: SourceName, now?: Date): ParseResult {
+  return parseWith(buildCache, line, source, now);
+}
+
+/** parseLine building every record afresh: the reference the cache is tested against. */
+export function parseLineUncached(line: string, source?: SourceName, now?: Date): ParseResult {
+  return parseWith(undefined, line, source, now);
+}
+
+function parseWith(
+  cache: BuildCache | undefined,
+  line: string,
+  source: SourceName | undefined,
+  now: Date | undefined,
+): ParseResult {
   if (!looksLikeDenial(line)) return OTHER;
   try {
-    return parseCandidate(line, source, now);
+    return parseCandidate(line, source, now, cache);
   } catch (error) {
     return {
       kind: 'unparsed',

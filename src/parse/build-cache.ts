@@ -1,0 +1,68 @@
+/**
+ * Floods repeat: one process denied the same way thousands of times a second logs records that
+ * differ only in their envelope (audit stamp, journal fields, the line itself). A record builder's
+ * result depends on the record body's tokens and the audit type alone; the envelope's part (the
+ * RecordBase) is copied in unchanged. So the built part is remembered by (family, type, body) and
+ * joined with each line's own base, in the same member order a fresh build gives.
+ */
+import type { Denial } from '../model/denial.js';
+import type { BuildResult, RecordBase } from './apparmor.js';
+import type { RecordFamily } from './record.js';
+import type { Tokens } from './tokenize.js';
+
+export type Builder = (base: RecordBase, tokens: Tokens) => BuildResult;
+
+/** The members a builder copies from RecordBase: never part of what is remembered. */
+const BASE_MEMBERS: ReadonlySet<string> = new Set<keyof RecordBase>([
+  'raw',
+  'log',
+  'source',
+  'time',
+  'timeText',
+  'auditStamp',
+  'auditType',
+  'repeat',
+]);
+
+/** A built denial without its base: `kind` comes first in a denial, then the base, then these. */
+interface BuiltPart {
+  readonly kind: Denial['kind'];
+  readonly rest: Readonly<Record<string, unknown>>;
+}
+
+type Remembered = BuiltPart | Exclude<BuildResult, { readonly denial: Denial }>;
+
+function builtPartOf(denial: Denial): BuiltPart {
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(denial)) {
+    if (key !== 'kind' && !BASE_MEMBERS.has(key)) rest[key] = value;
+  }
+  return { kind: denial.kind, rest };
+}
+
+/** Bounded: forgotten all at once when full, like the enricher's suggestion cache. */
+export class BuildCache {
+  private readonly entries = new Map<string, Remembered>();
+
+  constructor(private readonly capacity = 2048) {}
+
+  build(
+    family: RecordFamily,
+    builder: Builder,
+    base: RecordBase,
+    body: string,
+    tokenize: (body: string) => Tokens,
+  ): BuildResult {
+    const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${body}`;
+    let remembered = this.entries.get(key);
+    if (remembered === undefined && !this.entries.has(key)) {
+      const built = builder(base, tokenize(body));
+      remembered = built !== undefined && 'denial' in built ? builtPartOf(built.denial) : built;
+      if (this.entries.size >= this.capacity) this.entries.clear();
+      this.entries.set(key, remembered);
+      return built;
+    }
+    if (remembered === undefined || !('kind' in remembered)) return remembered;
+    return { denial: { kind: remembered.kind, ...base, ...remembered.rest } as Denial };
+  }
+}

@@ -1,0 +1,100 @@
+// The build cache (src/parse/build-cache.ts) must never change a result: parseLine, whose cache
+// is warm with every line seen before, against parseLineUncached on the same line.
+import { describe, expect, it } from 'vitest';
+import { parseLine, parseLineUncached } from '../../../src/parse/index.js';
+import { fuzzLines, Rng, seedLines } from '../../support/mutate.mjs';
+
+const SEEDS = seedLines().map((line) => line.replace(/\n/g, ' '));
+
+/** Equal members, in the same order (JSON output follows member order). */
+function expectSameAsUncached(line: string): void {
+  const cached = parseLine(line, 'journald');
+  const fresh = parseLineUncached(line, 'journald');
+  expect(cached, line).toEqual(fresh);
+  expect(JSON.stringify(cached), line).toBe(JSON.stringify(fresh));
+}
+
+/** The same record in another envelope: new audit stamp, serial, and for journal JSON new journal stamps. */
+function reenveloped(line: string, rng: Rng): string {
+  const seconds = 1_000_000_000 + rng.int(900_000_000);
+  const millis = String(rng.int(1000)).padStart(3, '0');
+  const serial = rng.int(10_000_000);
+  const micros = `${seconds}${String(rng.int(1_000_000)).padStart(6, '0')}`;
+  return line
+    .replace(/audit\(\d+\.\d+:\d+\)/g, `audit(${seconds}.${millis}:${serial})`)
+    .replace(/"_AUDIT_ID":"\d+"/, `"_AUDIT_ID":"${serial}"`)
+    .replace(/"(_SOURCE_REALTIME_TIMESTAMP|__REALTIME_TIMESTAMP)":"\d+"/g, `"$1":"${micros}"`)
+    .replace(/^\[\s*\d+\.\d+\]/, `[${rng.int(100000)}.${String(rng.int(1_000_000)).padStart(6, '0')}]`);
+}
+
+/** A journal JSON entry from each transport carrying `line`'s record, as journalctl writes them. */
+function journalEntries(line: string, rng: Rng): string[] {
+  const record = /(?:type=\d+ )?audit\(\d+\.\d+:\d+\): .*/.exec(line)?.[0];
+  if (record === undefined) return [];
+  const micros = `${1_700_000_000 + rng.int(100_000_000)}${String(rng.int(1_000_000)).padStart(6, '0')}`;
+  const kernel = {
+    __CURSOR: `s=1;i=${rng.int(1e6).toString(16)}`,
+    __REALTIME_TIMESTAMP: micros,
+    __MONOTONIC_TIMESTAMP: String(rng.int(1e9)),
+    _TRANSPORT: 'kernel',
+    SYSLOG_IDENTIFIER: 'kernel',
+    _HOSTNAME: 'vm',
+    MESSAGE: `audit: ${record}`,
+  };
+  const body = /audit\(\d+\.\d+:\d+\): (.*)/.exec(record)?.[1] ?? '';
+  const type = /^type=(\d+)/.exec(record)?.[1];
+  const audit = {
+    __CURSOR: `s=1;i=${rng.int(1e6).toString(16)}`,
+    __REALTIME_TIMESTAMP: micros,
+    _TRANSPORT: 'audit',
+    _AUDIT_TYPE: type ?? '1400',
+    _AUDIT_ID: String(rng.int(1e7)),
+    _SOURCE_REALTIME_TIMESTAMP: micros,
+    _PID: String(rng.int(1e5)),
+    MESSAGE: `${type === '1326' ? 'SECCOMP' : 'AVC'} ${body}`,
+  };
+  return [JSON.stringify(kernel), JSON.stringify(audit)];
+}
+
+describe('the record build cache', () => {
+  it('gives every real line the uncached result, on first sight and on repeats', () => {
+    expect(SEEDS.length).toBeGreaterThan(100);
+    for (let pass = 0; pass < 2; pass++) for (const line of SEEDS) expectSameAsUncached(line);
+  });
+
+  it('gives a repeated record in a new envelope (stamp, serial, journal fields) its own envelope', () => {
+    const rng = new Rng(8);
+    let denials = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const seed of SEEDS) {
+        for (const line of [seed, ...journalEntries(seed, rng)]) {
+          const variant = reenveloped(line, rng);
+          expectSameAsUncached(variant);
+          if (parseLine(variant).kind === 'denial') denials++;
+        }
+      }
+    }
+    expect(denials).toBeGreaterThan(1000);
+  });
+
+  it('gives mutated lines (random field values, broken quoting, truncation) the uncached result', () => {
+    const rng = new Rng(88);
+    const lines = [...fuzzLines({ seed: 888, count: 4000, noisePercent: 10 }, SEEDS)];
+    // Each line twice, in another envelope the second time, with the others in between.
+    for (const line of [...lines, ...lines.map((line) => reenveloped(line, rng))]) expectSameAsUncached(line);
+  });
+
+  it('keeps the envelope of the line asked about, not of the line first built', () => {
+    const first = parseLine(
+      'audit: type=1326 audit(1795362967.986:100): auid=0 uid=0 gid=0 ses=1 pid=7 comm="x" exe="/snap/a/1/x" sig=0 arch=c000003e syscall=134 compat=0 ip=0x1 code=0x50000',
+    );
+    const second = parseLine(
+      'audit: type=1326 audit(1795362968.001:101): auid=0 uid=0 gid=0 ses=1 pid=7 comm="x" exe="/snap/a/1/x" sig=0 arch=c000003e syscall=134 compat=0 ip=0x1 code=0x50000',
+    );
+    if (first.kind !== 'denial' || second.kind !== 'denial') throw new Error('not denials');
+    expect(first.denial.auditStamp).toEqual({ seconds: 1795362967, millis: 986, serial: 100 });
+    expect(second.denial.auditStamp).toEqual({ seconds: 1795362968, millis: 1, serial: 101 });
+    expect(second.denial.time).toBe('2026-11-22T15:56:08.001Z');
+    expect(second.denial.raw).toContain(':101)');
+  });
+});
