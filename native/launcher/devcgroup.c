@@ -158,19 +158,21 @@ static int load_program(int allow_fd, int events_fd, bool enforce)
 		/* 64: allow */ MOV_IMM(BPF_REG_0, 1),
 		EXIT(),
 	};
-	static char log[65536];
 	union bpf_attr attr;
 	memset(&attr, 0, sizeof attr);
 	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	attr.insns = (uint64_t)(uintptr_t)prog;
 	attr.insn_cnt = sizeof prog / sizeof prog[0];
 	attr.license = (uint64_t)(uintptr_t) "GPL";
-	attr.log_buf = (uint64_t)(uintptr_t)log;
-	attr.log_size = sizeof log;
-	attr.log_level = 1;
 	int fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
 	if (fd < 0) {
+		/* Again with the verifier's log, only to show why (a log slows the verifier down). */
 		int saved = errno;
+		static char log[65536];
+		attr.log_buf = (uint64_t)(uintptr_t)log;
+		attr.log_size = sizeof log;
+		attr.log_level = 1;
+		(void)sys_bpf(BPF_PROG_LOAD, &attr);
 		fprintf(stderr, "%s", log);
 		errno = saved;
 		die("cannot load the device cgroup BPF program");

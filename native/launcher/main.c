@@ -24,6 +24,7 @@
 #include "apparmor.h"
 #include "cgroup-guard.h"
 #include "devcgroup.h"
+#include "kauditd.h"
 #include "kmsg.h"
 #include "layouts.h"
 #include "shared-ns.h"
@@ -234,20 +235,41 @@ static int supervise(pid_t child, const struct devcgroup *cg, const struct spec 
 	return WEXITSTATUS(status);
 }
 
+static long microseconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000000 + (now.tv_nsec - start->tv_nsec) / 1000;
+}
+
 /*
- * The kernel prints audit records from its kauditd thread, a moment after the call: it gets 5 ms
- * from the app's exit, spent first on the teardown (cgroup, namespace) rather than waited before it.
+ * The kernel prints audit records from its kauditd thread, a moment after the call. Every record
+ * of the app is queued by the time it has exited; once kauditd sleeps again, all are printed (it
+ * is usually asleep already, and the teardown has passed meanwhile). Where kauditd cannot be
+ * watched, it gets 5 ms from the app's exit, as before; a kauditd kept busy by others, up to 50 ms.
  */
-static void forward_late_records(int kmsg, pid_t child, const char *snap_dir, const struct timespec *exited)
+static void forward_late_records(int kmsg, int kauditd, pid_t child, const char *snap_dir,
+				 const struct timespec *exited)
 {
 	if (kmsg < 0)
 		return;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long elapsed_ms = (now.tv_sec - exited->tv_sec) * 1000 + (now.tv_nsec - exited->tv_nsec) / 1000000;
-	struct pollfd more = { .fd = kmsg, .events = POLLIN };
-	if (poll(&more, 1, elapsed_ms >= 5 ? 0 : (int)(5 - elapsed_ms)) > 0)
-		kmsg_forward(kmsg, child, snap_dir);
+	const long budget_us = kauditd >= 0 ? 50000 : 5000;
+	for (;;) {
+		if (kauditd >= 0 && kauditd_asleep(kauditd)) {
+			kmsg_forward(kmsg, child, snap_dir);
+			return;
+		}
+		long left_us = budget_us - microseconds_since(exited);
+		if (left_us <= 0)
+			return;
+		long wait_ms = (left_us + 999) / 1000;
+		struct pollfd more = { .fd = kmsg, .events = POLLIN };
+		int ready = poll(&more, 1, kauditd >= 0 && wait_ms > 1 ? 1 : (int)wait_ms);
+		if (ready > 0)
+			kmsg_forward(kmsg, child, snap_dir);
+		if (ready > 0 && kauditd < 0)
+			return;
+	}
 }
 
 /* The mount point parents mount_snap may create on the host, removed again if they were not there. */
@@ -347,6 +369,7 @@ int main(int argc, char **argv)
 		become_app(&opts, &spec, instance, &cg, in_cgroup, loop_device, shared.join_fd, &profile);
 	}
 	close(ready[1]);
+	int kauditd = kmsg >= 0 ? kauditd_open() : -1;
 	char byte;
 	while (read(ready[0], &byte, 1) < 0 && errno == EINTR)
 		;
@@ -362,7 +385,7 @@ int main(int argc, char **argv)
 	devcgroup_remove(&cg);
 	if (shared_ns_release(&shared, &host_dirs.made_snap_root, &host_dirs.made_snap_name_dir))
 		remove_host_dirs(&host_dirs);
-	forward_late_records(kmsg, child, spec.snap_dir, &exited);
+	forward_late_records(kmsg, kauditd, child, spec.snap_dir, &exited);
 	seccomp_free(&profile);
 	spec_free(&spec);
 	return status;
