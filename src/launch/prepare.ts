@@ -3,24 +3,9 @@
  * the environment and the spec file, written to a private directory under /run/snappy-debug.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
-import { nativeArch } from '../seccomp/arch.js';
-import { encodeBin2 } from '../seccomp/bin2.js';
-import { compileProfile } from '../seccomp/compile.js';
-import { parseProfile } from '../seccomp/profile.js';
-import { syscallNames } from '../seccomp/tables.js';
 import { securityTag } from '../model/label.js';
 import { commandOutsideSnap } from '../snap/command-link.js';
 import type { LocatedSnap } from '../snap/locate.js';
@@ -38,6 +23,7 @@ import type { PolicyOverlay } from '../overlay/overlay.js';
 import { apparmorProfile } from './apparmor-profile.js';
 import { LayoutError, planLayouts } from './layouts.js';
 import { formatSpec, type LayoutMount } from './spec.js';
+import { cachedSeccomp } from './seccomp-cache.js';
 import type { TargetUser } from './user.js';
 
 export type Mode = 'strict' | 'devmode';
@@ -90,7 +76,6 @@ const DPKG_ARCH: Readonly<Record<string, string>> = {
   ia32: 'i386',
   arm: 'armhf',
 };
-const KNOWN_SYSCALLS = new Set(syscallNames());
 
 export function templatePath(): string {
   return join(packageRoot(), 'rules/seccomp/default.src');
@@ -114,53 +99,7 @@ export function appInterfaces(options: PrepareOptions): InterfaceRule[] {
   return result;
 }
 
-/** uid or gid by name, from /etc/passwd or /etc/group (u:NAME and g:NAME in seccomp lines). */
-function idLookup(file: string): (name: string) => number | undefined {
-  const ids = new Map(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((line) => line.split(':'))
-      .filter((f) => f.length > 2 && /^\d+$/.test(f[2]!))
-      .map((f) => [f[0]!, Number(f[2])] as const),
-  );
-  return (name) => ids.get(name);
-}
-
-/**
- * The compiled filter for a source, kept by content hash (compiling the template costs tens of
- * milliseconds; a launch should not). A cache that cannot be written is only slower.
- */
-export function cachedSeccomp(source: string, cacheDir = SECCOMP_CACHE): Uint8Array {
-  const key = createHash('sha256').update(`${nativeArch().name}\0${source}`).digest('hex');
-  const file = join(cacheDir, `${key}.bin2`);
-  try {
-    return readFileSync(file);
-  } catch {
-    // not cached yet
-  }
-  const compiled = compileSeccomp(source);
-  try {
-    mkdirSync(cacheDir, { recursive: true, mode: 0o755 });
-    const temp = `${file}.${process.pid}`;
-    writeFileSync(temp, compiled, { mode: 0o644 });
-    renameSync(temp, file);
-  } catch {
-    // read-only or full: compile every time
-  }
-  return compiled;
-}
-
-export const SECCOMP_CACHE = '/var/cache/snappy-debug/seccomp';
-
-export function compileSeccomp(source: string): Uint8Array {
-  const profile = parseProfile(source, {
-    file: 'seccomp',
-    isKnownSyscall: (n) => KNOWN_SYSCALLS.has(n),
-    lookupUser: idLookup('/etc/passwd'),
-    lookupGroup: idLookup('/etc/group'),
-  });
-  return encodeBin2(compileProfile(profile, { arch: nativeArch().name }));
-}
+export { cachedSeccomp, compileSeccomp, SECCOMP_CACHE } from './seccomp-cache.js';
 
 export function prepareRun(options: PrepareOptions): PreparedRun {
   const { snap, user, mode } = options;
