@@ -22,6 +22,7 @@ import type { CommandIO, CommandMain } from './types.js';
 import { UsageError } from './types.js';
 import { parseCommandArgs } from './args.js';
 import { withLoweredPrintk } from '../system/printk.js';
+import { markPhase, timingLine } from '../launch/run-timing.js';
 
 const USAGE = `Usage: snappy-debug run [--strict|--devmode] [--snap PATH] [--user USER] SNAP.APP [-- ARGS...]
        snappy-debug run [OPTIONS] --hook HOOK SNAP
@@ -72,13 +73,18 @@ export interface SnapRun {
 export async function prepareSnapRun(request: SnapRunRequest, forcedMode?: Mode): Promise<SnapRun> {
   const { ref } = request;
   const snap = await locateSnap(ref.snap, request.snapPath, ref.instance);
+  markPhase('locate');
   if (snap.meta.confinement === 'classic') {
     throw new ClassicSnapError(`cannot run classic snap "${ref.snap}": it has no sandbox to show`);
   }
   const mode: Mode = forcedMode ?? (snap.meta.confinement === 'devmode' ? 'devmode' : 'strict');
   const rules = loadRules();
+  markPhase('rules');
   const connections = await snapConnections(snap.meta, rules);
+  markPhase('connections');
   const user = resolveUser(request.user);
+  const inventory = readDeviceInventory();
+  markPhase('user+inventory');
   const prepared = prepareRun({
     snap,
     appName: ref.app,
@@ -89,11 +95,12 @@ export async function prepareSnapRun(request: SnapRunRequest, forcedMode?: Mode)
     args: request.args,
     rules,
     connectedPlugs: connections.plugs.filter((p) => p.connected).map((p) => p.plug),
-    inventory: readDeviceInventory(),
+    inventory,
     apparmor: apparmorAvailable(),
     ...baseRootOption(snap.meta.base, request.basePath),
     ...(request.overlay !== undefined ? { overlay: request.overlay } : {}),
   });
+  markPhase('prepare');
   return { prepared, mode, user };
 }
 
@@ -148,6 +155,7 @@ export const main: CommandMain = async (argv, io) => {
   const ref = parseSnapApp(target);
   if (ref === undefined) throw new UsageError(`run: "${target}" is not SNAP.APP`);
   if (process.geteuid?.() !== 0) throw new UsageError('run: cannot run without root (use sudo)', 1);
+  markPhase('loaded');
   try {
     const request: SnapRunRequest = {
       ref,
@@ -158,6 +166,7 @@ export const main: CommandMain = async (argv, io) => {
       ...(values['base-path'] !== undefined ? { basePath: values['base-path'] } : {}),
       ...requestOverlay(ref.instance, values['no-overlay'], io),
     };
+    markPhase('overlay');
     const forced: Mode | undefined = values.devmode ? 'devmode' : values.strict ? 'strict' : undefined;
     const { prepared, mode, user } = await prepareSnapRun(request, forced);
     io.stderr.write(
@@ -168,18 +177,23 @@ export const main: CommandMain = async (argv, io) => {
     const denials: Denial[] = [];
     let status: number;
     try {
-      status = await withLoweredPrintk(() =>
-        runLauncher(prepared.launcherArgs, io, (line) => {
+      status = await withLoweredPrintk(() => {
+        markPhase('printk');
+        return runLauncher(prepared.launcherArgs, io, (line) => {
           io.stderr.write(`${line}\n`);
           const result = parseLine(line);
           if (result.kind === 'denial') denials.push(result.denial);
-        }),
-      );
+        }).finally(() => markPhase('launcher'));
+      });
+      markPhase('restore');
     } finally {
       prepared.cleanup();
+      markPhase('cleanup');
     }
     io.stderr.write(`snappy-debug: ${denials.length} denial${denials.length === 1 ? '' : 's'} in this run\n`);
     for (const denial of denials) io.stderr.write(`  ${describeDenial(denial, prepared.tag)}\n`);
+    const timing = timingLine();
+    if (timing !== undefined) io.stderr.write(`snappy-debug: ${timing}\n`);
     return status;
   } catch (error) {
     const message = runFailure(error);
