@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -121,8 +120,14 @@ function cacheFileFor(root: string, cacheDir: string | false | undefined): strin
       : homedir()
         ? join(homedir(), '.cache', 'snappy-debug')
         : join(tmpdir(), 'snappy-debug'));
-  const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
-  return join(dir, `rules-${id}.json`);
+  return join(dir, `rules-${directoryId(root)}.json`);
+}
+
+/** FNV-1a of the rules directory's path (only names the file: node:crypto costs a start ~10 ms). */
+function directoryId(root: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < root.length; i++) hash = Math.imul(hash ^ root.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }
 
 /** The cache is an optimisation: anything unreadable or stale is ignored, never fatal. */
