@@ -16,6 +16,7 @@ import {
 import { locateSnap, SnapNotFoundError } from '../snap/locate.js';
 import { SnapYamlError } from '../snap/snap-yaml.js';
 import { loadRules } from '../suggest/load.js';
+import { rulesCacheDir, rulesDir } from '../paths.js';
 import { appliedNote, OverlayError, runOverlay } from '../launch/overlay-store.js';
 import type { PolicyOverlay } from '../overlay/overlay.js';
 import type { CommandIO, CommandMain } from './types.js';
@@ -78,7 +79,7 @@ export async function prepareSnapRun(request: SnapRunRequest, forcedMode?: Mode)
     throw new ClassicSnapError(`cannot run classic snap "${ref.snap}": it has no sandbox to show`);
   }
   const mode: Mode = forcedMode ?? (snap.meta.confinement === 'devmode' ? 'devmode' : 'strict');
-  const rules = loadRules();
+  const rules = loadRules(rulesDir(), { cacheDir: rulesCacheDir() });
   markPhase('rules');
   const connections = await snapConnections(snap.meta, rules);
   markPhase('connections');

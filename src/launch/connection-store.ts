@@ -3,7 +3,6 @@
  * /var/lib/snappy-debug/connections.json ({"SNAP": {"connected": [...], "disconnected": [...]}}).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { dirname } from 'node:path';
 import type { ConnectionChanges } from '../snap/connections.js';
 
@@ -70,6 +69,8 @@ export async function snapdConnectedPlugs(
   socket = SNAPD_SOCKET,
 ): Promise<string[] | undefined> {
   if (!existsSync(socket)) return undefined;
+  // Loaded only here: without snapd a run does not pay for node:http.
+  const { request } = await import('node:http');
   return new Promise((resolvePlugs) => {
     const req = request(
       { socketPath: socket, path: `/v2/connections?snap=${encodeURIComponent(snap)}`, timeout: 2000 },

@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { packageRoot } from '../paths.js';
+import { LineSplitter } from '../sources/line-splitter.js';
 
 export function launcherPath(): string {
   return process.env.SNAPPY_DEBUG_CONFINE ?? join(packageRoot(), 'native/build/snappy-debug-confine');
@@ -49,8 +49,14 @@ export async function runLauncher(
     child.stderr?.pipe(streams.stderr, { end: false });
   }
   const report = child.stdio[3] as Readable;
-  const lines = createInterface({ input: report, crlfDelay: Infinity });
-  lines.on('line', onReport);
+  const lines = new LineSplitter();
+  report.on('data', (chunk: Buffer) => {
+    for (const line of lines.push(chunk)) onReport(line);
+  });
+  report.on('end', () => {
+    const last = lines.finish();
+    if (last !== undefined) onReport(last);
+  });
   const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
