@@ -40,9 +40,15 @@ function builtPartOf(denial: Denial): BuiltPart {
   return { kind: denial.kind, rest };
 }
 
+// A body seen once is only marked: remembering the build of every body of a replay whose bodies
+// never repeat (a saved file where each record has its own pid) keeps them all alive for the
+// garbage collector to copy, which doubled parse time there. The second sight remembers it.
+const SEEN_ONCE = Symbol('seen once');
+const NOT_A_RECORD = Symbol('not a record');
+
 /** Bounded: forgotten all at once when full, like the enricher's suggestion cache. */
 export class BuildCache {
-  private readonly entries = new Map<string, Remembered>();
+  private readonly entries = new Map<string, Remembered | typeof SEEN_ONCE | typeof NOT_A_RECORD>();
 
   constructor(private readonly capacity = 2048) {}
 
@@ -54,15 +60,24 @@ export class BuildCache {
     tokenize: (body: string) => Tokens,
   ): BuildResult {
     const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${body}`;
-    let remembered = this.entries.get(key);
-    if (remembered === undefined && !this.entries.has(key)) {
-      const built = builder(base, tokenize(body));
-      remembered = built !== undefined && 'denial' in built ? builtPartOf(built.denial) : built;
-      if (this.entries.size >= this.capacity) this.entries.clear();
-      this.entries.set(key, remembered);
-      return built;
+    const remembered = this.entries.get(key);
+    if (remembered !== undefined && remembered !== SEEN_ONCE) {
+      if (remembered === NOT_A_RECORD) return undefined;
+      if (!('kind' in remembered)) return remembered;
+      return { denial: { kind: remembered.kind, ...base, ...remembered.rest } as Denial };
     }
-    if (remembered === undefined || !('kind' in remembered)) return remembered;
-    return { denial: { kind: remembered.kind, ...base, ...remembered.rest } as Denial };
+    const built = builder(base, tokenize(body));
+    if (this.entries.size >= this.capacity) this.entries.clear();
+    this.entries.set(
+      key,
+      remembered === undefined
+        ? SEEN_ONCE
+        : built === undefined
+          ? NOT_A_RECORD
+          : 'denial' in built
+            ? builtPartOf(built.denial)
+            : built,
+    );
+    return built;
   }
 }
