@@ -201,8 +201,9 @@ static void cgroup2_root(char *out, size_t size)
 	}
 }
 
-void devcgroup_prepare(struct devcgroup *cg, const struct spec *spec, bool enforce)
+void devcgroup_create(struct devcgroup *cg, const struct spec *spec)
 {
+	cg->allow_fd = cg->events_fd = cg->prog_fd = -1;
 	char root[PATH_MAX - 128];
 	cgroup2_root(root, sizeof root);
 	char parent[PATH_MAX];
@@ -218,10 +219,16 @@ void devcgroup_prepare(struct devcgroup *cg, const struct spec *spec, bool enfor
 		die_input("cannot build the cgroup path: it is too long");
 	if (mkdir(cg->path, 0755) != 0)
 		die("cannot create cgroup %s", cg->path);
+}
+
+void devcgroup_attach(struct devcgroup *cg, const struct spec *spec, const struct device_rule *also, bool enforce)
+{
 	cg->allow_fd = create_map(BPF_MAP_TYPE_HASH, ALLOW_KEY_SIZE, 1, 1000);
 	cg->events_fd = create_map(BPF_MAP_TYPE_QUEUE, 0, sizeof(struct device_event), MAX_EVENTS);
 	for (size_t i = 0; i < spec->n_devices; i++)
 		allow_device(cg->allow_fd, &spec->devices[i]);
+	if (also != NULL)
+		allow_device(cg->allow_fd, also);
 	cg->prog_fd = load_program(cg->allow_fd, cg->events_fd, enforce);
 	int dir = open(cg->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
@@ -252,6 +259,8 @@ void devcgroup_join(const struct devcgroup *cg)
 
 bool devcgroup_next_event(const struct devcgroup *cg, struct device_event *event)
 {
+	if (cg->events_fd < 0)
+		return false;
 	union bpf_attr attr;
 	memset(&attr, 0, sizeof attr);
 	attr.map_fd = (uint32_t)cg->events_fd;

@@ -28,8 +28,14 @@ struct devcgroup {
 	char path[PATH_MAX];
 };
 
-/* Creates the cgroup, the maps and the program, and attaches it. Needs root. */
-void devcgroup_prepare(struct devcgroup *cg, const struct spec *spec, bool enforce);
+/* Creates the (empty) cgroup the app is born in. Needs root. */
+void devcgroup_create(struct devcgroup *cg, const struct spec *spec);
+
+/*
+ * Creates the maps (the spec's devices allowed, and `also` when not NULL) and the program, and
+ * attaches it to the cgroup: from then on every device access from inside is checked.
+ */
+void devcgroup_attach(struct devcgroup *cg, const struct spec *spec, const struct device_rule *also, bool enforce);
 
 /* Allows (or stops allowing) one more device while the app is being set up. */
 void devcgroup_allow(const struct devcgroup *cg, const struct device_rule *rule, bool allow);

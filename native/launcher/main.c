@@ -117,9 +117,21 @@ static void note_apparmor(const struct options *opts, const struct spec *spec)
 static pid_t supervisor_pid;
 
 /* The child: every step in order, then exec. Never returns. */
+/* Returns once the supervisor has attached the device program; ends the child if it never will. */
+static void wait_for_device_cgroup(int attached)
+{
+	char byte;
+	ssize_t n;
+	while ((n = read(attached, &byte, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(1); /* the supervisor failed (and said why) or was killed */
+	close(attached);
+}
+
 static void become_app(const struct options *opts, const struct spec *spec, const char *instance,
 		       const struct devcgroup *cg, bool in_cgroup, const char *loop_device, int join_fd,
-		       const struct seccomp_profile *profile)
+		       const struct seccomp_profile *profile, int attached)
 {
 	die_with_exit_handlers_skipped();
 	/* First: the cgroup hierarchies are read-only once the namespace is set up. */
@@ -159,6 +171,7 @@ static void become_app(const struct options *opts, const struct spec *spec, cons
 		make_dirs(spec->user_dirs[i].path, spec->user_dirs[i].mode, spec->uid, spec->gid);
 	if (chdir(spec->cwd) != 0 && chdir("/") != 0)
 		die("cannot change directory to %s", spec->cwd);
+	wait_for_device_cgroup(attached);
 	if (syscall(SYS_close_range, 3, ~0u, 0) != 0)
 		die("cannot close inherited descriptors");
 	if (spec->apparmor_profile != NULL)
@@ -332,7 +345,7 @@ int main(int argc, char **argv)
 	seccomp_read(spec.seccomp_path, &profile);
 	int kmsg = kmsg_open_at_end();
 	struct devcgroup cg;
-	devcgroup_prepare(&cg, &spec, !opts.devmode);
+	devcgroup_create(&cg, &spec);
 	/*
 	 * The loop device is attached here and allowed while the child mounts it from inside the
 	 * cgroup; the entry is withdrawn once the child has exec'd (its end of `ready` closes then).
@@ -349,12 +362,11 @@ int main(int argc, char **argv)
 			die("cannot inspect %s", loop_device);
 		loop_rule.major = major(st.st_rdev);
 		loop_rule.minor = minor(st.st_rdev);
-		devcgroup_allow(&cg, &loop_rule, true);
 	}
 	struct host_dirs host_dirs;
 	note_host_dirs(&spec, &host_dirs);
-	int ready[2];
-	if (pipe2(ready, O_CLOEXEC) != 0)
+	int ready[2], attached[2];
+	if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(attached, O_CLOEXEC) != 0)
 		die("cannot create a pipe");
 	fflush(NULL);
 	supervisor_pid = getpid();
@@ -366,9 +378,20 @@ int main(int argc, char **argv)
 	}
 	if (child == 0) {
 		close(ready[0]);
-		become_app(&opts, &spec, instance, &cg, in_cgroup, loop_device, shared.join_fd, &profile);
+		close(attached[1]);
+		become_app(&opts, &spec, instance, &cg, in_cgroup, loop_device, shared.join_fd, &profile,
+			   attached[0]);
 	}
 	close(ready[1]);
+	close(attached[0]);
+	/*
+	 * Loading the device program (the verifier) takes as long as the child's whole namespace
+	 * setup: it is done meanwhile. The child waits for it before anything of the app's can run.
+	 */
+	devcgroup_attach(&cg, &spec, loop_fd >= 0 ? &loop_rule : NULL, !opts.devmode);
+	if (write(attached[1], "1", 1) != 1)
+		die("cannot tell the app its device cgroup is ready");
+	close(attached[1]);
 	int kauditd = kmsg >= 0 ? kauditd_open() : -1;
 	char byte;
 	while (read(ready[0], &byte, 1) < 0 && errno == EINTR)
