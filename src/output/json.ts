@@ -2,6 +2,14 @@ import type { Denial, Suggestion } from '../model/denial.js';
 
 /** The JSON form of a denial: snake_case keys, every documented key present (null when unknown). */
 export function toJsonRecord(d: Denial): Record<string, unknown> {
+  return record(d, (d.suggestions ?? []).map(suggestionRecord));
+}
+
+/** The record with `suggestions` given (undefined: left out by JSON.stringify). */
+function record(
+  d: Denial,
+  suggestions: readonly Record<string, unknown>[] | undefined,
+): Record<string, unknown> {
   return {
     kind: d.kind,
     time: d.time ?? d.timeText ?? null,
@@ -48,7 +56,7 @@ export function toJsonRecord(d: Denial): Record<string, unknown> {
     exe: d.exe ?? null,
     repeat: d.repeat ?? 1,
     raw: d.raw,
-    suggestions: (d.suggestions ?? []).map(suggestionRecord),
+    suggestions,
   };
 }
 
@@ -79,8 +87,11 @@ function suggestionsJson(suggestions: readonly Suggestion[] | undefined): string
   return json;
 }
 
-/** One line of JSON, newline-terminated (the same text as JSON.stringify(toJsonRecord(d))). */
+/**
+ * One line of JSON, newline-terminated (the same text as JSON.stringify(toJsonRecord(d))): the
+ * record is stringified without its suggestions, which are appended already encoded.
+ */
 export function formatJsonLine(d: Denial): string {
-  const withoutSuggestions = JSON.stringify({ ...toJsonRecord(d), suggestions: undefined });
+  const withoutSuggestions = JSON.stringify(record(d, undefined));
   return `${withoutSuggestions.slice(0, -1)},"suggestions":${suggestionsJson(d.suggestions)}}\n`;
 }
