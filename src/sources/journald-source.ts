@@ -3,7 +3,7 @@ import { abortableDelay } from './abortable-delay.js';
 import { lossNoticeOf } from './loss-notice.js';
 import { JOURNAL_FIELDS, journalLineFacts, RecentKeys } from './journal-entry.js';
 import { sourceLine } from './source-line.js';
-import { streamLines } from './stream-lines.js';
+import { streamLineBatches } from './stream-line-batches.js';
 import type { LogSource, SourceLine, SourceOptions } from './types.js';
 
 export interface JournaldOptions {
@@ -56,14 +56,16 @@ export function journaldSource(opts: JournaldOptions = {}): LogSource {
         });
         let delivered = 0;
         // A line cut short by journalctl's death is read again after the last whole entry's cursor.
-        for await (const line of streamLines(child.stdout, signal, true)) {
-          const facts = journalLineFacts(line, mayHoldLossNotice);
-          if (facts.cursor !== undefined) cursor = facts.cursor;
-          const notice = facts.noticeText !== undefined ? lossNoticeOf(facts.noticeText) : undefined;
-          if (notice) options.onGap?.({ source: 'journald', ...notice, at: Date.now() });
-          if (facts.auditKey !== undefined && auditRecords.seen(facts.auditKey)) continue;
-          delivered++;
-          yield sourceLine(line, 'journald');
+        for await (const batch of streamLineBatches(child.stdout, signal)) {
+          for (const line of batch) {
+            const facts = journalLineFacts(line, mayHoldLossNotice);
+            if (facts.cursor !== undefined) cursor = facts.cursor;
+            const notice = facts.noticeText !== undefined ? lossNoticeOf(facts.noticeText) : undefined;
+            if (notice) options.onGap?.({ source: 'journald', ...notice, at: Date.now() });
+            if (facts.auditKey !== undefined && auditRecords.seen(facts.auditKey)) continue;
+            delivered++;
+            yield sourceLine(line, 'journald');
+          }
         }
         const result = await child;
         if (signal?.aborted || !follow) {
