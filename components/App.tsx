@@ -8,7 +8,7 @@ import { keyNames } from '../src/ui/keymap.js';
 import { layout } from '../src/ui/layout.js';
 import { detailScrollOf, reduce, resolveCursor, type ViewInfo } from '../src/ui/reducer.js';
 import { runMarks } from '../src/ui/run-marks.js';
-import { firstSightings, SeenRecords } from '../src/ui/seen-records.js';
+import { SeenRecords } from '../src/ui/seen-records.js';
 import { currentRun, modeIndicator } from '../src/ui/run-state.js';
 import type { SnapRunner } from '../src/ui/snap-runner.js';
 import type { PipelineStats, UiState } from '../src/ui/state.js';
@@ -73,10 +73,6 @@ export function App(props: AppProps) {
   );
   // With a snap to run, the followed log may bring copies of what a run reports: seen once only.
   const seen = useMemo(() => (props.runner ? new SeenRecords() : undefined), [props.runner]);
-  const feed = useMemo(
-    () => (seen && props.denials ? firstSightings(props.denials, seen) : props.denials),
-    [seen, props.denials],
-  );
   const runDenials = currentRun(state.runs)?.outcome?.denials;
   const marks = useMemo(() => runMarks(runDenials ?? []), [runDenials]);
   const theme = useMemo(() => makeTheme(props.colour), [props.colour]);
@@ -127,7 +123,7 @@ export function App(props: AppProps) {
 
   useDenialFeed(
     store,
-    feed,
+    props.denials,
     {
       onBatch: (revision) => {
         refreshStats();
@@ -139,6 +135,7 @@ export function App(props: AppProps) {
       },
     },
     props.flushMs ?? 80,
+    seen,
   );
 
   useRequestedWork(state, dispatch, {
