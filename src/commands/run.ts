@@ -1,4 +1,3 @@
-import { parseLine } from '../parse/index.js';
 import type { Denial } from '../model/denial.js';
 import { snapConnections } from '../launch/connected.js';
 import { readDeviceInventory } from '../launch/device-inventory.js';
@@ -175,21 +174,32 @@ export const main: CommandMain = async (argv, io) => {
         `connected: ${prepared.interfaces.join(', ') || 'none'}\n`,
     );
     for (const note of prepared.notes) io.stderr.write(`snappy-debug: ${note}\n`);
-    const denials: Denial[] = [];
+    const reports: string[] = [];
+    // The parser loads while the app runs (started once the launcher is spawned, so it does not
+    // delay it); the report's lines are parsed when the run has ended.
+    let parser: Promise<typeof import('../parse/index.js')> | undefined;
     let status: number;
     try {
       status = await withLoweredPrintk(() => {
         markPhase('printk');
-        return runLauncher(prepared.launcherArgs, io, (line) => {
+        const launched = runLauncher(prepared.launcherArgs, io, (line) => {
           io.stderr.write(`${line}\n`);
-          const result = parseLine(line);
-          if (result.kind === 'denial') denials.push(result.denial);
-        }).finally(() => markPhase('launcher'));
+          reports.push(line);
+        });
+        parser = import('../parse/index.js');
+        parser.catch(() => {}); // awaited below: a failure surfaces there, not as an unhandled one
+        return launched.finally(() => markPhase('launcher'));
       });
       markPhase('restore');
     } finally {
       prepared.cleanup();
       markPhase('cleanup');
+    }
+    const { parseLine } = await (parser ?? import('../parse/index.js'));
+    const denials: Denial[] = [];
+    for (const line of reports) {
+      const result = parseLine(line);
+      if (result.kind === 'denial') denials.push(result.denial);
     }
     io.stderr.write(`snappy-debug: ${denials.length} denial${denials.length === 1 ? '' : 's'} in this run\n`);
     for (const denial of denials) io.stderr.write(`  ${describeDenial(denial, prepared.tag)}\n`);
