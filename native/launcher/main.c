@@ -343,7 +343,6 @@ int main(int argc, char **argv)
 			    opts.base);
 	struct seccomp_profile profile;
 	seccomp_read(spec.seccomp_path, &profile);
-	int kmsg = kmsg_open_at_end();
 	struct devcgroup cg;
 	devcgroup_create(&cg, &spec);
 	/*
@@ -384,6 +383,7 @@ int main(int argc, char **argv)
 	}
 	close(ready[1]);
 	close(attached[0]);
+	int kmsg = kmsg_open_at_end(); /* before the app can make a record: it waits for `attached` */
 	/*
 	 * Loading the device program (the verifier) takes as long as the child's whole namespace
 	 * setup: it is done meanwhile. The child waits for it before anything of the app's can run.
