@@ -1,4 +1,4 @@
-import type { Denial, Suggestion } from '../model/denial.js';
+import type { Denial, SourceName, Suggestion } from '../model/denial.js';
 import { resolveAuditSyscall } from '../seccomp/resolve.js';
 import { suggest, type RuleSet } from '../suggest/index.js';
 
@@ -14,30 +14,43 @@ export class Enricher {
 
   constructor(private readonly rules?: RuleSet) {}
 
-  enrich(denial: Denial): Denial {
-    const withSyscall = resolveSyscall(denial);
-    if (!this.rules) return withSyscall;
-    const key = accessKey(withSyscall);
+  /**
+   * The denial with its syscall named and its suggestions, and `source` when the parser left it
+   * unset: one new object (a saved file's 20,000 denials are not copied once per step).
+   */
+  enrich(denial: Denial, source?: SourceName): Denial {
+    const syscall = resolvedSyscall(denial.syscall);
+    const suggestions = this.rules ? this.suggestionsFor(denial, syscall) : undefined;
+    const withSource = denial.source === undefined && source !== undefined;
+    if (syscall === denial.syscall) {
+      if (suggestions === undefined) return withSource ? { ...denial, source } : denial;
+      return withSource ? { ...denial, source, suggestions } : { ...denial, suggestions };
+    }
+    const named = withSource ? { ...denial, source, syscall } : { ...denial, syscall };
+    return suggestions === undefined ? named : { ...named, suggestions };
+  }
+
+  private suggestionsFor(denial: Denial, syscall: Denial['syscall']): readonly Suggestion[] {
+    const rules = this.rules;
+    if (!rules) return [];
+    const key = accessKey(denial, syscall);
     const cached = this.cache.get(key);
-    if (cached) return { ...withSyscall, suggestions: cached };
-    const suggestions = suggest(withSyscall, this.rules);
+    if (cached) return cached;
+    const suggestions = suggest(syscall === denial.syscall ? denial : { ...denial, syscall }, rules);
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(key, suggestions);
-    return { ...withSyscall, suggestions };
+    return suggestions;
   }
 }
 
-function resolveSyscall(denial: Denial): Denial {
-  const syscall = denial.syscall;
-  if (!syscall || syscall.name !== undefined) return denial;
+/** The syscall with its name and architecture looked up, or the same one when nothing is to add. */
+function resolvedSyscall(syscall: Denial['syscall']): Denial['syscall'] {
+  if (!syscall || syscall.name !== undefined) return syscall;
   const resolved = resolveAuditSyscall(syscall.auditArch, syscall.number, syscall.compat);
   return {
-    ...denial,
-    syscall: {
-      ...syscall,
-      ...(resolved.arch !== undefined ? { arch: resolved.arch } : {}),
-      ...(resolved.name !== undefined ? { name: resolved.name } : {}),
-    },
+    ...syscall,
+    ...(resolved.arch !== undefined ? { arch: resolved.arch } : {}),
+    ...(resolved.name !== undefined ? { name: resolved.name } : {}),
   };
 }
 
@@ -48,8 +61,11 @@ function part(value: unknown): string {
   return value === undefined ? '\u0002' : String(value);
 }
 
-/** Everything a suggestion can depend on, and nothing that varies between repeats (pid, time). */
-export function accessKey(d: Denial): string {
+/**
+ * Everything a suggestion can depend on, and nothing that varies between repeats (pid, time).
+ * `syscall` stands for the denial's own when given (the resolved one, before it is joined in).
+ */
+export function accessKey(d: Denial, syscall: Denial['syscall'] = d.syscall): string {
   return (
     part(d.kind) +
     SEPARATOR +
@@ -99,9 +115,9 @@ export function accessKey(d: Denial): string {
     SEPARATOR +
     part(d.dbus && JSON.stringify(d.dbus)) +
     SEPARATOR +
-    part(d.syscall?.name ?? d.syscall?.number) +
+    part(syscall?.name ?? syscall?.number) +
     SEPARATOR +
-    part(d.syscall?.arch) +
+    part(syscall?.arch) +
     SEPARATOR +
     part(d.device && JSON.stringify(d.device)) +
     SEPARATOR +

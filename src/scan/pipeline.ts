@@ -24,10 +24,9 @@ export function denialOf(line: string, source: SourceName, options: PipelineOpti
     return undefined;
   }
   stats.denials++;
-  const denial = result.denial.source === undefined ? { ...result.denial, source } : result.denial;
-  if (!matchesFilter(denial, filter)) return undefined;
+  if (!matchesFilter(result.denial, filter)) return undefined;
   stats.shown++;
-  return enricher.enrich(denial);
+  return enricher.enrich(result.denial, source);
 }
 
 /** sources ──lines──▶ parse ──▶ filter ──▶ enrich: the denials to show, in log order. */
