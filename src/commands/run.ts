@@ -14,7 +14,8 @@ import {
 } from '../launch/run-support.js';
 import { locateSnap, SnapNotFoundError } from '../snap/locate.js';
 import { SnapYamlError } from '../snap/snap-yaml.js';
-import { loadRules } from '../suggest/load.js';
+import { loadInterfaceRules } from '../suggest/load.js';
+import { declaredPlugs } from '../snap/connections.js';
 import { rulesCacheDir, rulesDir } from '../paths.js';
 import { appliedNote, OverlayError, runOverlay } from '../launch/overlay-store.js';
 import type { PolicyOverlay } from '../overlay/overlay.js';
@@ -78,7 +79,14 @@ export async function prepareSnapRun(request: SnapRunRequest, forcedMode?: Mode)
     throw new ClassicSnapError(`cannot run classic snap "${ref.snap}": it has no sandbox to show`);
   }
   const mode: Mode = forcedMode ?? (snap.meta.confinement === 'devmode' ? 'devmode' : 'strict');
-  const rules = loadRules(rulesDir(), { cacheDir: rulesCacheDir() });
+  const rules = loadInterfaceRules(
+    [
+      ...declaredPlugs(snap.meta).values(),
+      ...(request.overlay?.entries ?? []).flatMap((e) => (e.kind === 'interface' ? [e.interface] : [])),
+    ],
+    rulesDir(),
+    { cacheDir: rulesCacheDir() },
+  );
   markPhase('rules');
   const connections = await snapConnections(snap.meta, rules);
   markPhase('connections');

@@ -49,17 +49,8 @@ export function forgetLoadedRules(): void {
  * engine never reads samples. `strict` turns every problem into an exception.
  */
 export function loadRules(dir = 'rules', { strict = false, cacheDir }: LoadOptions = {}): RuleSet {
-  const root = isAbsolute(dir) ? dir : resolve(packageRoot(), dir);
-  const files = {
-    interfaces: yamlFiles(join(root, 'interfaces')),
-    advice: yamlFiles(join(root, 'advice')),
-  };
-  const schemas = ['interface', 'advice']
-    .map((n) => join(root, 'schema', `${n}.schema.json`))
-    .filter(existsSync);
-  const stamp = [...files.interfaces, ...files.advice, ...schemas, ...NORMALISER]
-    .map((f) => `${f}:${statSync(f).mtimeMs}`)
-    .join('|');
+  const root = rootOf(dir);
+  const { files, stamp } = sourcesOf(root);
   const cached = loaded.get(`${root}\0${strict}`);
   if (cached && cached.stamp === stamp) return cached.rules;
   const cacheFile = cacheFileFor(root, cacheDir);
@@ -82,6 +73,103 @@ export function loadRules(dir = 'rules', { strict = false, cacheDir }: LoadOptio
   loaded.set(`${root}\0${strict}`, { stamp, rules });
   if (cacheFile) writeCache(cacheFile, { stamp, interfaces, advice: rules.advice, problems });
   return rules;
+}
+
+function rootOf(dir: string): string {
+  return isAbsolute(dir) ? dir : resolve(packageRoot(), dir);
+}
+
+/** The rule files and the stamp (every file's mtime, and the normaliser's) a cache must match. */
+function sourcesOf(root: string): { files: { interfaces: string[]; advice: string[] }; stamp: string } {
+  const files = {
+    interfaces: yamlFiles(join(root, 'interfaces')),
+    advice: yamlFiles(join(root, 'advice')),
+  };
+  const schemas = ['interface', 'advice']
+    .map((n) => join(root, 'schema', `${n}.schema.json`))
+    .filter(existsSync);
+  const stamp = [...files.interfaces, ...files.advice, ...schemas, ...NORMALISER]
+    .map((f) => `${f}:${statSync(f).mtimeMs}`)
+    .join('|');
+  return { files, stamp };
+}
+
+/**
+ * A RuleSet holding only the interfaces `ids` names (those rules/ has valid policy for) and no
+ * advice: what a launch needs, without parsing all 200 interfaces. Read from a cache with one
+ * interface per line (beside loadRules' cache, same stamp), only the wanted lines parsed; when
+ * that cache is missing or stale, from loadRules, and the cache is written for next time.
+ */
+export function loadInterfaceRules(
+  ids: Iterable<string>,
+  dir = 'rules',
+  { cacheDir }: Pick<LoadOptions, 'cacheDir'> = {},
+): RuleSet {
+  const root = rootOf(dir);
+  const wanted = new Set(ids);
+  const { stamp } = sourcesOf(root);
+  const cacheFile = cacheFileFor(root, cacheDir);
+  const lineFile = cacheFile?.replace(/\.json$/, '.lines');
+  const fromLines = lineFile ? readLineCache(lineFile, stamp, wanted) : undefined;
+  if (fromLines) return ruleSet(root, fromLines, [], []);
+  const full = loadRules(dir, cacheDir === undefined ? {} : { cacheDir });
+  if (lineFile) writeLineCache(lineFile, stamp, full.interfaces);
+  return ruleSet(
+    root,
+    full.interfaces.filter((rule) => wanted.has(rule.id)),
+    [],
+    [],
+  );
+}
+
+/** Line 1: {"version","stamp","ids"}; then one interface rule as JSON per line, in `ids` order. */
+function readLineCache(
+  file: string,
+  stamp: string,
+  wanted: ReadonlySet<string>,
+): InterfaceRule[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lineEnds: number[] = [];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineEnds.push(at);
+  try {
+    const header = JSON.parse(text.slice(0, lineEnds[0])) as {
+      version: number;
+      stamp: string;
+      ids: string[];
+    };
+    if (header.version !== CACHE_VERSION || header.stamp !== stamp) return undefined;
+    if (lineEnds.length !== header.ids.length + 1) return undefined;
+    const rules: InterfaceRule[] = [];
+    header.ids.forEach((id, i) => {
+      if (wanted.has(id))
+        rules.push(JSON.parse(text.slice(lineEnds[i]! + 1, lineEnds[i + 1])) as InterfaceRule);
+    });
+    return rules;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeLineCache(file: string, stamp: string, interfaces: readonly InterfaceRule[]): void {
+  const header = JSON.stringify({ version: CACHE_VERSION, stamp, ids: interfaces.map((rule) => rule.id) });
+  const lines = [header, ...interfaces.map((rule) => JSON.stringify(rule))];
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(temp, `${lines.join('\n')}\n`, { mode: 0o600 });
+    renameSync(temp, file);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // not even allowed to look there
+    }
+  }
 }
 
 function ruleSet(

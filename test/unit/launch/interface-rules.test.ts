@@ -1,0 +1,85 @@
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rulesDir } from '../../../src/paths.js';
+import { forgetLoadedRules, loadInterfaceRules, loadRules } from '../../../src/suggest/load.js';
+
+const work = mkdtempSync(join(tmpdir(), 'snappy-debug-interface-rules.'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A rules directory of a few real interfaces (and the schemas), with a cache directory of its own. */
+function smallRules(): { dir: string; cacheDir: string } {
+  const dir = mkdtempSync(join(work, 'rules.'));
+  mkdirSync(join(dir, 'interfaces'));
+  for (const id of ['network', 'home', 'camera', 'x11']) {
+    cpSync(join(rulesDir(), 'interfaces', `${id}.yaml`), join(dir, 'interfaces', `${id}.yaml`));
+  }
+  cpSync(join(rulesDir(), 'schema'), join(dir, 'schema'), { recursive: true });
+  return { dir, cacheDir: join(dir, 'cache') };
+}
+
+function lineFile(cacheDir: string): string {
+  const name = readdirSync(cacheDir).find((n) => n.endsWith('.lines'));
+  if (name === undefined) throw new Error('no line cache written');
+  return join(cacheDir, name);
+}
+
+describe('loadInterfaceRules', () => {
+  it('gives every interface of rules/ exactly as loadRules does, from the line cache', () => {
+    // The default cache (which the other rules tests keep warm): parsing rules/ takes seconds.
+    const full = loadRules(rulesDir());
+    const ids = full.interfaces.map((rule) => rule.id);
+    loadInterfaceRules([], rulesDir()); // writes the line cache when it is missing or stale
+    const fromLines = loadInterfaceRules([...ids, 'no-such-interface'], rulesDir());
+    expect(fromLines.interfaces).toEqual(full.interfaces);
+    expect([...fromLines.byId.keys()]).toEqual(ids);
+    expect(fromLines.advice).toEqual([]);
+    const some = loadInterfaceRules(['home', 'network', 'no-such-interface'], rulesDir());
+    expect(some.interfaces.map((rule) => rule.id)).toEqual(['home', 'network']);
+    expect(some.byId.get('network')).toEqual(full.byId.get('network'));
+  });
+
+  it('reads the wanted lines only when the stamp matches, and falls back to loadRules when stale', () => {
+    const { dir, cacheDir } = smallRules();
+    const truth = loadRules(dir, { cacheDir: false });
+    expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')).toEqual(truth.byId.get('home'));
+    // The line cache is what answers: a planted change to a line shows.
+    const file = lineFile(cacheDir);
+    const planted = readFileSync(file, 'utf8').replace(
+      '"id":"home","summary":"',
+      '"id":"home","summary":"PLANTED ',
+    );
+    writeFileSync(file, planted);
+    expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')?.summary).toMatch(/^PLANTED /);
+    // A rule file changed since: the stamp differs, the stale lines are not used.
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, 'interfaces', 'home.yaml'), later, later);
+    forgetLoadedRules();
+    expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')).toEqual(truth.byId.get('home'));
+    expect(readFileSync(lineFile(cacheDir), 'utf8')).not.toContain('PLANTED');
+  });
+
+  it('ignores a damaged line cache', () => {
+    const { dir, cacheDir } = smallRules();
+    const truth = loadRules(dir, { cacheDir: false });
+    loadInterfaceRules([], dir, { cacheDir });
+    const file = lineFile(cacheDir);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    writeFileSync(file, `${lines.slice(0, 2).join('\n')}\n`); // header kept, lines missing
+    expect(loadInterfaceRules(['x11'], dir, { cacheDir }).byId.get('x11')).toEqual(truth.byId.get('x11'));
+    writeFileSync(file, 'not json\n');
+    expect(loadInterfaceRules(['camera'], dir, { cacheDir }).byId.get('camera')).toEqual(
+      truth.byId.get('camera'),
+    );
+  });
+});
