@@ -4,7 +4,7 @@
 // Commands and the UI stay in chunks loaded on demand (`scanlog --json` never loads ink or react).
 // tsc's per-module output stays next to it for scripts and benchmarks that import single modules.
 import { readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -35,9 +35,9 @@ const shared = {
 };
 
 // `run` is one file of its own (a start then loads 1 module instead of some 17 chunks: about
-// 15 ms less CPU); cli.ts's import of it is pointed there.
+// 15 ms less CPU); cli.ts's import of it is pointed there. It shares the main bundle's copy of
+// commands/types.ts, so that cli.ts still recognises the UsageError it throws.
 const runCommand = `${chunkDir}/run-command.js`;
-await build({ ...shared, entryPoints: { [runCommand.replace(/\.js$/, '')]: 'src/commands/run.ts' }, outdir });
 const runCommandExternal = {
   name: 'run-command',
   setup(b) {
@@ -47,11 +47,34 @@ const runCommandExternal = {
   },
 };
 
-await build({
+const { metafile } = await build({
   ...shared,
   plugins: [runCommandExternal],
   entryPoints: { main: 'src/main.ts' },
   outdir,
   chunkNames: `${chunkDir}/chunk-[hash]`,
   splitting: true,
+  metafile: true,
+});
+
+const typesSource = 'src/commands/types.ts';
+const typesChunk = Object.entries(metafile.outputs).find(
+  ([file, output]) => basename(file).startsWith('chunk-') && typesSource in output.inputs,
+)?.[0];
+if (typesChunk === undefined) throw new Error(`bundle: no chunk holds ${typesSource}`);
+const sharedTypes = {
+  name: 'shared-types',
+  setup(b) {
+    b.onResolve({ filter: /\/types\.js$/, namespace: 'file' }, (args) =>
+      resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === join(root, typesSource)
+        ? { path: `./${basename(typesChunk)}`, external: true }
+        : undefined,
+    );
+  },
+};
+await build({
+  ...shared,
+  plugins: [sharedTypes],
+  entryPoints: { [runCommand.replace(/\.js$/, '')]: 'src/commands/run.ts' },
+  outdir,
 });
