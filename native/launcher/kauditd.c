@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* "PID (COMM) STATE ..." of /proc/PID/stat; '\0' when it cannot be read. */
-static char read_state(int stat_fd, char *comm, size_t comm_size)
+/* STATE of "PID (COMM) STATE ..." in /proc/PID/stat; '\0' when it cannot be read. */
+static char read_state(int stat_fd)
 {
 	char stat[256];
 	ssize_t n = pread(stat_fd, stat, sizeof stat - 1, 0);
@@ -18,9 +18,25 @@ static char read_state(int stat_fd, char *comm, size_t comm_size)
 	char *close = strrchr(stat, ')');
 	if (open == NULL || close == NULL || close < open || close[1] != ' ')
 		return '\0';
-	if (comm != NULL)
-		snprintf(comm, comm_size, "%.*s", (int)(close - open - 1), open + 1);
 	return close[2];
+}
+
+/* The name of the task in /proc/PID/comm (much cheaper to read than its stat). */
+static bool has_name(unsigned long pid, const char *name)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%lu/comm", pid);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char comm[32];
+	ssize_t n = read(fd, comm, sizeof comm - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	return strcmp(comm, name) == 0;
 }
 
 int kauditd_open(void)
@@ -32,16 +48,11 @@ int kauditd_open(void)
 	int found = -1;
 	unsigned long pid;
 	while (found < 0 && fscanf(children, "%lu", &pid) == 1) {
+		if (!has_name(pid, "kauditd"))
+			continue;
 		char path[64];
 		snprintf(path, sizeof path, "/proc/%lu/stat", pid);
-		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		char comm[32];
-		if (read_state(fd, comm, sizeof comm) != '\0' && strcmp(comm, "kauditd") == 0)
-			found = fd;
-		else
-			close(fd);
+		found = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	fclose(children);
 	return found;
@@ -49,7 +60,7 @@ int kauditd_open(void)
 
 bool kauditd_asleep(int stat_fd)
 {
-	char state = read_state(stat_fd, NULL, 0);
+	char state = read_state(stat_fd);
 	/* S: TASK_INTERRUPTIBLE (wait_event_freezable); I: an idle kernel thread. */
 	return state == 'S' || state == 'I';
 }
