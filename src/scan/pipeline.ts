@@ -26,7 +26,8 @@ export function denialOf(line: string, source: SourceName, options: PipelineOpti
   stats.denials++;
   if (!matchesFilter(result.denial, filter)) return undefined;
   stats.shown++;
-  return enricher.enrich(result.denial, source);
+  // parseLine builds a new record for every line: nobody else holds it.
+  return enricher.enrichOwned(result.denial, source);
 }
 
 /** sources ──lines──▶ parse ──▶ filter ──▶ enrich: the denials to show, in log order. */

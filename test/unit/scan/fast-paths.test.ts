@@ -79,6 +79,18 @@ describe('the scan fast paths give what the plain steps give', () => {
     }
   }, 60_000);
 
+  it('enrichOwned (members added to the parsed record) gives the same denial as enrich', () => {
+    const enricher = new Enricher(rules);
+    for (const line of realLines()) {
+      const parsed = parseLine(line, 'file');
+      if (parsed.kind !== 'denial') continue;
+      const copied = enricher.enrich(parsed.denial, 'syslog');
+      const owned = enricher.enrichOwned(parsed.denial, 'syslog');
+      expect(owned).toStrictEqual(copied);
+      expect(Object.keys(owned)).toEqual(Object.keys(copied));
+    }
+  });
+
   it('formatJsonLine writes exactly JSON.stringify(toJsonRecord(d)) for every enriched real denial', () => {
     const enricher = new Enricher(rules);
     for (const denial of denials) {
