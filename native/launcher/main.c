@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -365,8 +366,11 @@ int main(int argc, char **argv)
 	struct host_dirs host_dirs;
 	note_host_dirs(&spec, &host_dirs);
 	int ready[2], attached[2];
-	if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(attached, O_CLOEXEC) != 0)
+	if (pipe2(ready, O_CLOEXEC) != 0)
 		die("cannot create a pipe");
+	/* A socket, not a pipe: telling a child that has already died must not raise SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, attached) != 0)
+		die("cannot create a socket pair");
 	fflush(NULL);
 	supervisor_pid = getpid();
 	bool in_cgroup = false;
@@ -389,7 +393,8 @@ int main(int argc, char **argv)
 	 * setup: it is done meanwhile. The child waits for it before anything of the app's can run.
 	 */
 	devcgroup_attach(&cg, &spec, loop_fd >= 0 ? &loop_rule : NULL, !opts.devmode);
-	if (write(attached[1], "1", 1) != 1)
+	/* EPIPE: the child died in its setup (and said why); it is reaped below like any exit. */
+	if (send(attached[1], "1", 1, MSG_NOSIGNAL) != 1 && errno != EPIPE && errno != ECONNRESET)
 		die("cannot tell the app its device cgroup is ready");
 	close(attached[1]);
 	int kauditd = kmsg >= 0 ? kauditd_open() : -1;

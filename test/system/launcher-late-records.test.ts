@@ -18,7 +18,7 @@ import { loadRules } from '../../src/suggest/load.js';
 import { ensureBuilt } from '../support/build.js';
 import { LAUNCHER, makeTestSnap, testUser, type TestSnap } from './support/snaps.js';
 
-const NAMES = ['a', 'b', 'c'].map((worker) => `sd-late-${worker}-${process.pid}`);
+const NAMES = ['a', 'b', 'c'].map((worker) => `sd-late-${worker}`);
 const yaml = (name: string): string =>
   `name: ${name}\nversion: '1'\nconfinement: strict\napps:\n  app:\n    command: bin/snap-app\n`;
 const DENIALS = 3;
