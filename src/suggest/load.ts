@@ -1,8 +1,12 @@
 import {
+  closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -122,46 +126,75 @@ export function loadInterfaceRules(
   );
 }
 
-/** Line 1: {"version","stamp","ids"}; then one interface rule as JSON per line, in `ids` order. */
+/**
+ * Line 1: {"version","stamp","ids","lengths"}; then one interface rule as JSON per line, in `ids`
+ * order, `lengths` giving each line's bytes: the wanted lines are read at their offsets, the
+ * rest of the file (about 500 KB) is never read.
+ */
 function readLineCache(
   file: string,
   stamp: string,
   wanted: ReadonlySet<string>,
 ): InterfaceRule[] | undefined {
-  let text: string;
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
   }
-  const lineEnds: number[] = [];
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineEnds.push(at);
   try {
-    const header = JSON.parse(text.slice(0, lineEnds[0])) as {
+    const size = fstatSync(fd).size;
+    let head = Buffer.alloc(Math.min(size, 65536));
+    let filled = readSync(fd, head, 0, head.length, 0);
+    while (head.indexOf(0x0a) === -1 && filled < size) {
+      const bigger = Buffer.alloc(Math.min(size, head.length * 2));
+      head.copy(bigger, 0, 0, filled);
+      head = bigger;
+      filled += readSync(fd, head, filled, head.length - filled, filled);
+    }
+    const headerEnd = head.indexOf(0x0a);
+    if (headerEnd === -1) return undefined;
+    const header = JSON.parse(head.toString('utf8', 0, headerEnd)) as {
       version: number;
       stamp: string;
       ids: string[];
+      lengths: number[];
     };
     if (header.version !== CACHE_VERSION || header.stamp !== stamp) return undefined;
-    if (lineEnds.length !== header.ids.length + 1) return undefined;
+    if (!Array.isArray(header.lengths) || header.lengths.length !== header.ids.length) return undefined;
+    const total = header.lengths.reduce((sum, length) => sum + length + 1, headerEnd + 1);
+    if (total !== size) return undefined;
     const rules: InterfaceRule[] = [];
+    let offset = headerEnd + 1;
     header.ids.forEach((id, i) => {
-      if (wanted.has(id))
-        rules.push(JSON.parse(text.slice(lineEnds[i]! + 1, lineEnds[i + 1])) as InterfaceRule);
+      const length = header.lengths[i]!;
+      if (wanted.has(id)) {
+        const line = Buffer.alloc(length);
+        if (readSync(fd, line, 0, length, offset) !== length) throw new Error('short read');
+        rules.push(JSON.parse(line.toString('utf8')) as InterfaceRule);
+      }
+      offset += length + 1;
     });
     return rules;
   } catch {
     return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
 function writeLineCache(file: string, stamp: string, interfaces: readonly InterfaceRule[]): void {
-  const header = JSON.stringify({ version: CACHE_VERSION, stamp, ids: interfaces.map((rule) => rule.id) });
-  const lines = [header, ...interfaces.map((rule) => JSON.stringify(rule))];
+  const lines = interfaces.map((rule) => JSON.stringify(rule));
+  const header = JSON.stringify({
+    version: CACHE_VERSION,
+    stamp,
+    ids: interfaces.map((rule) => rule.id),
+    lengths: lines.map((line) => Buffer.byteLength(line)),
+  });
   const temp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    writeFileSync(temp, `${lines.join('\n')}\n`, { mode: 0o600 });
+    writeFileSync(temp, `${[header, ...lines].join('\n')}\n`, { mode: 0o600 });
     renameSync(temp, file);
   } catch {
     try {
