@@ -46,6 +46,19 @@ function builtPartOf(denial: Denial): BuiltPart {
 const SEEN_ONCE = Symbol('seen once');
 const NOT_A_RECORD = Symbol('not a record');
 
+/**
+ * The denial a fresh build gives: kind, the base, the rest. Built member by member from `{}` as the
+ * builders' withoutUndefined does, so it has their objects' hidden class: built as `{ kind, ...base,
+ * ...rest }` (or from `{ kind }`), enrich and the UI store read it at half the speed.
+ */
+function joined(part: BuiltPart, base: RecordBase): Denial {
+  const out: Record<string, unknown> = {};
+  out.kind = part.kind;
+  for (const key in base) out[key] = base[key as keyof RecordBase];
+  for (const key in part.rest) out[key] = part.rest[key];
+  return out as unknown as Denial;
+}
+
 /** Bounded: forgotten all at once when full, like the enricher's suggestion cache. */
 export class BuildCache {
   private readonly entries = new Map<string, Remembered | typeof SEEN_ONCE | typeof NOT_A_RECORD>();
@@ -64,7 +77,7 @@ export class BuildCache {
     if (remembered !== undefined && remembered !== SEEN_ONCE) {
       if (remembered === NOT_A_RECORD) return undefined;
       if (!('kind' in remembered)) return remembered;
-      return { denial: { kind: remembered.kind, ...base, ...remembered.rest } as Denial };
+      return { denial: joined(remembered, base) };
     }
     const built = builder(base, tokenize(body));
     if (this.entries.size >= this.capacity) this.entries.clear();
