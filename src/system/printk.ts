@@ -5,7 +5,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,15 @@ export interface LoweredRatelimit {
 }
 
 const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** unlink, a file already gone being fine (rmSync would load its whole rimraf module for this). */
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
 
 export function readPrintkRatelimit(sysctl: string = PRINTK_RATELIMIT): number {
   const text = readFileSync(sysctl, 'utf8').trim();
@@ -76,7 +85,7 @@ function liveHolders(saved: string): string[] {
   return names.filter((name) => {
     const pid = Number(name.split('.')[0]);
     if (Number.isInteger(pid) && pid > 0 && alive(pid)) return true;
-    rmSync(join(dir, name), { force: true });
+    removeFile(join(dir, name));
     return false;
   });
 }
@@ -111,14 +120,14 @@ function withLock<T>(saved: string, work: () => T): T {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (lockOwnerGone(lock) || Date.now() > deadline) rmSync(lock, { force: true });
+      if (lockOwnerGone(lock) || Date.now() > deadline) removeFile(lock);
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
   }
   try {
     return work();
   } finally {
-    rmSync(lock, { force: true });
+    removeFile(lock);
   }
 }
 
@@ -156,10 +165,10 @@ export async function lowerPrintkRatelimit(
     restored = true;
     removeHooks();
     withLock(saved, () => {
-      rmSync(hold, { force: true });
+      removeFile(hold);
       if (liveHolders(saved).length > 0) return;
       writeFileSync(sysctl, `${previous}\n`);
-      rmSync(saved, { force: true });
+      removeFile(saved);
     });
   };
   // Runs first (prepended), so every other listener is still registered: when there is none,
@@ -191,7 +200,7 @@ export function recoverPrintkRatelimit(paths: PrintkPaths = {}): number | undefi
     const value = savedPrintkRatelimit(saved);
     if (value === undefined || liveHolders(saved).length > 0) return undefined;
     writeFileSync(paths.sysctl ?? PRINTK_RATELIMIT, `${value}\n`);
-    rmSync(saved, { force: true });
+    removeFile(saved);
     return value;
   });
 }
