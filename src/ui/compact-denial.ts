@@ -1,14 +1,5 @@
-import type { Decision, Denial, SourceName } from '../model/denial.js';
-
-function shared(value: string | undefined, intern: (text: string) => string): string | undefined {
-  return value === undefined ? undefined : intern(value);
-}
-
-/** `log` as a slice of `raw` when it is its tail, so the line's characters are kept once. */
-function logOf(d: Denial): string {
-  const { raw, log } = d;
-  return log.length < raw.length && raw.endsWith(log) ? raw.slice(raw.length - log.length) : log;
-}
+import type { Denial } from '../model/denial.js';
+import { ownCopy } from './own-copy.js';
 
 /**
  * Members the UI never reads from a kept record: the group has its own times and occurrences, and
@@ -17,93 +8,184 @@ function logOf(d: Denial): string {
 type NotKept =
   'fields' | 'time' | 'timeText' | 'auditStamp' | 'auditType' | 'sig' | 'ses' | 'ip' | 'repeat' | 'peerPid';
 
-/** Every other member, none optional: a member added to Denial and not copied fails to compile. */
-type EveryMember = { [K in Exclude<keyof Denial, NotKept>]: Denial[K] };
+/** The line and its log text: the group keeps them in its LineArena slot, not in the record. */
+export type LineMember = 'raw' | 'log';
 
-function everyMember(d: Denial, intern: (text: string) => string): EveryMember {
-  return {
-    kind: d.kind,
-    source: d.source === undefined ? undefined : (intern(d.source) as SourceName),
-    log: logOf(d),
-    raw: d.raw,
-    decision: d.decision === undefined ? undefined : (intern(d.decision) as Decision),
-    label: shared(d.label, intern),
-    snap: shared(d.snap, intern),
-    instance: shared(d.instance, intern),
-    app: shared(d.app, intern),
-    hook: shared(d.hook, intern),
-    operation: shared(d.operation, intern),
-    class: shared(d.class, intern),
-    info: shared(d.info, intern),
-    error: d.error,
-    path: d.path,
-    target: d.target,
-    requestedMask: shared(d.requestedMask, intern),
-    deniedMask: shared(d.deniedMask, intern),
-    fsuid: d.fsuid,
-    ouid: d.ouid,
-    capability: d.capability,
-    capname: shared(d.capname, intern),
-    family: shared(d.family, intern),
-    sockType: shared(d.sockType, intern),
-    protocol: d.protocol,
-    signal: d.signal,
-    peer: d.peer,
-    peerLabel: d.peerLabel,
-    namespace: d.namespace,
-    fstype: shared(d.fstype, intern),
-    srcname: d.srcname,
-    flags: shared(d.flags, intern),
-    addr: d.addr,
-    peerAddr: d.peerAddr,
-    dbus: d.dbus,
-    syscall: d.syscall,
-    device: d.device,
-    action: shared(d.action, intern),
-    actionData: d.actionData,
-    code: shared(d.code, intern),
-    pid: d.pid,
-    comm: shared(d.comm, intern),
-    exe: shared(d.exe, intern),
-    uid: d.uid,
-    auid: d.auid,
-    suggestions: d.suggestions,
-  };
+/** Short names that repeat across groups: one copy each, shared through the store's intern. */
+const NAMES = [
+  'source',
+  'decision',
+  'label',
+  'snap',
+  'instance',
+  'app',
+  'hook',
+  'operation',
+  'class',
+  'info',
+  'requestedMask',
+  'deniedMask',
+  'capname',
+  'family',
+  'sockType',
+  'fstype',
+  'flags',
+  'action',
+  'code',
+  'comm',
+  'exe',
+] as const;
+/** Texts particular to a group (paths, peers, addresses): an own copy each. */
+const TEXTS = [
+  'path',
+  'target',
+  'signal',
+  'peer',
+  'peerLabel',
+  'namespace',
+  'srcname',
+  'addr',
+  'peerAddr',
+] as const;
+const NUMBERS = [
+  'error',
+  'fsuid',
+  'ouid',
+  'capability',
+  'protocol',
+  'actionData',
+  'pid',
+  'uid',
+  'auid',
+] as const;
+/** Objects of a few scalar members each. */
+const STRUCTS = ['dbus', 'syscall', 'device'] as const;
+
+type Kept =
+  (typeof NAMES)[number] | (typeof TEXTS)[number] | (typeof NUMBERS)[number] | (typeof STRUCTS)[number];
+/** A member added to Denial and listed nowhere here fails to compile. */
+type Unlisted = Exclude<keyof Denial, Kept | NotKept | LineMember | 'kind' | 'suggestions'>;
+const everyMemberListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyMemberListed;
+
+/** A kept record without its line: `raw` and `log` are supplied by whoever keeps the line. */
+export type CompactDenial = Omit<Denial, LineMember>;
+
+type Slots = Record<string, unknown>;
+type Intern = (text: string) => string;
+
+function sameStruct(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const left = a as Slots;
+  const right = b as Slots;
+  let members = 0;
+  for (const key in left) {
+    if (left[key] !== right[key]) return false;
+    members++;
+  }
+  for (const _key in right) members--;
+  return members === 0;
 }
 
-function definedMembers(copy: EveryMember): Denial {
-  const kept: Record<string, unknown> = {};
-  for (const key in copy) {
-    const value = copy[key as keyof EveryMember];
-    if (value !== undefined) kept[key] = value;
+function sameSuggestions(a: Denial['suggestions'], b: Denial['suggestions']): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((s, i) => sameStruct(s, b[i]));
+}
+
+/** A copy whose strings are its own (a struct parsed from a line holds slices of it). */
+function ownStruct<T extends object>(struct: T): T {
+  const copy: Slots = {};
+  for (const [key, value] of Object.entries(struct))
+    copy[key] = typeof value === 'string' ? ownCopy(value) : value;
+  return copy as T;
+}
+
+const NAME = 1;
+const TEXT = 2;
+const NUMBER = 3;
+const STRUCT = 4;
+const SUGGESTIONS = 5;
+type Role = typeof NAME | typeof TEXT | typeof NUMBER | typeof STRUCT | typeof SUGGESTIONS;
+
+/** How each kept member is copied; members absent here (NotKept, the line, kind) are not. */
+const ROLES: Readonly<Record<string, Role | undefined>> = Object.freeze(
+  Object.fromEntries([
+    ...NAMES.map((key) => [key, NAME]),
+    ...TEXTS.map((key) => [key, TEXT]),
+    ...NUMBERS.map((key) => [key, NUMBER]),
+    ...STRUCTS.map((key) => [key, STRUCT]),
+    ['suggestions', SUGGESTIONS],
+  ]) as Record<string, Role>,
+);
+
+/** How many kept members a record has: a hidden count, so a refresh need not count them again. */
+const MEMBERS = Symbol('members');
+
+function copied(role: Role, value: unknown, intern: Intern): unknown {
+  switch (role) {
+    case NAME:
+      return intern(value as string);
+    case TEXT:
+      return ownCopy(value as string);
+    case STRUCT:
+      return ownStruct(value as object);
+    default:
+      // Numbers; suggestions are shared with every record the enricher gave the same ones.
+      return value;
   }
-  return kept as unknown as Denial;
+}
+
+function same(role: Role, kept: unknown, value: unknown): boolean {
+  if (kept === value) return true;
+  if (role === STRUCT) return sameStruct(kept, value);
+  if (role === SUGGESTIONS)
+    return sameSuggestions(kept as Denial['suggestions'], value as Denial['suggestions']);
+  return false;
 }
 
 /**
  * The record a group keeps as its newest sample: every member the detail pane, the filter and the
- * report read (see NotKept for those left out); short repeated names are shared through `intern`.
- * Only the members the record has are kept: a file denial has some twenty of the forty-six, and
- * 100,000 groups keep one record each (a slot costs 8 bytes whether it holds a value or not).
+ * report read (see NotKept for those left out) but its line. Only the members the record has are
+ * kept (a slot costs 8 bytes whether it holds a value or not), and no string of it is a slice of
+ * the line it was parsed from.
  */
-export function compactDenial(d: Denial, intern: (text: string) => string): Denial {
-  return definedMembers(everyMember(d, intern));
+export function compactDenial(d: Denial, intern: Intern): CompactDenial {
+  const from = d as unknown as Slots;
+  const kept: Slots = { kind: d.kind };
+  let members = 0;
+  for (const key in from) {
+    const role = ROLES[key];
+    const value = from[key];
+    if (role === undefined || value === undefined) continue;
+    kept[key] = copied(role, value, intern);
+    members++;
+  }
+  Object.defineProperty(kept, MEMBERS, { value: members });
+  return kept as unknown as CompactDenial;
 }
 
 /**
- * The kept record updated to `d`: overwritten in place when `d` has the same members (a group's
- * events usually do), else a new compact copy. The kept record is old by the time its group
- * repeats; replacing it every time would leave a million old objects for the major collector.
+ * The kept record updated to `d`. When `d` has the same members (a group's events usually do) the
+ * record is updated in place, and only members whose value changed are replaced: the record is
+ * old by the time its group repeats, and a new value stored in it outlives the young generation.
+ * Otherwise a new compact copy.
  */
-export function refreshedDenial(kept: Denial, d: Denial, intern: (text: string) => string): Denial {
-  const copy = everyMember(d, intern);
-  const slots = kept as unknown as Record<string, unknown>;
-  for (const key in copy) {
-    if ((copy[key as keyof EveryMember] === undefined) === key in slots) return definedMembers(copy);
+export function refreshedDenial(kept: CompactDenial, d: Denial, intern: Intern): CompactDenial {
+  if (d.kind !== kept.kind) return compactDenial(d, intern);
+  const slots = kept as unknown as Slots;
+  const from = d as unknown as Slots;
+  let members = 0;
+  for (const key in from) {
+    const role = ROLES[key];
+    const value = from[key];
+    if (role === undefined || value === undefined) continue;
+    const old = slots[key];
+    // A member the kept record lacks: a new copy (what was written so far goes with the old one).
+    if (old === undefined) return compactDenial(d, intern);
+    if (!same(role, old, value)) slots[key] = copied(role, value, intern);
+    members++;
   }
-  for (const key in copy) {
-    const value = copy[key as keyof EveryMember];
-    if (value !== undefined) slots[key] = value;
-  }
-  return kept;
+  return members === slots[MEMBERS as unknown as string] ? kept : compactDenial(d, intern);
 }

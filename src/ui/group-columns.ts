@@ -1,4 +1,5 @@
 import type { Decision } from '../model/denial.js';
+import { LineArena } from './line-arena.js';
 import { RATE_BUCKETS } from './sparkline.js';
 
 /** How many individual occurrences each group keeps (all are counted). */
@@ -36,6 +37,8 @@ export class GroupColumns {
   private rates = new Uint32Array(0);
   /** First and last seen of each group: doubles in an object would each take a boxed number. */
   private seen = new Float64Array(0);
+  /** Each group's newest log line. */
+  readonly lines = new LineArena();
 
   constructor() {
     this.grow(INITIAL_GROUPS);

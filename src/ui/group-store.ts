@@ -1,7 +1,8 @@
 import type { Denial, DenialKind } from '../model/denial.js';
 import { compactDenial, refreshedDenial } from './compact-denial.js';
 import { GroupColumns, type Occurrence } from './group-columns.js';
-import { flattened, StoredGroup } from './stored-group.js';
+import { ownCopy } from './own-copy.js';
+import { StoredGroup } from './stored-group.js';
 import { appOf, groupKeyOf, objectOf, snapOf, summaryOf } from './group-key.js';
 import { RATE_BUCKETS, bucketOf } from './sparkline.js';
 
@@ -82,22 +83,25 @@ export class GroupStore {
     if (!group) {
       const ordinal = this.byKey.size;
       this.columns.ensure(ordinal);
+      // The key and summary are built from slices of this record's line: copies keep only themselves.
+      const ownKey = ownCopy(key);
       const sample = compactDenial(d, this.intern);
-      // The key's object part is often a slice of this record's line: flat, it keeps only itself.
       group = new StoredGroup(
-        flattened(key),
+        ownKey,
         ordinal,
         d.kind,
         snap,
         app,
-        flattened(summaryOf(d)),
+        ownCopy(summaryOf(d)),
         sample,
         at,
         this.columns,
       );
-      this.byKey.set(key, group);
+      group.keepLine(d.raw, d.log);
+      this.byKey.set(ownKey, group);
     } else if (at >= group.lastSeen) {
-      group.latest = refreshedDenial(group.latest, d, this.intern);
+      group.setLatest(refreshedDenial(group.compact, d, this.intern));
+      group.keepLine(d.raw, d.log);
     }
     group.count += times;
     if (at >= group.lastSeen) this.columns.setLastSeen(group.ordinal, at);
@@ -116,14 +120,15 @@ export class GroupStore {
   }
 
   /**
-   * A name the store already holds, else this one. Parsed records carry their own copies (often
-   * slices that keep the whole line alive); the store keeps one.
+   * A name the store already holds, else an own copy of this one. Parsed records carry their own
+   * copies (often slices that keep the whole line alive); the store keeps one.
    */
   private readonly intern = (name: string): string => {
     const known = this.names.get(name);
     if (known !== undefined) return known;
-    this.names.set(name, name);
-    return name;
+    const own = ownCopy(name);
+    this.names.set(own, own);
+    return own;
   };
 
   private countRate(group: StoredGroup, at: number, times: number): void {

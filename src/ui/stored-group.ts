@@ -1,16 +1,33 @@
 import type { Denial, DenialKind } from '../model/denial.js';
+import type { CompactDenial } from './compact-denial.js';
 import type { GroupColumns, Occurrence } from './group-columns.js';
 import type { DenialGroup } from './group-store.js';
 import { bucketOf } from './sparkline.js';
 
+const OWNER = Symbol('group');
+
+interface WithOwner {
+  readonly [OWNER]: StoredGroup;
+}
+
+function rawOfOwner(this: WithOwner): string {
+  return this[OWNER].lineRaw();
+}
+
+function logOfOwner(this: WithOwner): string {
+  return this[OWNER].lineLog();
+}
+
 /**
- * The same text as one flat string. A string built by concatenation is a tree of its parts, and
- * the parts may be slices of the record's whole log line: kept as a tree, a group's summary would
- * keep its first line alive besides its newest. Converting to a number flattens it in place.
+ * The group's kept record as a Denial: its `raw` and `log` members read the group's line from the
+ * store's LineArena (same getters for every record, so records of one shape share one hidden class).
  */
-export function flattened(text: string): string {
-  Number(text);
-  return text;
+function withLine(record: CompactDenial, group: StoredGroup): Denial {
+  return Object.defineProperties(record, {
+    raw: { get: rawOfOwner, enumerable: true },
+    log: { get: logOfOwner, enumerable: true },
+    [OWNER]: { value: group },
+  }) as Denial;
 }
 
 /** A group as the store keeps it: scalars here, its rings in the store's shared columns. */
@@ -22,6 +39,8 @@ export class StoredGroup implements DenialGroup {
   /** The store's change mark when the group last changed. */
   changeMark = 0;
 
+  private record: Denial;
+
   constructor(
     readonly key: string,
     readonly ordinal: number,
@@ -29,13 +48,42 @@ export class StoredGroup implements DenialGroup {
     readonly snap: string,
     readonly app: string,
     readonly summary: string,
-    public latest: Denial,
+    latest: CompactDenial,
     at: number,
     private readonly columns: GroupColumns,
   ) {
+    this.record = withLine(latest, this);
     columns.setFirstSeen(ordinal, at);
     columns.setLastSeen(ordinal, at);
     this.rateBucket = bucketOf(at);
+  }
+
+  /** The newest record; its `raw` and `log` are read from the line kept with `keepLine`. */
+  get latest(): Denial {
+    return this.record;
+  }
+
+  /** The kept record without its line, to refresh in place. */
+  get compact(): CompactDenial {
+    return this.record;
+  }
+
+  /** Makes `record` (the compact copy of the newest denial) the group's newest record. */
+  setLatest(record: CompactDenial): void {
+    if (record !== this.record) this.record = withLine(record, this);
+  }
+
+  /** Keeps the newest denial's line and log text (outside the JavaScript heap). */
+  keepLine(raw: string, log: string): void {
+    this.columns.lines.put(this.ordinal, raw, log);
+  }
+
+  lineRaw(): string {
+    return this.columns.lines.raw(this.ordinal);
+  }
+
+  lineLog(): string {
+    return this.columns.lines.log(this.ordinal);
   }
 
   get firstSeen(): number {
