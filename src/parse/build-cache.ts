@@ -59,6 +59,12 @@ function joined(part: BuiltPart, base: RecordBase): Denial {
   return out as unknown as Denial;
 }
 
+/**
+ * Longer bodies are built afresh, never remembered: a record is a few hundred characters, and a
+ * key per huge logged value (64 KiB each) would make the cache's bound one of entries only.
+ */
+const MAX_BODY = 4096;
+
 /** Bounded: forgotten all at once when full, like the enricher's suggestion cache. */
 export class BuildCache {
   private readonly entries = new Map<string, Remembered | typeof SEEN_ONCE | typeof NOT_A_RECORD>();
@@ -72,6 +78,7 @@ export class BuildCache {
     body: string,
     tokenize: (body: string) => Tokens,
   ): BuildResult {
+    if (body.length > MAX_BODY) return builder(base, tokenize(body));
     const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${body}`;
     const remembered = this.entries.get(key);
     if (remembered !== undefined && remembered !== SEEN_ONCE) {

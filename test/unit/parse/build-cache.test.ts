@@ -98,3 +98,11 @@ describe('the record build cache', () => {
     expect(second.denial.raw).toContain(':101)');
   });
 });
+
+describe('the record build cache with huge bodies', () => {
+  it('builds a body over 4 KiB afresh each time, with the same result', () => {
+    const huge = 'x'.repeat(70_000);
+    const line = `audit: type=1400 audit(1.002:3): apparmor="DENIED" operation="open" profile="snap.a.b" name="/${huge}" pid=1 comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`;
+    for (let i = 0; i < 3; i++) expectSameAsUncached(line);
+  });
+});
