@@ -7,7 +7,11 @@
 
 #include <stdbool.h>
 
-/* Opens /proc/PID/stat of the kauditd kernel thread; -1 when it cannot be found (e.g. in a container). */
+/*
+ * Opens /proc/PID/stat of the kauditd kernel thread; -1 when it cannot be found (e.g. in a
+ * container). The pid found is kept in /run/snappy-debug/kauditd.pid for the next run, which
+ * checks it (named kauditd, a child of kthreadd) before it trusts it, and looks again if not.
+ */
 int kauditd_open(void);
 
 /*

@@ -8,7 +8,7 @@
  * also passes on records of any executable under its snap's directory.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareRun, type PreparedRun } from '../../src/launch/prepare.js';
 import { readDeviceInventory } from '../../src/launch/device-inventory.js';
@@ -103,5 +103,38 @@ describe('seccomp records made just before the exit', () => {
     }
     const allPids = new Set(results.map((r) => / pid=(\d+) /.exec(r.stderr)?.[1]));
     expect(allPids.size).toBe(NAMES.length * RUNS_PER_WORKER);
+  });
+});
+
+/** The kauditd kernel thread's pid, found the long way: its name, and kthreadd (2) its parent. */
+function kauditdPid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (stat.includes(' (kauditd) ') && fields[1] === '2') return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+describe('the remembered kauditd pid', () => {
+  const REMEMBERED = '/run/snappy-debug/kauditd.pid';
+
+  it('is checked before it is trusted: a wrong one is replaced by the real one and the records still come', async () => {
+    const real = kauditdPid();
+    expect(real).toBeGreaterThan(2);
+    const args = [...prepared[0]!.launcherArgs.slice(0, 4), 'ioprio'];
+    // pid 1 (not a kernel thread), this test's own pid, one that is not running, and garbage
+    for (const wrong of ['1', String(process.pid), '4194303', 'kauditd', '']) {
+      writeFileSync(REMEMBERED, wrong);
+      const result = await launch(args);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr.split('\n').filter((line) => line.includes('type=1326'))).toHaveLength(1);
+      expect(readFileSync(REMEMBERED, 'utf8')).toBe(`${real}\n`);
+    }
   });
 });
