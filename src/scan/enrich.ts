@@ -80,63 +80,39 @@ function part(value: unknown): string {
 /**
  * Everything a suggestion can depend on, and nothing that varies between repeats (pid, time).
  * `syscall` stands for the denial's own when given (the resolved one, before it is joined in).
+ * Joined in one go: a flat string hashes at once, a chain of 50 concatenations is copied first.
  */
 export function accessKey(d: Denial, syscall: Denial['syscall'] = d.syscall): string {
-  return (
-    part(d.kind) +
-    SEPARATOR +
-    part(d.instance) +
-    SEPARATOR +
-    part(d.label) +
-    SEPARATOR +
-    part(d.decision) +
-    SEPARATOR +
-    part(d.operation) +
-    SEPARATOR +
-    part(d.class) +
-    SEPARATOR +
-    part(d.path) +
-    SEPARATOR +
-    part(d.target) +
-    SEPARATOR +
-    part(d.requestedMask) +
-    SEPARATOR +
-    part(d.deniedMask) +
-    SEPARATOR +
-    part(d.fsuid === d.ouid) +
-    SEPARATOR +
-    part(d.capname ?? d.capability) +
-    SEPARATOR +
-    part(d.family) +
-    SEPARATOR +
-    part(d.sockType) +
-    SEPARATOR +
-    part(d.protocol) +
-    SEPARATOR +
-    part(d.signal) +
-    SEPARATOR +
-    part(d.peer) +
-    SEPARATOR +
-    part(d.peerLabel) +
-    SEPARATOR +
-    part(d.addr) +
-    SEPARATOR +
-    part(d.peerAddr) +
-    SEPARATOR +
-    part(d.fstype) +
-    SEPARATOR +
-    part(d.srcname) +
-    SEPARATOR +
-    part(d.flags) +
-    SEPARATOR +
-    part(d.dbus && JSON.stringify(d.dbus)) +
-    SEPARATOR +
-    part(syscall?.name ?? syscall?.number) +
-    SEPARATOR +
-    part(syscall?.arch) +
-    SEPARATOR +
-    part(d.device && JSON.stringify(d.device)) +
-    SEPARATOR +
-    part(d.exe?.startsWith('/snap/') ? 'snap-exe' : d.exe)
-  );
+  return [
+    d.kind,
+    d.instance,
+    d.label,
+    d.decision,
+    d.operation,
+    d.class,
+    d.path,
+    d.target,
+    d.requestedMask,
+    d.deniedMask,
+    d.fsuid === d.ouid,
+    d.capname ?? d.capability,
+    d.family,
+    d.sockType,
+    d.protocol,
+    d.signal,
+    d.peer,
+    d.peerLabel,
+    d.addr,
+    d.peerAddr,
+    d.fstype,
+    d.srcname,
+    d.flags,
+    d.dbus && JSON.stringify(d.dbus),
+    syscall?.name ?? syscall?.number,
+    syscall?.arch,
+    d.device && JSON.stringify(d.device),
+    d.exe?.startsWith('/snap/') ? 'snap-exe' : d.exe,
+  ]
+    .map(part)
+    .join(SEPARATOR);
 }
