@@ -1,11 +1,14 @@
 #include "cgroup-guard.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -44,6 +47,13 @@ void make_cgroups_read_only(void)
 	}
 	endmntent(mounts);
 	for (size_t i = 0; i < count; i++) {
+		/*
+		 * Sets only the read-only flag: what the remount below does, without reading the other
+		 * flags first (kernels before 5.12 have no mount_setattr).
+		 */
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (syscall(SYS_mount_setattr, AT_FDCWD, dirs[i], 0, &attr, sizeof attr) == 0)
+			continue;
 		unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | current_flags(dirs[i]);
 		if (mount(NULL, dirs[i], NULL, flags, NULL) != 0)
 			die("cannot make %s read-only", dirs[i]);
