@@ -89,20 +89,48 @@ function sourcesOf(root: string): { files: { interfaces: string[]; advice: strin
     interfaces: yamlFiles(join(root, 'interfaces')),
     advice: yamlFiles(join(root, 'advice')),
   };
-  const schemas = ['interface', 'advice']
-    .map((n) => join(root, 'schema', `${n}.schema.json`))
-    .filter(existsSync);
-  const stamp = [...files.interfaces, ...files.advice, ...schemas, ...NORMALISER]
+  const stamp = [...files.interfaces, ...files.advice, ...fixedFiles(root)]
     .map((f) => `${f}:${statSync(f).mtimeMs}`)
     .join('|');
   return { files, stamp };
 }
 
+/** The schemas there are, and the normaliser. */
+function fixedFiles(root: string): string[] {
+  const schemas = ['interface', 'advice']
+    .map((n) => join(root, 'schema', `${n}.schema.json`))
+    .filter(existsSync);
+  return [...schemas, ...NORMALISER];
+}
+
+/**
+ * What one interface's line depends on: its own file (its mtime), which interface files there
+ * are (a wanted one added or removed), the schemas and the normaliser. Other interfaces' files
+ * do not matter: each file is read and checked on its own.
+ */
+interface LineGuard {
+  readonly names: readonly string[];
+  readonly fixed: string;
+}
+
+function lineGuard(root: string): LineGuard {
+  return {
+    names: yamlFiles(join(root, 'interfaces')),
+    fixed: fixedFiles(root)
+      .map((f) => `${f}:${statSync(f).mtimeMs}`)
+      .join('|'),
+  };
+}
+
+function interfaceId(file: string): string {
+  return file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+}
+
 /**
  * A RuleSet holding only the interfaces `ids` names (those rules/ has valid policy for) and no
  * advice: what a launch needs, without parsing all 200 interfaces. Read from a cache with one
- * interface per line (beside loadRules' cache, same stamp), only the wanted lines parsed; when
- * that cache is missing or stale, from loadRules, and the cache is written for next time.
+ * interface per line beside loadRules' cache, only the wanted lines read, when the files they
+ * come from are unchanged (LineGuard); else from loadRules, and the cache is written again.
  */
 export function loadInterfaceRules(
   ids: Iterable<string>,
@@ -111,13 +139,15 @@ export function loadInterfaceRules(
 ): RuleSet {
   const root = rootOf(dir);
   const wanted = new Set(ids);
-  const { stamp } = sourcesOf(root);
+  const guard = lineGuard(root);
   const cacheFile = cacheFileFor(root, cacheDir);
   const lineFile = cacheFile?.replace(/\.json$/, '.lines');
-  const fromLines = lineFile ? readLineCache(lineFile, stamp, wanted) : undefined;
+  const fromLines = lineFile ? readLineCache(lineFile, guard, wanted) : undefined;
   if (fromLines) return ruleSet(root, fromLines, [], []);
+  // Taken before the rules are read: a file changed meanwhile makes the next start look again.
+  const mtimes = guard.names.map((f) => statSync(f).mtimeMs);
   const full = loadRules(dir, cacheDir === undefined ? {} : { cacheDir });
-  if (lineFile) writeLineCache(lineFile, stamp, full.interfaces);
+  if (lineFile) writeLineCache(lineFile, guard, mtimes, full.interfaces);
   return ruleSet(
     root,
     full.interfaces.filter((rule) => wanted.has(rule.id)),
@@ -126,14 +156,34 @@ export function loadInterfaceRules(
   );
 }
 
+interface LineHeader {
+  readonly version: number;
+  readonly names: readonly string[];
+  readonly mtimes: readonly number[];
+  readonly fixed: string;
+  readonly ids: readonly string[];
+  readonly lengths: readonly number[];
+}
+
+/** The header still describes the files the wanted interfaces come from. */
+function guardHolds(header: LineHeader, guard: LineGuard, wanted: ReadonlySet<string>): boolean {
+  if (header.version !== CACHE_VERSION || header.fixed !== guard.fixed) return false;
+  if (header.names.length !== guard.names.length || header.names.some((n, i) => n !== guard.names[i])) {
+    return false;
+  }
+  return guard.names.every(
+    (file, i) => !wanted.has(interfaceId(file)) || statSync(file).mtimeMs === header.mtimes[i],
+  );
+}
+
 /**
- * Line 1: {"version","stamp","ids","lengths"}; then one interface rule as JSON per line, in `ids`
+ * Line 1: the LineHeader (the guard, `ids` and `lengths`); then one interface rule as JSON per line, in `ids`
  * order, `lengths` giving each line's bytes: the wanted lines are read at their offsets, the
  * rest of the file (about 500 KB) is never read.
  */
 function readLineCache(
   file: string,
-  stamp: string,
+  guard: LineGuard,
   wanted: ReadonlySet<string>,
 ): InterfaceRule[] | undefined {
   let fd: number;
@@ -154,13 +204,8 @@ function readLineCache(
     }
     const headerEnd = head.indexOf(0x0a);
     if (headerEnd === -1) return undefined;
-    const header = JSON.parse(head.toString('utf8', 0, headerEnd)) as {
-      version: number;
-      stamp: string;
-      ids: string[];
-      lengths: number[];
-    };
-    if (header.version !== CACHE_VERSION || header.stamp !== stamp) return undefined;
+    const header = JSON.parse(head.toString('utf8', 0, headerEnd)) as LineHeader;
+    if (!guardHolds(header, guard, wanted)) return undefined;
     if (!Array.isArray(header.lengths) || header.lengths.length !== header.ids.length) return undefined;
     const total = header.lengths.reduce((sum, length) => sum + length + 1, headerEnd + 1);
     if (total !== size) return undefined;
@@ -183,18 +228,24 @@ function readLineCache(
   }
 }
 
-function writeLineCache(file: string, stamp: string, interfaces: readonly InterfaceRule[]): void {
+function writeLineCache(
+  file: string,
+  guard: LineGuard,
+  mtimes: readonly number[],
+  interfaces: readonly InterfaceRule[],
+): void {
   const lines = interfaces.map((rule) => JSON.stringify(rule));
-  const header = JSON.stringify({
+  const header: LineHeader = {
     version: CACHE_VERSION,
-    stamp,
+    ...guard,
+    mtimes,
     ids: interfaces.map((rule) => rule.id),
     lengths: lines.map((line) => Buffer.byteLength(line)),
-  });
+  };
   const temp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    writeFileSync(temp, `${[header, ...lines].join('\n')}\n`, { mode: 0o600 });
+    writeFileSync(temp, `${[JSON.stringify(header), ...lines].join('\n')}\n`, { mode: 0o600 });
     renameSync(temp, file);
   } catch {
     try {

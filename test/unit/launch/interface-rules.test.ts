@@ -49,7 +49,7 @@ describe('loadInterfaceRules', () => {
     expect(some.byId.get('network')).toEqual(full.byId.get('network'));
   });
 
-  it('reads the wanted lines only when the stamp matches, and falls back to loadRules when stale', () => {
+  it('reads the wanted lines only while their files are unchanged, else falls back to loadRules', () => {
     const { dir, cacheDir } = smallRules();
     const truth = loadRules(dir, { cacheDir: false });
     expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')).toEqual(truth.byId.get('home'));
@@ -59,12 +59,42 @@ describe('loadInterfaceRules', () => {
     const planted = readFileSync(file, 'utf8').replace(/("id":"home","summary":")[A-Za-z ]{7}/, '$1PLANTED');
     writeFileSync(file, planted);
     expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')?.summary).toMatch(/^PLANTED/);
-    // A rule file changed since: the stamp differs, the stale lines are not used.
+    // Another interface's file changed: home's line still holds.
     const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, 'interfaces', 'camera.yaml'), later, later);
+    expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')?.summary).toMatch(/^PLANTED/);
+    // The wanted file changed since: its line is not used.
     utimesSync(join(dir, 'interfaces', 'home.yaml'), later, later);
     forgetLoadedRules();
     expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')).toEqual(truth.byId.get('home'));
     expect(readFileSync(lineFile(cacheDir), 'utf8')).not.toContain('PLANTED');
+  });
+
+  it('looks again when interface files are added or removed, or the schema changes', () => {
+    const { dir, cacheDir } = smallRules();
+    const truth = loadRules(dir, { cacheDir: false });
+    expect(loadInterfaceRules(['x11', 'ssh-keys'], dir, { cacheDir }).interfaces.map((r) => r.id)).toEqual([
+      'x11',
+    ]);
+    cpSync(join(rulesDir(), 'interfaces', 'ssh-keys.yaml'), join(dir, 'interfaces', 'ssh-keys.yaml'));
+    forgetLoadedRules();
+    const added = loadInterfaceRules(['x11', 'ssh-keys'], dir, { cacheDir });
+    expect(added.interfaces.map((r) => r.id)).toEqual(['ssh-keys', 'x11']);
+    expect(added.byId.get('ssh-keys')).toEqual(loadRules(rulesDir()).byId.get('ssh-keys'));
+    rmSync(join(dir, 'interfaces', 'x11.yaml'));
+    forgetLoadedRules();
+    expect(loadInterfaceRules(['x11', 'ssh-keys'], dir, { cacheDir }).interfaces.map((r) => r.id)).toEqual([
+      'ssh-keys',
+    ]);
+    const file = lineFile(cacheDir);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/("id":"home","summary":")[A-Za-z ]{7}/, '$1PLANTED'),
+    );
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, 'schema', 'interface.schema.json'), later, later);
+    forgetLoadedRules();
+    expect(loadInterfaceRules(['home'], dir, { cacheDir }).byId.get('home')).toEqual(truth.byId.get('home'));
   });
 
   it('ignores a damaged line cache', () => {
