@@ -117,7 +117,6 @@ static void note_apparmor(const struct options *opts, const struct spec *spec)
 
 static pid_t supervisor_pid;
 
-/* The child: every step in order, then exec. Never returns. */
 /* Returns once the supervisor has attached the device program; ends the child if it never will. */
 static void wait_for_device_cgroup(int attached)
 {
@@ -130,6 +129,7 @@ static void wait_for_device_cgroup(int attached)
 	close(attached);
 }
 
+/* The child: every step in order, then exec. Never returns. */
 static void become_app(const struct options *opts, const struct spec *spec, const char *instance,
 		       const struct devcgroup *cg, bool in_cgroup, const char *loop_device, int join_fd,
 		       const struct seccomp_profile *profile, int attached)
@@ -314,6 +314,27 @@ static void remove_host_dirs(const struct host_dirs *dirs)
 		(void)rmdir("/snap");
 }
 
+/* What the supervisor undoes when it dies (die(): exit(1)) while its child lives. */
+static struct {
+	pid_t child;
+	struct devcgroup *cg;
+	struct shared_ns *shared;
+	struct host_dirs *host_dirs;
+} undo_on_exit;
+
+static void undo_after_failure(void)
+{
+	if (undo_on_exit.child <= 0)
+		return;
+	(void)kill(undo_on_exit.child, SIGKILL);
+	while (waitpid(undo_on_exit.child, NULL, 0) < 0 && errno == EINTR)
+		;
+	devcgroup_remove(undo_on_exit.cg);
+	struct host_dirs *dirs = undo_on_exit.host_dirs;
+	if (shared_ns_release(undo_on_exit.shared, &dirs->made_snap_root, &dirs->made_snap_name_dir))
+		remove_host_dirs(dirs);
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -387,6 +408,11 @@ int main(int argc, char **argv)
 	}
 	close(ready[1]);
 	close(attached[0]);
+	undo_on_exit.child = child;
+	undo_on_exit.cg = &cg;
+	undo_on_exit.shared = &shared;
+	undo_on_exit.host_dirs = &host_dirs;
+	atexit(undo_after_failure);
 	int kmsg = kmsg_open_at_end(); /* before the app can make a record: it waits for `attached` */
 	/*
 	 * Loading the device program (the verifier) takes as long as the child's whole namespace
@@ -408,6 +434,7 @@ int main(int argc, char **argv)
 		close(loop_fd);
 	}
 	int status = supervise(child, &cg, &spec, kmsg, !opts.devmode);
+	undo_on_exit.child = 0; /* reaped: the teardown below is the normal one */
 	struct timespec exited;
 	clock_gettime(CLOCK_MONOTONIC, &exited);
 	devcgroup_remove(&cg);
