@@ -1,5 +1,6 @@
 import type { Decision } from '../model/denial.js';
 import { LineArena } from './line-arena.js';
+import { ownCopy } from './own-copy.js';
 import { RATE_BUCKETS } from './sparkline.js';
 
 /** How many individual occurrences each group keeps (all are counted). */
@@ -16,48 +17,45 @@ export interface Occurrence {
 
 const DECISIONS: readonly (Decision | undefined)[] = [undefined, 'DENIED', 'ALLOWED', 'AUDIT'];
 const DECISION_CODES: Readonly<Record<Decision, number>> = { DENIED: 1, ALLOWED: 2, AUDIT: 3 };
-const INITIAL_GROUPS = 1024;
+/** Groups per block: 4,096 of them take some 900 KiB. */
+const BLOCK_SHIFT = 12;
+const BLOCK_GROUPS = 1 << BLOCK_SHIFT;
+const IN_BLOCK = BLOCK_GROUPS - 1;
 const NO_PID = -1;
+
+/** The columns of BLOCK_GROUPS groups. */
+class Block {
+  readonly at = new Float64Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
+  /** Process ids (kernel pids fit in 32 bits); NO_PID when the record had none. */
+  readonly pid = new Int32Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
+  /** Index into `commNames` plus one; 0 when the record had no comm. */
+  readonly comm = new Uint32Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
+  readonly decision = new Uint8Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
+  readonly rates = new Uint32Array(BLOCK_GROUPS * RATE_BUCKETS);
+  /** First and last seen of each group: doubles in an object would each take a boxed number. */
+  readonly seen = new Float64Array(BLOCK_GROUPS * 2);
+}
 
 /**
  * The per-group rings (last occurrences, rate buckets) of every group in a few flat arrays
  * indexed by group ordinal, instead of a million small objects the garbage collector would
- * have to trace on every major collection.
+ * have to trace on every major collection. The arrays come in blocks that are never copied to
+ * grow: arrays doubled and copied leave their old copies to the C allocator, resident.
  */
 export class GroupColumns {
-  private capacity = 0;
-  private at = new Float64Array(0);
-  /** Process ids (kernel pids fit in 32 bits); NO_PID when the record had none. */
-  private pid = new Int32Array(0);
-  /** Index into `commNames` plus one; 0 when the record had no comm. */
-  private comm = new Uint32Array(0);
+  private readonly blocks: Block[] = [];
   private readonly commNames: string[] = [];
   private readonly commIndex = new Map<string, number>();
-  private decision = new Uint8Array(0);
-  private rates = new Uint32Array(0);
-  /** First and last seen of each group: doubles in an object would each take a boxed number. */
-  private seen = new Float64Array(0);
   /** Each group's newest log line. */
   readonly lines = new LineArena();
 
-  constructor() {
-    this.grow(INITIAL_GROUPS);
-  }
-
   /** Makes room for group `ordinal`. */
   ensure(ordinal: number): void {
-    if (ordinal >= this.capacity) this.grow(Math.max(ordinal + 1, this.capacity * 2));
+    while (this.blocks.length <= ordinal >> BLOCK_SHIFT) this.blocks.push(new Block());
   }
 
-  private grow(capacity: number): void {
-    const slots = capacity * OCCURRENCES_KEPT;
-    this.at = copied(this.at, new Float64Array(slots));
-    this.pid = copied(this.pid, new Int32Array(slots));
-    this.comm = copied(this.comm, new Uint32Array(slots));
-    this.decision = copied(this.decision, new Uint8Array(slots));
-    this.rates = copied(this.rates, new Uint32Array(capacity * RATE_BUCKETS));
-    this.seen = copied(this.seen, new Float64Array(capacity * 2));
-    this.capacity = capacity;
+  private block(ordinal: number): Block {
+    return this.blocks[ordinal >> BLOCK_SHIFT]!;
   }
 
   /** Writes occurrence number `sequence` (0-based, counting every one ever written) of a group. */
@@ -69,26 +67,28 @@ export class GroupColumns {
     comm: string | undefined,
     decision: Decision | undefined,
   ): void {
-    const slot = ordinal * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
-    this.at[slot] = at;
-    this.pid[slot] = pid !== undefined && pid >= 0 && pid <= 0x7fffffff ? pid : NO_PID;
-    this.comm[slot] = comm === undefined ? 0 : this.commNumber(comm);
-    this.decision[slot] = decision ? DECISION_CODES[decision] : 0;
+    const block = this.block(ordinal);
+    const slot = (ordinal & IN_BLOCK) * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
+    block.at[slot] = at;
+    block.pid[slot] = pid !== undefined && pid >= 0 && pid <= 0x7fffffff ? pid : NO_PID;
+    block.comm[slot] = comm === undefined ? 0 : this.commNumber(comm);
+    block.decision[slot] = decision ? DECISION_CODES[decision] : 0;
   }
 
   /** The kept occurrences of a group that has written `written` of them, oldest first. */
   occurrences(ordinal: number, written: number): Occurrence[] {
+    const block = this.block(ordinal);
     const kept = Math.min(written, OCCURRENCES_KEPT);
     const out: Occurrence[] = [];
     for (let sequence = written - kept; sequence < written; sequence++) {
-      const slot = ordinal * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
-      const pid = this.pid[slot]!;
-      const comm = this.comm[slot]!;
+      const slot = (ordinal & IN_BLOCK) * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
+      const pid = block.pid[slot]!;
+      const comm = block.comm[slot]!;
       out.push({
-        at: this.at[slot]!,
+        at: block.at[slot]!,
         pid: pid === NO_PID ? undefined : pid,
         comm: comm === 0 ? undefined : this.commNames[comm - 1],
-        decision: DECISIONS[this.decision[slot]!],
+        decision: DECISIONS[block.decision[slot]!],
       });
     }
     return out;
@@ -97,43 +97,39 @@ export class GroupColumns {
   private commNumber(comm: string): number {
     let number = this.commIndex.get(comm);
     if (number === undefined) {
-      number = this.commNames.push(comm);
-      this.commIndex.set(comm, number);
+      number = this.commNames.push(ownCopy(comm));
+      this.commIndex.set(this.commNames[number - 1]!, number);
     }
     return number;
   }
 
   firstSeen(ordinal: number): number {
-    return this.seen[ordinal * 2]!;
+    return this.block(ordinal).seen[(ordinal & IN_BLOCK) * 2]!;
   }
 
   lastSeen(ordinal: number): number {
-    return this.seen[ordinal * 2 + 1]!;
+    return this.block(ordinal).seen[(ordinal & IN_BLOCK) * 2 + 1]!;
   }
 
   setFirstSeen(ordinal: number, at: number): void {
-    this.seen[ordinal * 2] = at;
+    this.block(ordinal).seen[(ordinal & IN_BLOCK) * 2] = at;
   }
 
   setLastSeen(ordinal: number, at: number): void {
-    this.seen[ordinal * 2 + 1] = at;
+    this.block(ordinal).seen[(ordinal & IN_BLOCK) * 2 + 1] = at;
   }
 
-  /** A group's rate ring (a view, valid until the next group is added). */
+  /** A group's rate ring (a view into its block). */
   rate(ordinal: number): Uint32Array {
-    return this.rates.subarray(ordinal * RATE_BUCKETS, (ordinal + 1) * RATE_BUCKETS);
+    const first = (ordinal & IN_BLOCK) * RATE_BUCKETS;
+    return this.block(ordinal).rates.subarray(first, first + RATE_BUCKETS);
   }
 
   setRate(ordinal: number, bucketIndex: number, value: number): void {
-    this.rates[ordinal * RATE_BUCKETS + bucketIndex] = value;
+    this.block(ordinal).rates[(ordinal & IN_BLOCK) * RATE_BUCKETS + bucketIndex] = value;
   }
 
   addRate(ordinal: number, bucketIndex: number, times: number): void {
-    this.rates[ordinal * RATE_BUCKETS + bucketIndex]! += times;
+    this.block(ordinal).rates[(ordinal & IN_BLOCK) * RATE_BUCKETS + bucketIndex]! += times;
   }
-}
-
-function copied<T extends { set(from: ArrayLike<number>): void }>(from: ArrayLike<number>, to: T): T {
-  to.set(from);
-  return to;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventTime, GroupStore, OCCURRENCES_KEPT } from '../../../src/ui/group-store.js';
-import { identify } from '../../../src/ui/group-key.js';
+import { groupKeyOf, identify } from '../../../src/ui/group-key.js';
 import { BUCKET_MS, sparkline } from '../../../src/ui/sparkline.js';
 import { deviceDenial, fileDenial, syscallDenial } from './fixtures.js';
 
@@ -131,5 +131,33 @@ describe('sparkline', () => {
     // Four buckets later the others have scrolled out; the one left is the busiest shown.
     expect(sparkline(group.rate, group.rateBucket, store.latestBucket + 4)).toBe('   █    ');
     expect(sparkline(group.rate, group.rateBucket, Number.NEGATIVE_INFINITY)).toBe('        ');
+  });
+});
+
+describe('GroupStore at many groups', () => {
+  it('keeps each group its own times, occurrences, rate and line across column blocks', () => {
+    const store = new GroupStore();
+    const GROUPS = 9_000;
+    for (let round = 0; round < 3; round++) {
+      for (let g = 0; g < GROUPS; g++) {
+        store.add(
+          fileDenial(`s${g % 7}`, `a${g}`, `/data/${g}`, 1_000 + g + round * 10_000, { pid: g * 3 + round }),
+          0,
+        );
+      }
+    }
+    expect(store.size).toBe(GROUPS);
+    for (const g of [0, 4_095, 4_096, 8_191, 8_192, GROUPS - 1]) {
+      const group = store.get(
+        groupKeyOf('apparmor', identify(fileDenial(`s${g % 7}`, `a${g}`, `/data/${g}`, 0))),
+      )!;
+      expect(group.count).toBe(3);
+      expect(group.firstSeen).toBe((1_000 + g) * 1000);
+      expect(group.lastSeen).toBe((1_000 + g + 20_000) * 1000);
+      expect(group.occurrences.map((o) => o.pid)).toEqual([g * 3, g * 3 + 1, g * 3 + 2]);
+      expect(group.latest.raw).toBe(fileDenial(`s${g % 7}`, `a${g}`, `/data/${g}`, 1_000 + g + 20_000).raw);
+      expect(group.latest.pid).toBe(g * 3 + 2);
+      expect([...group.rate].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    }
   });
 });
