@@ -153,7 +153,9 @@ function same(role: Role, kept: unknown, value: unknown): boolean {
  */
 export function compactDenial(d: Denial, intern: Intern): CompactDenial {
   const from = d as unknown as Slots;
-  const kept: Slots = { kind: d.kind };
+  // From {}: an empty literal has room for four members in the object itself, { kind } for one.
+  const kept: Slots = {};
+  kept.kind = d.kind;
   let members = 0;
   for (const key in from) {
     const role = ROLES[key];
