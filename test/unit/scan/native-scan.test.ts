@@ -1,9 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DENIAL_MARKERS } from '../../../src/parse/index.js';
 import { scanAddon, type ScanAddon } from '../../../src/scan/native-scan.js';
 import {
@@ -38,6 +47,18 @@ async function collect(batches: AsyncIterable<CandidateBatch>): Promise<Scanned>
     total += batch.lines.length + batch.skipped;
   }
   return { lines, total };
+}
+
+function lastBytes(path: string, limit: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, limit));
+    const read = readSync(fd, tail, 0, tail.length, size - tail.length);
+    return tail.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function write(content: Buffer): string {
@@ -119,12 +140,13 @@ describe('native candidate scan', () => {
 
   it('selects the same lines as the JavaScript scan on the benchmark log and on this machine’s logs', async () => {
     const bench = join(ROOT, 'bench/out/syslog-1m.log');
-    // The system logs grow while the test reads them: both scans read one copy.
+    // The system logs grow while the test reads them: both scans read one copy of their last
+    // 16 MiB (a flood can make them hundreds of megabytes), which may start in mid-line.
     const copies = ['/var/log/kern.log', '/var/log/syslog']
       .filter((path) => existsSync(path))
       .map((path, index) => {
         const copy = join(dir, `system-${index}.log`);
-        copyFileSync(path, copy);
+        writeFileSync(copy, lastBytes(path, 16 << 20));
         return copy;
       });
     const files = [...(existsSync(bench) ? [bench] : []), ...copies];
@@ -145,6 +167,24 @@ describe('native candidate scan', () => {
     await expect(scanCandidatesNative(addon, dir, ['x']).next()).rejects.toThrow(
       `cannot read ${dir}: is a directory`,
     );
+  });
+
+  it('is left aside for the JavaScript scan when SNAPPY_DEBUG_JS_SCAN=1, and scanCandidates still works', async () => {
+    vi.resetModules();
+    vi.stubEnv('SNAPPY_DEBUG_JS_SCAN', '1');
+    try {
+      const fresh = await import('../../../src/scan/native-scan.js');
+      expect(fresh.scanAddon()).toBeNull();
+      const { scanCandidates } = await import('../../../src/sources/candidate-scan.js');
+      const path = write(Buffer.from('noise\naudit: type=1326 x=1\n'));
+      expect(await collect(scanCandidates(path, DENIAL_MARKERS))).toEqual({
+        lines: ['audit: type=1326 x=1'],
+        total: 2,
+      });
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 
   it('refuses arguments it cannot use with a clear error', () => {
