@@ -21,6 +21,8 @@ export interface DenialGroup {
   /**
    * The most recent denial of the group (raw line, fields, suggestions): the one record kept, as
    * compactDenial copies it (without the members the UI never reads: its times are the group's).
+   * Its `raw` and `log` are getters reading the line from the store's LineArena; spreading the
+   * record or reading them gives plain strings. Refreshed in place by later events of the group.
    */
   readonly latest: Denial;
   readonly count: number;
