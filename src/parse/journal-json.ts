@@ -6,6 +6,7 @@
  * `type=N audit(S.MMM:SERIAL): body` form so one record parser serves every source.
  */
 import { TextDecoder } from 'node:util';
+import { flatStringMembers } from './flat-json.js';
 import { isoFromMillis } from './time.js';
 
 export interface JournalEntry {
@@ -37,11 +38,11 @@ function micros(value: unknown): number | undefined {
   return text !== undefined && DIGITS.test(text) ? Number(text) : undefined;
 }
 
-function auditForm(entry: Record<string, unknown>, message: string): string {
-  if (fieldText(entry._TRANSPORT) !== 'audit') return message;
-  const type = fieldText(entry._AUDIT_TYPE);
-  const serial = fieldText(entry._AUDIT_ID);
-  const sourceMicros = micros(entry._SOURCE_REALTIME_TIMESTAMP);
+function auditForm(fields: Fields, message: string): string {
+  if (fieldText(fields.get('_TRANSPORT')) !== 'audit') return message;
+  const type = fieldText(fields.get('_AUDIT_TYPE'));
+  const serial = fieldText(fields.get('_AUDIT_ID'));
+  const sourceMicros = micros(fields.get('_SOURCE_REALTIME_TIMESTAMP'));
   const space = message.indexOf(' ');
   if (
     !type ||
@@ -58,8 +59,24 @@ function auditForm(entry: Record<string, unknown>, message: string): string {
   return `type=${type} audit(${seconds}.${millis}:${serial}): ${message.slice(space + 1)}`;
 }
 
-/** The entry's message and origin; undefined when the line is not a journal JSON object. */
-export function parseJournalJson(line: string): JournalEntry | undefined {
+/** The members read here: a journal line is decoded for these only. */
+const READ_FIELDS: ReadonlySet<string> = new Set([
+  'MESSAGE',
+  '__REALTIME_TIMESTAMP',
+  '__MONOTONIC_TIMESTAMP',
+  '_SOURCE_REALTIME_TIMESTAMP',
+  '_PID',
+  '_HOSTNAME',
+  'SYSLOG_IDENTIFIER',
+  '_TRANSPORT',
+  '_AUDIT_TYPE',
+  '_AUDIT_ID',
+]);
+
+type Fields = Pick<Map<string, unknown>, 'get'>;
+
+/** A JSON object's members read through the same `get` as flatStringMembers' map. */
+function objectFields(line: string): Fields | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -68,18 +85,27 @@ export function parseJournalJson(line: string): JournalEntry | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const entry = parsed as Record<string, unknown>;
-  const raw = fieldText(entry.MESSAGE);
+  return { get: (name) => (Object.hasOwn(entry, name) ? entry[name] : undefined) };
+}
+
+/** The entry's message and origin; undefined when the line is not a journal JSON object. */
+export function parseJournalJson(line: string): JournalEntry | undefined {
+  // journalctl's usual all-string line is read without building the whole object.
+  const fields = flatStringMembers(line, READ_FIELDS) ?? objectFields(line);
+  if (!fields) return undefined;
+  const raw = fieldText(fields.get('MESSAGE'));
   if (raw === undefined) return undefined;
-  const realtime = micros(entry.__REALTIME_TIMESTAMP) ?? micros(entry._SOURCE_REALTIME_TIMESTAMP);
-  const date = realtime !== undefined ? new Date(Math.floor(realtime / 1000)) : undefined;
-  const monotonic = micros(entry.__MONOTONIC_TIMESTAMP);
-  const pid = micros(entry._PID);
-  return {
-    message: auditForm(entry, raw),
-    ...(date ? { time: isoFromMillis(date.getTime()) } : {}),
-    ...(fieldText(entry._HOSTNAME) !== undefined ? { host: fieldText(entry._HOSTNAME) } : {}),
-    ...(fieldText(entry.SYSLOG_IDENTIFIER) !== undefined ? { tag: fieldText(entry.SYSLOG_IDENTIFIER) } : {}),
-    ...(pid !== undefined ? { pid } : {}),
-    ...(monotonic !== undefined ? { monotonic: monotonic / 1e6 } : {}),
-  };
+  const realtime =
+    micros(fields.get('__REALTIME_TIMESTAMP')) ?? micros(fields.get('_SOURCE_REALTIME_TIMESTAMP'));
+  const monotonic = micros(fields.get('__MONOTONIC_TIMESTAMP'));
+  const pid = micros(fields.get('_PID'));
+  const host = fieldText(fields.get('_HOSTNAME'));
+  const tag = fieldText(fields.get('SYSLOG_IDENTIFIER'));
+  const entry: { -readonly [K in keyof JournalEntry]: JournalEntry[K] } = { message: auditForm(fields, raw) };
+  if (realtime !== undefined) entry.time = isoFromMillis(Math.floor(realtime / 1000));
+  if (host !== undefined) entry.host = host;
+  if (tag !== undefined) entry.tag = tag;
+  if (pid !== undefined) entry.pid = pid;
+  if (monotonic !== undefined) entry.monotonic = monotonic / 1e6;
+  return entry;
 }
