@@ -28,16 +28,92 @@ const BASE_MEMBERS: ReadonlySet<string> = new Set<keyof RecordBase>([
 interface BuiltPart {
   readonly kind: Denial['kind'];
   readonly rest: Readonly<Record<string, unknown>>;
+  /** The per-process values (as logged) the remembered build was made with, when its key masks them. */
+  readonly pid?: string;
+  readonly ip?: string;
+}
+
+/**
+ * Values that change with every process but not with what was denied: pid= (and for seccomp the
+ * instruction pointer ip=, which address-space randomisation moves per process). A body is keyed
+ * with them masked, so a denial repeated by many processes is built once.
+ */
+interface PerProcess {
+  readonly pid?: string;
+  readonly ip?: string;
 }
 
 type Remembered = BuiltPart | Exclude<BuildResult, { readonly denial: Denial }>;
 
-function builtPartOf(denial: Denial): BuiltPart {
+function builtPartOf(denial: Denial, own: PerProcess | undefined): BuiltPart {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(denial)) {
     if (key !== 'kind' && !BASE_MEMBERS.has(key)) rest[key] = value;
   }
-  return { kind: denial.kind, rest };
+  return own === undefined ? { kind: denial.kind, rest } : { kind: denial.kind, rest, ...own };
+}
+
+/**
+ * Where `name`'s value lies in `body`, when `name` occurs exactly once, at the start or after a
+ * space, with a value of up to `longest` characters accepted by `isValueChar` ending the body or
+ * followed by a space. Anything else (twice logged, inside a quoted value, odd text) is not masked.
+ */
+function valueSpan(
+  body: string,
+  name: string,
+  longest: number,
+  isValueChar: (code: number) => boolean,
+): { readonly start: number; readonly end: number } | undefined {
+  const at = body.indexOf(name);
+  if (at < 0 || body.indexOf(name, at + 1) >= 0) return undefined;
+  if (at > 0 && body.charCodeAt(at - 1) !== 0x20) return undefined;
+  const start = at + name.length;
+  let end = start;
+  while (end < body.length && end - start <= longest && isValueChar(body.charCodeAt(end))) end++;
+  if (end === start || end - start > longest) return undefined;
+  if (end < body.length && body.charCodeAt(end) !== 0x20) return undefined;
+  return { start, end };
+}
+
+const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
+const isHexOrX = (code: number): boolean =>
+  isDigit(code) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46) || code === 0x78;
+
+/**
+ * The body with its per-process values cut out, and those values. The mark says which were cut:
+ * with it, and the single place each was cut from, two bodies share a key only when they differ
+ * in nothing but those values.
+ */
+function masked(
+  family: RecordFamily,
+  body: string,
+): { readonly mark: string; readonly rest: string; readonly own: PerProcess } | undefined {
+  const pid = valueSpan(body, 'pid=', 9, isDigit);
+  let ip = family === 'seccomp' ? valueSpan(body, 'ip=', 18, isHexOrX) : undefined;
+  if (ip !== undefined && !body.startsWith('0x', ip.start)) ip = undefined;
+  if (pid === undefined && ip === undefined) return undefined;
+  const spans = pid && ip ? (pid.start < ip.start ? [pid, ip] : [ip, pid]) : [(pid ?? ip)!];
+  let rest = '';
+  let from = 0;
+  for (const { start, end } of spans) {
+    rest += body.slice(from, start);
+    from = end;
+  }
+  rest += body.slice(from);
+  return {
+    mark: `${pid ? 'p' : ''}${ip ? 'i' : ''}`,
+    rest,
+    own: { pid: pid && body.slice(pid.start, pid.end), ip: ip && body.slice(ip.start, ip.end) },
+  };
+}
+
+/** Whether a fresh build holds exactly these per-process values where the masked key assumes them. */
+function holdsOwn(denial: Denial, own: PerProcess): boolean {
+  const fields = denial.fields;
+  if (fields === undefined) return false;
+  if (own.pid !== undefined && (fields.pid !== own.pid || denial.pid !== Number(own.pid))) return false;
+  if (own.ip !== undefined && (fields.ip !== own.ip || denial.ip !== own.ip)) return false;
+  return true;
 }
 
 // A body seen once is only marked: remembering the build of every body of a replay whose bodies
@@ -45,18 +121,49 @@ function builtPartOf(denial: Denial): BuiltPart {
 // garbage collector to copy, which doubled parse time there. The second sight remembers it.
 const SEEN_ONCE = Symbol('seen once');
 const NOT_A_RECORD = Symbol('not a record');
+/** A masked key whose build did not hold the masked values: such bodies are always built afresh. */
+const UNMASKABLE = Symbol('unmaskable');
 
 /**
  * The denial a fresh build gives: kind, the base, the rest. Built member by member from `{}` as the
  * builders' withoutUndefined does, so it has their objects' hidden class: built as `{ kind, ...base,
  * ...rest }` (or from `{ kind }`), enrich and the UI store read it at half the speed.
+ * `own` puts back this line's per-process values where the remembered build has another's.
  */
-function joined(part: BuiltPart, base: RecordBase): Denial {
+function joined(part: BuiltPart, base: RecordBase, own: PerProcess | undefined): Denial {
   const out: Record<string, unknown> = {};
   out.kind = part.kind;
   for (const key in base) out[key] = base[key as keyof RecordBase];
-  for (const key in part.rest) out[key] = part.rest[key];
+  const rest = part.rest;
+  if (own === undefined || (own.pid === part.pid && own.ip === part.ip)) {
+    for (const key in rest) out[key] = rest[key];
+  } else {
+    for (const key in rest) {
+      out[key] =
+        key === 'pid' && own.pid !== undefined
+          ? Number(own.pid)
+          : key === 'ip' && own.ip !== undefined
+            ? own.ip
+            : key === 'fields'
+              ? fieldsWith(rest[key] as Readonly<Record<string, string>>, own)
+              : rest[key];
+    }
+  }
   return out as unknown as Denial;
+}
+
+/** The logged fields with this line's pid= and ip= values, in the same order. */
+function fieldsWith(fields: Readonly<Record<string, string>>, own: PerProcess): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in fields) {
+    out[key] =
+      key === 'pid' && own.pid !== undefined
+        ? own.pid
+        : key === 'ip' && own.ip !== undefined
+          ? own.ip
+          : fields[key]!;
+  }
+  return out;
 }
 
 /**
@@ -65,9 +172,26 @@ function joined(part: BuiltPart, base: RecordBase): Denial {
  */
 const MAX_BODY = 4096;
 
+/**
+ * What a second build is remembered as. Under a masked key only a denial holding the masked
+ * values as its pid/ip is kept (a problem's text or a record without them might depend on them).
+ */
+function rememberable(
+  built: BuildResult,
+  own: PerProcess | undefined,
+): Remembered | typeof NOT_A_RECORD | typeof UNMASKABLE {
+  if (built === undefined) return own === undefined ? NOT_A_RECORD : UNMASKABLE;
+  if (!('denial' in built)) return own === undefined ? built : UNMASKABLE;
+  if (own !== undefined && !holdsOwn(built.denial, own)) return UNMASKABLE;
+  return builtPartOf(built.denial, own);
+}
+
 /** Bounded: forgotten all at once when full, like the enricher's suggestion cache. */
 export class BuildCache {
-  private readonly entries = new Map<string, Remembered | typeof SEEN_ONCE | typeof NOT_A_RECORD>();
+  private readonly entries = new Map<
+    string,
+    Remembered | typeof SEEN_ONCE | typeof NOT_A_RECORD | typeof UNMASKABLE
+  >();
 
   /** Hits since the entries were last forgotten. */
   private hits = 0;
@@ -89,26 +213,20 @@ export class BuildCache {
       this.skipping--;
       return builder(base, tokenize(body));
     }
-    const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${body}`;
+    const cut = masked(family, body);
+    const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${cut ? `${cut.mark}\u0000${cut.rest}` : body}`;
     const remembered = this.entries.get(key);
+    if (remembered === UNMASKABLE) return builder(base, tokenize(body));
+    const own = cut?.own;
     if (remembered !== undefined && remembered !== SEEN_ONCE) {
       this.hits++;
       if (remembered === NOT_A_RECORD) return undefined;
       if (!('kind' in remembered)) return remembered;
-      return { denial: joined(remembered, base) };
+      return { denial: joined(remembered, base, own) };
     }
     const built = builder(base, tokenize(body));
     if (this.entries.size >= this.capacity) this.forget();
-    this.entries.set(
-      key,
-      remembered === undefined
-        ? SEEN_ONCE
-        : built === undefined
-          ? NOT_A_RECORD
-          : 'denial' in built
-            ? builtPartOf(built.denial)
-            : built,
-    );
+    this.entries.set(key, remembered === undefined ? SEEN_ONCE : rememberable(built, own));
     return built;
   }
 

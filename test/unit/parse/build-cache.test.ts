@@ -1,7 +1,10 @@
 // The build cache (src/parse/build-cache.ts) must never change a result: parseLine, whose cache
 // is warm with every line seen before, against parseLineUncached on the same line.
 import { describe, expect, it } from 'vitest';
-import { parseLine, parseLineUncached } from '../../../src/parse/index.js';
+import type { RecordBase } from '../../../src/parse/apparmor.js';
+import { buildSeccomp } from '../../../src/parse/seccomp.js';
+import { BuildCache } from '../../../src/parse/build-cache.js';
+import { parseLine, parseLineUncached, tokenize } from '../../../src/parse/index.js';
 import { fuzzLines, Rng, seedLines } from '../../support/mutate.mjs';
 
 const SEEDS = seedLines().map((line) => line.replace(/\n/g, ' '));
@@ -104,5 +107,90 @@ describe('the record build cache with huge bodies', () => {
     const huge = 'x'.repeat(70_000);
     const line = `audit: type=1400 audit(1.002:3): apparmor="DENIED" operation="open" profile="snap.a.b" name="/${huge}" pid=1 comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`;
     for (let i = 0; i < 3; i++) expectSameAsUncached(line);
+  });
+});
+
+/** The same record logged by another process: new pid= values and (seccomp) a new ip=. */
+function reprocessed(line: string, rng: Rng): string {
+  return line
+    .replace(/\bpid=\d+/g, () => `pid=${1 + rng.int(4_000_000)}`)
+    .replace(
+      /\bip=0x[0-9a-fA-F]+/g,
+      () => `ip=0x${(rng.int(0x7fffffff) * 4096 + rng.int(4096)).toString(16)}`,
+    );
+}
+
+describe('the record build cache keyed without per-process values (pid=, ip=)', () => {
+  it('gives every real line in another process and envelope the uncached result', () => {
+    const rng = new Rng(21);
+    let denials = 0;
+    for (let round = 0; round < 4; round++) {
+      for (const seed of SEEDS) {
+        for (const line of [seed, ...journalEntries(seed, rng)]) {
+          const variant = reenveloped(reprocessed(line, rng), rng);
+          expectSameAsUncached(variant);
+          if (parseLine(variant).kind === 'denial') denials++;
+        }
+      }
+    }
+    expect(denials).toBeGreaterThan(1000);
+  });
+
+  it('gives mutated lines in another process the uncached result', () => {
+    const rng = new Rng(22);
+    const lines = [...fuzzLines({ seed: 2222, count: 4000, noisePercent: 10 }, SEEDS)];
+    for (const line of [
+      ...lines,
+      ...lines.map((l) => reprocessed(l, rng)),
+      ...lines.map((l) => reprocessed(l, rng)),
+    ]) {
+      expectSameAsUncached(line);
+    }
+  });
+
+  it('never takes pid= or ip= text inside a quoted value, a longer key or a second record for the pid', () => {
+    const rng = new Rng(23);
+    const templates = [
+      (v: string) =>
+        `audit: type=1400 audit(1.002:3): apparmor="DENIED" operation="open" profile="snap.a.b" name="/tmp/ pid=${v} " comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+      (v: string) =>
+        `audit: type=1400 audit(1.002:3): apparmor="DENIED" operation="open" profile="snap.a.b" name="/tmp/x" pid=${v} comm="pid=${v}" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+      (v: string) =>
+        `audit: type=1400 audit(1.002:3): apparmor="DENIED" operation="signal" profile="snap.a.b" pid=7 comm="c" requested_mask="send" denied_mask="send" signal=term peer="x" peer_pid=${v}`,
+      (v: string) =>
+        `audit: type=1326 audit(1.002:3): auid=0 uid=0 gid=0 ses=1 pid=7 comm="c" exe="/snap/a/1/x ip=0x${v} " sig=0 arch=c000003e syscall=134 compat=0 code=0x50000`,
+      (v: string) =>
+        `audit: type=1326 audit(1.002:3): auid=0 uid=0 gid=0 ses=1 pid=${v} comm="c" exe="/snap/a/1/x" sig=0 arch=c000003e syscall=134 compat=0 ip=${v} code=0x50000`,
+      (v: string) =>
+        `audit: type=1326 audit(1.002:3): auid=0 uid=0 gid=0 ses=1 comm="c" exe="/snap/a/1/x" sig=0 arch=c000003e syscall=134 compat=0 ip=0x${v}0x code=0x50000`,
+      (v: string) =>
+        `audit: type=1107 audit(1.002:3): pid=1 uid=103 auid=4294967295 ses=4294967295 msg='apparmor="DENIED" operation="dbus_method_call" bus="system" path="/org/x" interface="org.x" member="M" mask="send" name="org.x" pid=${v} label="snap.a.b" peer_pid=5 peer_label="unconfined"'`,
+      (v: string) =>
+        `audit: type=1400 audit(1.002:3): apparmor="DENIED" operation="open" profile="snap.a.b" name="/proc/${v}/maps" pid=0${v} comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+    ];
+    for (let i = 0; i < 300; i++) {
+      for (const template of templates) expectSameAsUncached(template(String(rng.int(100_000))));
+    }
+  });
+});
+
+describe('the build cache with per-process values masked', () => {
+  it('builds a seccomp denial logged by 500 processes twice, and each joined record has its own pid and ip', () => {
+    const cache = new BuildCache();
+    let builds = 0;
+    const counting: typeof buildSeccomp = (base, tokens) => {
+      builds++;
+      return buildSeccomp(base, tokens);
+    };
+    for (let pid = 1000; pid < 1500; pid++) {
+      const ip = `0x7f${pid.toString(16)}c4d5e`;
+      const body = `auid=1000 uid=1000 gid=1000 ses=3 subj=snap.foo.app (enforce) pid=${pid} comm="foo" exe="/snap/foo/12/bin/foo" sig=0 arch=c000003e syscall=49 compat=0 ip=${ip} code=0x50000`;
+      const base: RecordBase = { raw: body, log: body, auditType: 1326 };
+      const built = cache.build('seccomp', counting, base, body, tokenize);
+      expect(built).toEqual(buildSeccomp(base, tokenize(body)));
+      if (built === undefined || !('denial' in built)) throw new Error('not a denial');
+      expect([built.denial.pid, built.denial.ip, built.denial.fields?.pid]).toEqual([pid, ip, String(pid)]);
+    }
+    expect(builds).toBe(2);
   });
 });
