@@ -1,6 +1,5 @@
 import { Box, useApp, useInput } from 'ink';
 import { useMemo, useReducer, useRef } from 'react';
-import type { Denial } from '../src/model/denial.js';
 import { appInitialState, comparing } from '../src/ui/app-state.js';
 import { detailLines } from '../src/ui/detail-lines.js';
 import type { GroupStore } from '../src/ui/group-store.js';
@@ -24,7 +23,7 @@ import { RunMarksContext } from './RunMarksContext.js';
 import { RunPrompt } from './RunPrompt.js';
 import { StatusBar } from './StatusBar.js';
 import { ThemeContext } from './ThemeContext.js';
-import { useDenialFeed } from './useDenialFeed.js';
+import { useDenialFeed, type DenialInput } from './useDenialFeed.js';
 import { usePipelineStats } from './usePipelineStats.js';
 import { useRequestedWork } from './useRequestedWork.js';
 import { useOverlayWork } from './useOverlayWork.js';
@@ -34,8 +33,8 @@ import { useTerminalSize, type TerminalSize } from './useTerminalSize.js';
 export interface AppProps {
   /** Where groups accumulate; passed in so a caller (or a benchmark) can pre-load it. */
   readonly store: GroupStore;
-  /** Live denials; each is added to the store as it arrives. */
-  readonly denials?: AsyncIterable<Denial>;
+  /** Live denials (or a source's line batches and the step to a denial); added to the store as they arrive. */
+  readonly denials?: DenialInput;
   /** What is followed, for the header and the report. */
   readonly sourceDescription: string;
   /** Initial snap filter (positional SNAP / --only-snap). */

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { Denial } from '../src/model/denial.js';
+import type { SourceLine } from '../src/sources/types.js';
 import type { GroupStore } from '../src/ui/group-store.js';
 import type { SeenRecords } from '../src/ui/seen-records.js';
 
@@ -10,6 +11,18 @@ import type { SeenRecords } from '../src/ui/seen-records.js';
 const SLICE_MS = 8;
 const CHECK_EVERY = 32;
 
+/**
+ * A source's lines a read at a time, and the synchronous step from a line to the denial to show:
+ * one await per batch instead of one per denial through a chain of async generators.
+ */
+export interface DenialFeed {
+  readonly batches: AsyncIterable<readonly SourceLine[]>;
+  readonly denialOf: (line: SourceLine) => Denial | undefined;
+}
+
+/** What the UI follows: denials one by one, or a source's line batches. */
+export type DenialInput = AsyncIterable<Denial> | DenialFeed;
+
 export interface FeedCallbacks {
   /** Called at most once per `flushMs` with the store's revision. */
   readonly onBatch: (revision: number) => void;
@@ -17,15 +30,36 @@ export interface FeedCallbacks {
   readonly onEnd: (error?: string) => void;
 }
 
+/** One denial a step, as a feed whose batches hold one item each. */
+async function* singles(denials: AsyncIterable<Denial>): AsyncGenerator<readonly Denial[]> {
+  for await (const denial of denials) yield [denial];
+}
+
+const itself = (denial: Denial): Denial => denial;
+
+/** The batches to await and the synchronous step from an item to its denial. */
+function stepsOf(input: DenialInput): {
+  readonly iterator: AsyncIterator<readonly unknown[]>;
+  readonly denialOf: (item: unknown) => Denial | undefined;
+} {
+  // Each pair matches (lines with the line step, denials with the identity): the items meet only their own step.
+  return 'batches' in input
+    ? {
+        iterator: input.batches[Symbol.asyncIterator](),
+        denialOf: input.denialOf as (item: unknown) => Denial | undefined,
+      }
+    : { iterator: singles(input), denialOf: itself as (item: unknown) => Denial | undefined };
+}
+
 /**
  * Pours denials into the store as they arrive (O(1) each) and tells the UI at most once per
  * `flushMs`, so a burst of thousands per second costs a handful of renders. With `seen`, copies
  * of records a run already added are dropped here (one async layer less per denial than
- * firstSightings).
+ * firstSightings). Between two batches, and within one every SLICE_MS, the event loop gets a turn.
  */
 export function useDenialFeed(
   store: GroupStore,
-  denials: AsyncIterable<Denial> | undefined,
+  input: DenialInput | undefined,
   callbacks: FeedCallbacks,
   flushMs: number,
   seen?: SeenRecords,
@@ -33,8 +67,8 @@ export function useDenialFeed(
   const latest = useRef(callbacks);
   latest.current = callbacks;
   useEffect(() => {
-    if (!denials) return;
-    const iterator = denials[Symbol.asyncIterator]();
+    if (!input) return;
+    const { iterator, denialOf } = stepsOf(input);
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const flush = (): void => {
@@ -47,16 +81,20 @@ export function useDenialFeed(
       for (;;) {
         const next = await iterator.next();
         if (next.done || stopped) return;
-        if (seen === undefined || seen.firstSight(next.value)) {
-          store.add(next.value, Date.now());
-          timer ??= setTimeout(flush, flushMs);
+        for (const item of next.value) {
+          const denial = denialOf(item);
+          if (denial !== undefined && (seen === undefined || seen.firstSight(denial))) {
+            store.add(denial, Date.now());
+            timer ??= setTimeout(flush, flushMs);
+          }
+          if (++sinceCheck < CHECK_EVERY) continue;
+          sinceCheck = 0;
+          const now = performance.now();
+          if (now - sliceStart < SLICE_MS) continue;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (stopped) return;
+          sliceStart = performance.now();
         }
-        if (++sinceCheck < CHECK_EVERY) continue;
-        sinceCheck = 0;
-        const now = performance.now();
-        if (now - sliceStart < SLICE_MS) continue;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
       }
     };
     pump().then(
@@ -75,5 +113,5 @@ export function useDenialFeed(
       if (timer) clearTimeout(timer);
       void iterator.return?.();
     };
-  }, [store, denials, flushMs, seen]);
+  }, [store, input, flushMs, seen]);
 }

@@ -5,12 +5,13 @@ import { formatBlock } from '../output/text.js';
 import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
 import type { DenialFilter } from '../scan/filter.js';
-import { denials, denialsFromBatches } from '../scan/pipeline.js';
+import { denialOf, denials, denialsFromBatches, type PipelineOptions } from '../scan/pipeline.js';
 import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
 import { DENIAL_MARKERS } from '../parse/index.js';
 import { scanCandidates } from '../sources/candidate-scan.js';
 import { detectSource, fileSource, sourceByName, stdinSource } from '../sources/index.js';
-import type { LogSource, SourceGap } from '../sources/types.js';
+import type { BatchedLogSource } from '../sources/journald-source.js';
+import type { LogSource, SourceGap, SourceOptions } from '../sources/types.js';
 import { loadRules } from '../suggest/index.js';
 import { lowerPrintkRatelimit, recoverPrintkRatelimit } from '../system/printk.js';
 import { isRoot, unreadableSources } from '../system/privileges.js';
@@ -75,6 +76,29 @@ async function* announced<T>(batches: AsyncIterable<T>, onReady: () => void): As
     yield batch;
   }
   if (!ready) onReady();
+}
+
+/** The source's line batches when it hands them over (journald), undefined otherwise. */
+function batchesOf(source: LogSource): BatchedLogSource | undefined {
+  return typeof (source as Partial<BatchedLogSource>).lineBatches === 'function'
+    ? (source as BatchedLogSource)
+    : undefined;
+}
+
+/** sources ──▶ parse ──▶ filter ──▶ enrich as one stream of denials: a saved file in bulk, else line by line. */
+function denialStream(
+  options: ScanOptions,
+  pipeline: PipelineOptions,
+  sourceOptions: SourceOptions,
+  signal: AbortSignal,
+  onReady: () => void,
+): AsyncGenerator<Denial> {
+  return options.replayFile
+    ? denialsFromBatches(
+        announced(scanCandidates(options.replayFile, DENIAL_MARKERS, signal), onReady),
+        pipeline,
+      )
+    : denials(options.source.lines(sourceOptions), pipeline);
 }
 
 function stdinIsPipeOrFile(io: CommandIO): boolean {
@@ -253,27 +277,26 @@ export const main: CommandMain = async (argv, io) => {
       enricher: new Enricher(loadRules(rulesDir(), { cacheDir: rulesCacheDir() })),
       stats,
     };
-    const stream = options.replayFile
-      ? denialsFromBatches(
-          announced(scanCandidates(options.replayFile, DENIAL_MARKERS, abort.signal), onReady),
-          pipeline,
-        )
-      : denials(
-          options.source.lines({
-            all: options.all,
-            follow: options.follow,
-            signal: abort.signal,
-            onGap,
-            onReady,
-            // The UI owns the screen; notices (a followed file gone, back) are for the text path.
-            ...(options.ui ? {} : { onNotice: (message: string) => io.stderr.write(`INFO: ${message}\n`) }),
-          }),
-          pipeline,
-        );
+    const sourceOptions = {
+      all: options.all,
+      follow: options.follow,
+      signal: abort.signal,
+      onGap,
+      onReady,
+      // The UI owns the screen; notices (a followed file gone, back) are for the text path.
+      ...(options.ui ? {} : { onNotice: (message: string) => io.stderr.write(`INFO: ${message}\n`) }),
+    };
     if (options.ui) {
       const { runTui } = await import('../ui/run-tui.js');
+      const batched = options.replayFile ? undefined : batchesOf(options.source);
       return await runTui({
-        denials: stream,
+        // A batching source: one await per read, each line taken to its denial in the UI's own loop.
+        denials: batched
+          ? {
+              batches: batched.lineBatches(sourceOptions),
+              denialOf: ({ line, source }) => denialOf(line, source, pipeline),
+            }
+          : denialStream(options, pipeline, sourceOptions, abort.signal, onReady),
         sourceDescription: options.source.description,
         ...(options.filter.snap !== undefined ? { snapFilter: options.filter.snap } : {}),
         stats: () => ({ lines: stats.lines, unparsed: stats.unparsed, gaps: stats.gaps }),
@@ -284,6 +307,7 @@ export const main: CommandMain = async (argv, io) => {
         },
       });
     }
+    const stream = denialStream(options, pipeline, sourceOptions, abort.signal, onReady);
     await printDenials(stream, options.json, io);
     io.stderr.write(`${formatScanStats(stats)}\n`);
     return 0;

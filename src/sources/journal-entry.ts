@@ -30,20 +30,25 @@ function auditKeyOf(id: string, micros: string): string | undefined {
   return `${seconds}.${millis.toString().padStart(3, '0')}:${id}`;
 }
 
-/** Remembers the last `capacity` keys, forgetting the oldest first. */
+/** Remembers the last `capacity` keys (at least one), forgetting the oldest first. */
 export class RecentKeys {
   private readonly keys = new Set<string>();
+  /** The remembered keys in the order they came, as a ring: `next` is the oldest once full. */
+  private readonly order: (string | undefined)[];
+  private next = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.order = new Array<string | undefined>(Math.max(1, capacity)).fill(undefined);
+  }
 
   /** True when the key was already seen; otherwise remembers it. */
   seen(key: string): boolean {
     if (this.keys.has(key)) return true;
     this.keys.add(key);
-    if (this.keys.size > this.capacity) {
-      const oldest = this.keys.values().next();
-      if (!oldest.done) this.keys.delete(oldest.value);
-    }
+    const oldest = this.order[this.next];
+    if (oldest !== undefined) this.keys.delete(oldest);
+    this.order[this.next] = key;
+    this.next = (this.next + 1) % this.order.length;
     return false;
   }
 }

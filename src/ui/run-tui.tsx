@@ -1,14 +1,15 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
+import type { DenialFeed } from '../../components/useDenialFeed.js';
 import type { Denial } from '../model/denial.js';
 import { GroupStore } from './group-store.js';
 import type { SnapRunner, SnapRunnerOptions } from './snap-runner.js';
 import { colourWanted } from './theme.js';
 
 export interface TuiOptions {
-  /** Enriched denials, live. */
-  readonly denials: AsyncIterable<Denial>;
+  /** Enriched denials, live; or a source's line batches and the step from a line to its denial. */
+  readonly denials: AsyncIterable<Denial> | DenialFeed;
   /** e.g. "journald (journalctl --follow)". */
   readonly sourceDescription: string;
   /** Positional SNAP / --only-snap. */

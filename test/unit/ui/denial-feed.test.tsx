@@ -1,0 +1,90 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App, type AppProps } from '../../../components/App.js';
+import type { DenialFeed } from '../../../components/useDenialFeed.js';
+import type { Denial } from '../../../src/model/denial.js';
+import type { SourceLine } from '../../../src/sources/types.js';
+import { GroupStore } from '../../../src/ui/group-store.js';
+import { deviceDenial, fileDenial, syscallDenial } from './fixtures.js';
+
+afterEach(() => cleanup());
+
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits (up to 20 s: the machine may be loaded) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in 20 s');
+    await tick(5);
+  }
+}
+
+const DENIALS: Readonly<Record<string, Denial>> = {
+  shadow: fileDenial('foo', 'app', '/etc/shadow', 1_773_415_100),
+  shadow2: fileDenial('foo', 'app', '/etc/shadow', 1_773_415_101),
+  exit: syscallDenial('foo', 'app', 1, 1_773_415_102, 'exit'),
+  kmsg: deviceDenial('bar', 'reader', 1_773_415_103),
+};
+
+const line = (text: string): SourceLine => ({ line: text, source: 'journald', receivedAt: 0 });
+/** The step from a line to its denial; "noise" lines are no denial. */
+const denialOf = (source: SourceLine): Denial | undefined => DENIALS[source.line];
+
+function app(denials: AppProps['denials']) {
+  return render(
+    <App
+      store={new GroupStore()}
+      {...(denials ? { denials } : {})}
+      sourceDescription="journald"
+      stats={() => ({ lines: 0, unparsed: 0, gaps: 0 })}
+      colour={false}
+      writeReport={async (path) => path ?? '/tmp/r.md'}
+      size={{ columns: 80, rows: 24 }}
+      flushMs={10}
+    />,
+  );
+}
+
+describe('the denial feed', () => {
+  it('shows from line batches exactly what it shows from the same denials one by one', async () => {
+    const batches: readonly (readonly string[])[] = [
+      ['shadow', 'noise'],
+      ['noise'],
+      ['shadow2', 'exit', 'kmsg'],
+    ];
+    async function* lineBatches(): AsyncGenerator<readonly SourceLine[]> {
+      for (const batch of batches) yield batch.map(line);
+    }
+    async function* oneByOne(): AsyncGenerator<Denial> {
+      for (const batch of batches) for (const name of batch) if (DENIALS[name]) yield DENIALS[name];
+    }
+    const feed: DenialFeed = { batches: lineBatches(), denialOf };
+    const batched = app(feed);
+    await until(() => (batched.lastFrame() ?? '').includes('3 groups'));
+    const batchedFrame = batched.lastFrame();
+    batched.unmount();
+    const single = app(oneByOne());
+    await until(() => (single.lastFrame() ?? '').includes('3 groups'));
+    expect(batchedFrame).toBe(single.lastFrame());
+    expect(batchedFrame).toContain('1:AppArmor 2  2:seccomp 1  3:cgroup 1   3 groups');
+  });
+
+  it('answers a key while a long batch is still being added', async () => {
+    const total = 400_000;
+    let added = 0;
+    const countingDenialOf = (source: SourceLine): Denial | undefined => {
+      added++;
+      return denialOf(source);
+    };
+    async function* oneLongBatch(): AsyncGenerator<readonly SourceLine[]> {
+      yield Array.from({ length: total }, (_, index) => line(index % 2 ? 'shadow' : 'exit'));
+    }
+    const { lastFrame, stdin } = app({ batches: oneLongBatch(), denialOf: countingDenialOf });
+    await until(() => added > 0);
+    stdin.write('1');
+    await until(() => (lastFrame() ?? '').includes('1:AppArmor off'));
+    // The key was drawn between two slices of the batch, not after it.
+    expect(added).toBeLessThan(total);
+  }, 60_000);
+});
