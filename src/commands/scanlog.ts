@@ -9,7 +9,9 @@ import { denialOf, denials, denialsFromBatches, type PipelineOptions } from '../
 import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
 import { DENIAL_MARKERS } from '../parse/index.js';
 import { scanCandidates } from '../sources/candidate-scan.js';
-import { detectSource, fileSource, sourceByName, stdinSource } from '../sources/index.js';
+// Live sources (journald's pulls in execa) load only when followed: a --file replay never needs them.
+import { fileSource } from '../sources/file-source.js';
+import { stdinSource } from '../sources/stdin-source.js';
 import type { BatchedLogSource } from '../sources/journald-source.js';
 import type { LogSource, SourceGap, SourceOptions } from '../sources/types.js';
 import { loadRules } from '../suggest/index.js';
@@ -160,8 +162,10 @@ async function parseOptions(argv: readonly string[], io: CommandIO): Promise<Sca
     source = stdinSource(io.stdin);
     sourceReason = 'reading standard input';
   } else if (sourceName === 'auto') {
+    const { detectSource } = await import('../sources/detect.js');
     ({ source, reason: sourceReason } = await detectSource());
   } else {
+    const { sourceByName } = await import('../sources/detect.js');
     source = await sourceByName(sourceName);
     sourceReason = `following ${source.description}`;
   }
