@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { Denial } from '../src/model/denial.js';
 import type { SourceLine } from '../src/sources/types.js';
-import type { GroupStore } from '../src/ui/group-store.js';
+import type { DenialGroup, GroupStore } from '../src/ui/group-store.js';
 import type { SeenRecords } from '../src/ui/seen-records.js';
 
 /**
@@ -10,6 +10,13 @@ import type { SeenRecords } from '../src/ui/seen-records.js';
  */
 const SLICE_MS = 8;
 const CHECK_EVERY = 32;
+/**
+ * While only groups that were already busy change (a flood's counters ticking), the redraw waits
+ * this many times `flushMs`: an Ink frame costs milliseconds, and counters read as well at 5 a second.
+ * A quiet group's event (a new group, or one untouched for the last two redraws) and any event
+ * after a pause are shown after `flushMs` as before.
+ */
+const BUSY_FACTOR = 2.5;
 
 /**
  * A source's lines a read at a time, and the synchronous step from a line to the denial to show:
@@ -24,7 +31,7 @@ export interface DenialFeed {
 export type DenialInput = AsyncIterable<Denial> | DenialFeed;
 
 export interface FeedCallbacks {
-  /** Called at most once per `flushMs` with the store's revision. */
+  /** Called with the store's revision `flushMs` after a quiet group's event, else at most once per 2.5 `flushMs`. */
   readonly onBatch: (revision: number) => void;
   /** Called once when the iterable ends or fails. */
   readonly onEnd: (error?: string) => void;
@@ -71,10 +78,29 @@ export function useDenialFeed(
     const { iterator, denialOf } = stepsOf(input);
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
+    let dueAt = 0;
+    // Groups changed since the last redraw, and in the one before: the busy ones.
+    let touched = new Set<DenialGroup>();
+    let touchedBefore = new Set<DenialGroup>();
+    let flushedAt = Number.NEGATIVE_INFINITY;
     const flush = (): void => {
       timer = undefined;
+      flushedAt = performance.now();
+      [touchedBefore, touched] = [touched, touchedBefore];
+      touched.clear();
       if (!stopped) latest.current.onBatch(store.revision);
     };
+    /** A redraw within `ms`, unless one is already due sooner. */
+    const redrawWithin = (ms: number): void => {
+      const at = performance.now() + ms;
+      if (timer !== undefined) {
+        if (dueAt <= at) return;
+        clearTimeout(timer);
+      }
+      dueAt = at;
+      timer = setTimeout(flush, ms);
+    };
+    const busyMs = flushMs * BUSY_FACTOR;
     const pump = async (): Promise<void> => {
       let sinceCheck = 0;
       let sliceStart = performance.now();
@@ -84,8 +110,13 @@ export function useDenialFeed(
         for (const item of next.value) {
           const denial = denialOf(item);
           if (denial !== undefined && (seen === undefined || seen.firstSight(denial))) {
-            store.add(denial, Date.now());
-            timer ??= setTimeout(flush, flushMs);
+            const group = store.add(denial, Date.now());
+            if (!touched.has(group)) {
+              touched.add(group);
+              if (!touchedBefore.has(group)) redrawWithin(flushMs);
+            }
+            // After a pause, even a busy group's next event is news.
+            if (timer === undefined) redrawWithin(performance.now() - flushedAt < busyMs ? busyMs : flushMs);
           }
           if (++sinceCheck < CHECK_EVERY) continue;
           sinceCheck = 0;

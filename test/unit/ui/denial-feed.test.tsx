@@ -87,4 +87,44 @@ describe('the denial feed', () => {
     // The key was drawn between two slices of the batch, not after it.
     expect(added).toBeLessThan(total);
   }, 60_000);
+
+  it("redraws a busy group's counters less often, and still shows a quiet group's event", async () => {
+    let flooding = true;
+    let quietSent = false;
+    async function* flood(): AsyncGenerator<Denial> {
+      const started = Date.now();
+      for (let i = 0; flooding; i++) {
+        yield syscallDenial('foo', 'app', 1, 1_773_415_100, 'exit');
+        if (!quietSent && Date.now() - started > 400) {
+          quietSent = true;
+          yield deviceDenial('bar', 'reader', 1_773_415_103);
+        }
+        if (i % 20 === 0) await tick(1);
+      }
+    }
+    const flushMs = 20;
+    const ui = render(
+      <App
+        store={new GroupStore()}
+        denials={flood()}
+        sourceDescription="journald"
+        stats={() => ({ lines: 0, unparsed: 0, gaps: 0 })}
+        colour={false}
+        writeReport={async (path) => path ?? '/tmp/r.md'}
+        size={{ columns: 80, rows: 24 }}
+        flushMs={flushMs}
+      />,
+    );
+    await until(() => (ui.lastFrame() ?? '').includes('exit'));
+    const framesBefore = ui.frames.length;
+    const started = Date.now();
+    await tick(800);
+    const elapsed = Date.now() - started;
+    const frames = ui.frames.length - framesBefore;
+    // One busy group: a redraw per 2.5 flushMs at most (a slow machine only draws fewer), plus the quiet group's.
+    expect(frames).toBeLessThanOrEqual(Math.ceil(elapsed / (flushMs * 2.5)) + 2);
+    expect(frames).toBeGreaterThan(0);
+    await until(() => (ui.lastFrame() ?? '').includes('3:cgroup 1'));
+    flooding = false;
+  }, 60_000);
 });
