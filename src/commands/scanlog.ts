@@ -275,7 +275,11 @@ export const main: CommandMain = async (argv, io) => {
       }
     };
     // Announced once the source is positioned: from here on, nothing logged is missed.
-    const onReady = (): void => void io.stderr.write(`INFO: ${options.sourceReason}\n`);
+    // Not onto the UI's screen (its header says what is followed): a line under Ink scrolls its frame.
+    const announce = !options.ui || !(io.stderr as { isTTY?: boolean }).isTTY;
+    const onReady = (): void => {
+      if (announce) io.stderr.write(`INFO: ${options.sourceReason}\n`);
+    };
     const pipeline = {
       filter: options.filter,
       enricher: new Enricher(loadRules(rulesDir(), { cacheDir: rulesCacheDir() })),
