@@ -1,4 +1,5 @@
 import type { Denial, Suggestion } from '../model/denial.js';
+import { fromTemplate, templateFor, type TemplateParts } from './json-template.js';
 
 /** The JSON form of a denial: snake_case keys, every documented key present (null when unknown). */
 export function toJsonRecord(d: Denial): Record<string, unknown> {
@@ -14,6 +15,18 @@ function record(
     kind: d.kind,
     time: d.time ?? d.timeText ?? null,
     source: d.source ?? null,
+    ...accessMembers(d),
+    pid: d.pid ?? null,
+    ...processMembers(d),
+    repeat: d.repeat ?? 1,
+    raw: d.raw,
+    suggestions,
+  };
+}
+
+/** The members between `source` and `pid`: what was accessed and how (the same for every repeat). */
+function accessMembers(d: Denial): Record<string, unknown> {
+  return {
     snap: d.snap ?? null,
     instance: d.instance ?? null,
     app: d.app ?? null,
@@ -51,13 +64,12 @@ function record(
       : null,
     device: d.device ?? null,
     action: d.action ?? null,
-    pid: d.pid ?? null,
-    comm: d.comm ?? null,
-    exe: d.exe ?? null,
-    repeat: d.repeat ?? 1,
-    raw: d.raw,
-    suggestions,
   };
+}
+
+/** The members between `pid` and `repeat`. */
+function processMembers(d: Denial): Record<string, unknown> {
+  return { comm: d.comm ?? null, exe: d.exe ?? null };
 }
 
 function suggestionRecord(s: Suggestion): Record<string, unknown> {
@@ -88,10 +100,22 @@ function suggestionsJson(suggestions: readonly Suggestion[] | undefined): string
 }
 
 /**
- * One line of JSON, newline-terminated (the same text as JSON.stringify(toJsonRecord(d))): the
- * record is stringified without its suggestions, which are appended already encoded.
+ * One line of JSON, newline-terminated: the same text as JSON.stringify(toJsonRecord(d)). Repeats
+ * of a denial differ only in time, source, pid, repeat and the raw line, so the text of the other
+ * members comes from a template (json-template.ts) made once with the suggestions encoded.
  */
 export function formatJsonLine(d: Denial): string {
-  const withoutSuggestions = JSON.stringify(record(d, undefined));
-  return `${withoutSuggestions.slice(0, -1)},"suggestions":${suggestionsJson(d.suggestions)}}\n`;
+  if (typeof d.raw !== 'string' || typeof d.kind !== 'string') {
+    const withoutSuggestions = JSON.stringify(record(d, undefined));
+    return `${withoutSuggestions.slice(0, -1)},"suggestions":${suggestionsJson(d.suggestions)}}\n`;
+  }
+  return fromTemplate(templateFor(d, templateParts), d);
+}
+
+function templateParts(d: Denial): TemplateParts {
+  return {
+    access: JSON.stringify(accessMembers(d)).slice(1, -1),
+    process: JSON.stringify(processMembers(d)).slice(1, -1),
+    suggestions: suggestionsJson(d.suggestions),
+  };
 }

@@ -59,9 +59,21 @@ export class Enricher {
   }
 }
 
+/**
+ * Resolutions by the parsed syscall object: the build cache hands every repeat of a denial the
+ * same one, so repeats share one resolved object too (and the JSON writer's per-shape text).
+ */
+const resolvedOf = new WeakMap<NonNullable<Denial['syscall']>, NonNullable<Denial['syscall']>>();
+
 /** The syscall with its name and architecture looked up, or the same one when nothing is to add. */
 function resolvedSyscall(syscall: Denial['syscall']): Denial['syscall'] {
   if (!syscall || syscall.name !== undefined) return syscall;
+  let resolved = resolvedOf.get(syscall);
+  if (resolved === undefined) resolvedOf.set(syscall, (resolved = lookedUp(syscall)));
+  return resolved;
+}
+
+function lookedUp(syscall: NonNullable<Denial['syscall']>): NonNullable<Denial['syscall']> {
   const resolved = resolveAuditSyscall(syscall.auditArch, syscall.number, syscall.compat);
   return {
     ...syscall,
