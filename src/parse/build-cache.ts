@@ -214,7 +214,9 @@ export class BuildCache {
       return builder(base, tokenize(body));
     }
     const cut = masked(family, body);
-    const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${cut ? `${cut.mark}\u0000${cut.rest}` : body}`;
+    // The mark ('-' when nothing was cut) comes before the body: a body holding NULs cannot pass
+    // for a masked one.
+    const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${cut ? cut.mark : '-'}\u0000${cut ? cut.rest : body}`;
     const remembered = this.entries.get(key);
     if (remembered === UNMASKABLE) return builder(base, tokenize(body));
     const own = cut?.own;

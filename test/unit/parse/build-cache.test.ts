@@ -172,6 +172,15 @@ describe('the record build cache keyed without per-process values (pid=, ip=)', 
       for (const template of templates) expectSameAsUncached(template(String(rng.int(100_000))));
     }
   });
+
+  it('never takes a body holding NULs for the masked key of another', () => {
+    const body =
+      'apparmor="DENIED" operation="open" profile="snap.a.b" name="/x" pid=5 comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0';
+    const lookalike = `p\u0000${body.replace('pid=5', 'pid=')}`;
+    for (const record of [body, lookalike, body, lookalike, lookalike]) {
+      expectSameAsUncached(`audit: type=1400 audit(1.002:3): ${record}`);
+    }
+  });
 });
 
 describe('the build cache with per-process values masked', () => {
