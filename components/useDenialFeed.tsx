@@ -12,11 +12,11 @@ const SLICE_MS = 8;
 const CHECK_EVERY = 32;
 /**
  * While only groups that were already busy change (a flood's counters ticking), the redraw waits
- * this many times `flushMs`: an Ink frame costs milliseconds, and counters read as well at 5 a second.
- * A quiet group's event (a new group, or one untouched for the last two redraws) and any event
- * after a pause are shown after `flushMs` as before.
+ * this long (or `flushMs` if longer): an Ink frame costs milliseconds, and the screen still changes
+ * within the 100 ms a user reads as live. A quiet group's event (a new group, or one untouched for
+ * the last two redraws) and any event after a pause are shown after `flushMs` as before.
  */
-const BUSY_FACTOR = 2.5;
+export const BUSY_REDRAW_MS = 95;
 
 /**
  * A source's lines a read at a time, and the synchronous step from a line to the denial to show:
@@ -31,7 +31,7 @@ export interface DenialFeed {
 export type DenialInput = AsyncIterable<Denial> | DenialFeed;
 
 export interface FeedCallbacks {
-  /** Called with the store's revision `flushMs` after a quiet group's event, else at most once per 2.5 `flushMs`. */
+  /** Called with the store's revision `flushMs` after a quiet group's event, else at most once per `BUSY_REDRAW_MS`. */
   readonly onBatch: (revision: number) => void;
   /** Called once when the iterable ends or fails. */
   readonly onEnd: (error?: string) => void;
@@ -100,7 +100,7 @@ export function useDenialFeed(
       dueAt = at;
       timer = setTimeout(flush, ms);
     };
-    const busyMs = flushMs * BUSY_FACTOR;
+    const busyMs = Math.max(flushMs, BUSY_REDRAW_MS);
     const pump = async (): Promise<void> => {
       let sinceCheck = 0;
       let sliceStart = performance.now();

@@ -1,7 +1,7 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App, type AppProps } from '../../../components/App.js';
-import type { DenialFeed } from '../../../components/useDenialFeed.js';
+import { BUSY_REDRAW_MS, type DenialFeed } from '../../../components/useDenialFeed.js';
 import type { Denial } from '../../../src/model/denial.js';
 import type { SourceLine } from '../../../src/sources/types.js';
 import { GroupStore } from '../../../src/ui/group-store.js';
@@ -121,8 +121,8 @@ describe('the denial feed', () => {
     await tick(800);
     const elapsed = Date.now() - started;
     const frames = ui.frames.length - framesBefore;
-    // One busy group: a redraw per 2.5 flushMs at most (a slow machine only draws fewer), plus the quiet group's.
-    expect(frames).toBeLessThanOrEqual(Math.ceil(elapsed / (flushMs * 2.5)) + 2);
+    // One busy group: a redraw per BUSY_REDRAW_MS at most (a slow machine only draws fewer), plus the quiet group's.
+    expect(frames).toBeLessThanOrEqual(Math.ceil(elapsed / BUSY_REDRAW_MS) + 2);
     expect(frames).toBeGreaterThan(0);
     await until(() => (ui.lastFrame() ?? '').includes('3:cgroup 1'));
     flooding = false;
