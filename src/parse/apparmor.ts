@@ -4,7 +4,7 @@
  */
 import type { DbusFields, Decision, Denial } from '../model/denial.js';
 import { parseSnapLabel } from '../model/label.js';
-import { intField, withoutUndefined } from './fields.js';
+import { copyBase, intField, withoutUndefined } from './fields.js';
 import { protocolNumber } from './protocols.js';
 import type { AuditFields, Tokens } from './tokenize.js';
 
@@ -89,48 +89,86 @@ export function buildAppArmor(base: RecordBase, tokens: Tokens): BuildResult {
   const label = fields.label ?? fields.profile;
   const snap = parseSnapLabel(label);
 
-  const denial: Denial = withoutUndefined({
-    kind: 'apparmor',
-    ...base,
-    decision: decided.decision,
-    label,
-    snap: snap?.snap,
-    instance: snap?.instance,
-    app: snap?.app,
-    hook: snap?.hook,
-    operation,
-    class: fields.class,
-    info: fields.info,
-    error: intField(fields, 'error'),
-    path: isDbus || isCapability ? undefined : fields.name,
-    target: fields.target ?? fields.name2,
-    requestedMask: fields.requested_mask ?? fields.requested,
-    deniedMask: fields.denied_mask ?? fields.denied,
-    fsuid: intField(fields, 'fsuid'),
-    ouid: intField(fields, 'ouid'),
-    capability: intField(fields, 'capability'),
-    capname: fields.capname ?? (isCapability ? fields.name : undefined),
-    family: fields.family,
-    sockType: fields.sock_type,
-    protocol: protocolOf(fields.protocol),
-    signal: fields.signal,
-    peer: fields.peer,
-    peerLabel: fields.peer_label ?? fields.peer_profile ?? fields.tcontext,
-    peerPid: intField(fields, 'peer_pid'),
-    namespace: fields.namespace,
-    fstype: fields.fstype,
-    srcname: fields.srcname,
-    flags: fields.flags,
-    addr: known(fields.addr),
-    peerAddr: known(fields.peer_addr),
-    dbus: isDbus ? dbusOf(fields) : undefined,
-    pid: intField(fields, 'pid'),
-    comm: fields.comm,
-    exe: fields.exe,
-    uid: intField(fields, 'uid'),
-    auid: intField(fields, 'auid'),
-    ses: intField(fields, 'ses'),
-    fields,
-  });
-  return { denial };
+  // Member by member from {} in one fixed order, skipping undefined: one hidden class per kind,
+  // and no literal full of undefined members built only to be copied.
+  const denial: Record<string, unknown> = {};
+  let value: unknown;
+  denial.kind = 'apparmor';
+  copyBase(denial, base);
+  value = decided.decision;
+  if (value !== undefined) denial.decision = value;
+  if (label !== undefined) denial.label = label;
+  value = snap?.snap;
+  if (value !== undefined) denial.snap = value;
+  value = snap?.instance;
+  if (value !== undefined) denial.instance = value;
+  value = snap?.app;
+  if (value !== undefined) denial.app = value;
+  value = snap?.hook;
+  if (value !== undefined) denial.hook = value;
+  if (operation !== undefined) denial.operation = operation;
+  value = fields.class;
+  if (value !== undefined) denial.class = value;
+  value = fields.info;
+  if (value !== undefined) denial.info = value;
+  value = intField(fields, 'error');
+  if (value !== undefined) denial.error = value;
+  value = isDbus || isCapability ? undefined : fields.name;
+  if (value !== undefined) denial.path = value;
+  value = fields.target ?? fields.name2;
+  if (value !== undefined) denial.target = value;
+  value = fields.requested_mask ?? fields.requested;
+  if (value !== undefined) denial.requestedMask = value;
+  value = fields.denied_mask ?? fields.denied;
+  if (value !== undefined) denial.deniedMask = value;
+  value = intField(fields, 'fsuid');
+  if (value !== undefined) denial.fsuid = value;
+  value = intField(fields, 'ouid');
+  if (value !== undefined) denial.ouid = value;
+  value = intField(fields, 'capability');
+  if (value !== undefined) denial.capability = value;
+  value = fields.capname ?? (isCapability ? fields.name : undefined);
+  if (value !== undefined) denial.capname = value;
+  value = fields.family;
+  if (value !== undefined) denial.family = value;
+  value = fields.sock_type;
+  if (value !== undefined) denial.sockType = value;
+  value = protocolOf(fields.protocol);
+  if (value !== undefined) denial.protocol = value;
+  value = fields.signal;
+  if (value !== undefined) denial.signal = value;
+  value = fields.peer;
+  if (value !== undefined) denial.peer = value;
+  value = fields.peer_label ?? fields.peer_profile ?? fields.tcontext;
+  if (value !== undefined) denial.peerLabel = value;
+  value = intField(fields, 'peer_pid');
+  if (value !== undefined) denial.peerPid = value;
+  value = fields.namespace;
+  if (value !== undefined) denial.namespace = value;
+  value = fields.fstype;
+  if (value !== undefined) denial.fstype = value;
+  value = fields.srcname;
+  if (value !== undefined) denial.srcname = value;
+  value = fields.flags;
+  if (value !== undefined) denial.flags = value;
+  value = known(fields.addr);
+  if (value !== undefined) denial.addr = value;
+  value = known(fields.peer_addr);
+  if (value !== undefined) denial.peerAddr = value;
+  value = isDbus ? dbusOf(fields) : undefined;
+  if (value !== undefined) denial.dbus = value;
+  value = intField(fields, 'pid');
+  if (value !== undefined) denial.pid = value;
+  value = fields.comm;
+  if (value !== undefined) denial.comm = value;
+  value = fields.exe;
+  if (value !== undefined) denial.exe = value;
+  value = intField(fields, 'uid');
+  if (value !== undefined) denial.uid = value;
+  value = intField(fields, 'auid');
+  if (value !== undefined) denial.auid = value;
+  value = intField(fields, 'ses');
+  if (value !== undefined) denial.ses = value;
+  denial.fields = fields;
+  return { denial: denial as unknown as Denial };
 }

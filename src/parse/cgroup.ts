@@ -17,7 +17,7 @@
 import type { DeviceFields, Denial } from '../model/denial.js';
 import { parseSnapLabel } from '../model/label.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
-import { intField, withoutUndefined } from './fields.js';
+import { copyBase, intField, withoutUndefined } from './fields.js';
 import { encodeAuditValue } from './hex.js';
 import type { Tokens } from './tokenize.js';
 
@@ -75,20 +75,29 @@ export function buildCgroup(base: RecordBase, tokens: Tokens): BuildResult {
   const label = fields.label;
   const snap = parseSnapLabel(label);
   const device: DeviceFields = withoutUndefined({ type, major, minor, name: fields.name, access });
-  const denial: Denial = withoutUndefined({
-    kind: 'cgroup',
-    ...base,
-    decision,
-    label,
-    snap: snap?.snap,
-    instance: snap?.instance,
-    app: snap?.app,
-    hook: snap?.hook,
-    path: fields.name,
-    device,
-    pid: intField(fields, 'pid'),
-    comm: fields.comm,
-    fields,
-  });
-  return { denial };
+  // Member by member from {} in one fixed order, skipping undefined: one hidden class per kind,
+  // and no literal full of undefined members built only to be copied.
+  const denial: Record<string, unknown> = {};
+  let value: unknown;
+  denial.kind = 'cgroup';
+  copyBase(denial, base);
+  if (decision !== undefined) denial.decision = decision;
+  if (label !== undefined) denial.label = label;
+  value = snap?.snap;
+  if (value !== undefined) denial.snap = value;
+  value = snap?.instance;
+  if (value !== undefined) denial.instance = value;
+  value = snap?.app;
+  if (value !== undefined) denial.app = value;
+  value = snap?.hook;
+  if (value !== undefined) denial.hook = value;
+  value = fields.name;
+  if (value !== undefined) denial.path = value;
+  if (device !== undefined) denial.device = device;
+  value = intField(fields, 'pid');
+  if (value !== undefined) denial.pid = value;
+  value = fields.comm;
+  if (value !== undefined) denial.comm = value;
+  denial.fields = fields;
+  return { denial: denial as unknown as Denial };
 }

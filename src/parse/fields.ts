@@ -18,3 +18,12 @@ export function withoutUndefined<T extends object>(value: T): T {
   }
   return out as T;
 }
+
+/** Copies the envelope's members (those with a value) into a record being built, in their order. */
+export function copyBase(out: Record<string, unknown>, base: object): void {
+  const members = base as Record<string, unknown>;
+  for (const key in members) {
+    const member = members[key];
+    if (member !== undefined) out[key] = member;
+  }
+}

@@ -109,16 +109,16 @@ function parseCandidate(
 
   const stamp = envelope.auditStamp;
   const time = stamp ? isoFromMillis(stamp.seconds * 1000 + stamp.millis) : prefix.time;
-  const base: RecordBase = {
+  const base: { -readonly [K in keyof RecordBase]: RecordBase[K] } = {
     raw: line,
     log: logText(envelope.body),
-    ...(source !== undefined ? { source } : {}),
-    ...(time !== undefined ? { time } : {}),
-    ...(prefix.timeText !== undefined ? { timeText: prefix.timeText } : {}),
-    ...(stamp ? { auditStamp: stamp } : {}),
-    ...(envelope.auditType !== undefined ? { auditType: envelope.auditType } : {}),
-    ...(prefix.repeat !== undefined ? { repeat: prefix.repeat } : {}),
   };
+  if (source !== undefined) base.source = source;
+  if (time !== undefined) base.time = time;
+  if (prefix.timeText !== undefined) base.timeText = prefix.timeText;
+  if (stamp) base.auditStamp = stamp;
+  if (envelope.auditType !== undefined) base.auditType = envelope.auditType;
+  if (prefix.repeat !== undefined) base.repeat = prefix.repeat;
   const builder = BUILDERS[envelope.family];
   const built = cache
     ? cache.build(envelope.family, builder, base, envelope.body, tokenize)

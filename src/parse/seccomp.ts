@@ -5,7 +5,7 @@
 import type { Decision, Denial } from '../model/denial.js';
 import { parseSnapLabel, snapFromExe } from '../model/label.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
-import { intField, withoutUndefined } from './fields.js';
+import { copyBase, intField, withoutUndefined } from './fields.js';
 import type { Tokens } from './tokenize.js';
 
 /** SECCOMP_RET_* action values (the high 16 bits of code=). */
@@ -59,28 +59,46 @@ export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
   const fromExe = fromLabel ? undefined : snapFromExe(fields.exe);
   const snap = fromLabel ?? fromExe;
 
-  const denial: Denial = withoutUndefined({
-    kind: 'seccomp',
-    ...base,
-    decision: decoded.decision,
-    label,
-    snap: snap?.snap,
-    instance: snap?.instance,
-    app: fromLabel?.app,
-    hook: fromLabel?.hook,
-    syscall: withoutUndefined({ number, auditArch: auditArch.toLowerCase(), compat }),
-    action: decoded.action,
-    actionData: decoded.actionData,
-    code,
-    sig: intField(fields, 'sig'),
-    pid: intField(fields, 'pid'),
-    comm: fields.comm,
-    exe: fields.exe,
-    uid: intField(fields, 'uid'),
-    auid: intField(fields, 'auid'),
-    ses: intField(fields, 'ses'),
-    ip: fields.ip,
-    fields,
-  });
-  return { denial };
+  // Member by member from {} in one fixed order, skipping undefined: one hidden class per kind,
+  // and no literal full of undefined members built only to be copied.
+  const denial: Record<string, unknown> = {};
+  let value: unknown;
+  denial.kind = 'seccomp';
+  copyBase(denial, base);
+  value = decoded.decision;
+  if (value !== undefined) denial.decision = value;
+  if (label !== undefined) denial.label = label;
+  value = snap?.snap;
+  if (value !== undefined) denial.snap = value;
+  value = snap?.instance;
+  if (value !== undefined) denial.instance = value;
+  value = fromLabel?.app;
+  if (value !== undefined) denial.app = value;
+  value = fromLabel?.hook;
+  if (value !== undefined) denial.hook = value;
+  value = withoutUndefined({ number, auditArch: auditArch.toLowerCase(), compat });
+  if (value !== undefined) denial.syscall = value;
+  value = decoded.action;
+  if (value !== undefined) denial.action = value;
+  value = decoded.actionData;
+  if (value !== undefined) denial.actionData = value;
+  if (code !== undefined) denial.code = code;
+  value = intField(fields, 'sig');
+  if (value !== undefined) denial.sig = value;
+  value = intField(fields, 'pid');
+  if (value !== undefined) denial.pid = value;
+  value = fields.comm;
+  if (value !== undefined) denial.comm = value;
+  value = fields.exe;
+  if (value !== undefined) denial.exe = value;
+  value = intField(fields, 'uid');
+  if (value !== undefined) denial.uid = value;
+  value = intField(fields, 'auid');
+  if (value !== undefined) denial.auid = value;
+  value = intField(fields, 'ses');
+  if (value !== undefined) denial.ses = value;
+  value = fields.ip;
+  if (value !== undefined) denial.ip = value;
+  denial.fields = fields;
+  return { denial: denial as unknown as Denial };
 }
