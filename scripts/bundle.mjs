@@ -5,7 +5,8 @@
 // tsc's per-module output stays next to it for scripts and benchmarks that import single modules.
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +76,50 @@ const sharedTypes = {
 await build({
   ...shared,
   plugins: [sharedTypes],
-  entryPoints: { [runCommand.replace(/\.js$/, '')]: 'src/commands/run.ts' },
+  entryPoints: { [runCommand.replace(/\.js$/, '')]: 'src/launch/run-entry.ts' },
   outdir,
 });
+
+// The run bundle proper is CommonJS so that run-entry.ts can compile it through vm.Script with
+// V8's code cache (Node 20 has no cache for ES modules): a start then deserialises its compiled
+// functions instead of compiling some 250 KB of code. It requires commands/types.ts by a name
+// that run-entry.ts maps to the main bundle's copy, and sees its file URL as __bundleUrl.
+const runBundle = join(outdir, chunkDir, 'run-command.cjs');
+const runCache = join(outdir, chunkDir, 'run-command.cache');
+const commandTypesId = 'snappy-debug:command-types';
+const providedTypes = {
+  name: 'provided-types',
+  setup(b) {
+    b.onResolve({ filter: /\/types\.js$/, namespace: 'file' }, (args) =>
+      resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === join(root, typesSource)
+        ? { path: commandTypesId, external: true }
+        : undefined,
+    );
+  },
+};
+rmSync(runCache, { force: true });
+await build({
+  ...shared,
+  format: 'cjs',
+  banner: {},
+  define: { 'import.meta.url': '__bundleUrl' },
+  plugins: [providedTypes],
+  entryPoints: ['src/commands/run.ts'],
+  outfile: runBundle,
+});
+
+// The cache is made by a fresh node (the flags and V8 version of a start) that loads the bundle
+// as a start does; V8 rejects it, and the start compiles as before, under any other node.
+const warm = spawnSync(
+  process.execPath,
+  [
+    '--input-type=module',
+    '-e',
+    `import { loadCachedBundle } from ${JSON.stringify(pathToFileURL(join(outdir, 'launch', 'code-cache.js')).href)};
+     const types = await import(${JSON.stringify(pathToFileURL(join(outdir, chunkDir, basename(typesChunk))).href)});
+     loadCachedBundle({ bundlePath: ${JSON.stringify(runBundle)}, cachePath: ${JSON.stringify(runCache)},
+       provided: { ${JSON.stringify(commandTypesId)}: types } }).writeCache();`,
+  ],
+  { stdio: 'inherit' },
+);
+if (warm.status !== 0) throw new Error(`bundle: cannot write the code cache of ${runBundle}`);
