@@ -10,6 +10,7 @@
  */
 
 import { requiredLiterals } from './glob-literals.js';
+import { referencedValues } from './glob-tops.js';
 
 /** Variable name → regular-expression fragment (already escaped where literal). */
 export type GlobVariables = Readonly<Record<string, string>>;
@@ -17,6 +18,8 @@ export type GlobVariables = Readonly<Record<string, string>>;
 const EMPTY: GlobVariables = Object.freeze({});
 /** One cache per variable binding (callers reuse binding objects), keyed by glob. */
 const caches = new WeakMap<GlobVariables, Map<string, RegExp>>();
+/** Across bindings, by glob and the values of the variables it names: one compile per meaning. */
+const shared = new Map<string, RegExp>();
 const CACHE_LIMIT = 20_000;
 
 export class GlobSyntaxError extends Error {}
@@ -27,7 +30,13 @@ export function compileGlob(glob: string, variables: GlobVariables = EMPTY): Reg
   if (!cache) caches.set(variables, (cache = new Map()));
   let re = cache.get(glob);
   if (!re) {
-    re = globRegExp(glob, variables);
+    const key = `${glob}\0${referencedValues(glob, variables)}`;
+    re = shared.get(key);
+    if (!re) {
+      re = globRegExp(glob, variables);
+      if (shared.size >= CACHE_LIMIT) shared.clear();
+      shared.set(key, re);
+    }
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(glob, re);
   }

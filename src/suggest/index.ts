@@ -1,5 +1,6 @@
 import type { Denial, Suggestion } from '../model/denial.js';
 import { deniedFilePerms } from './access.js';
+import { candidateRules } from './candidates.js';
 import { adviceApplies, adviceText } from './advice.js';
 import { nearestReason } from './nearest.js';
 import {
@@ -30,6 +31,11 @@ export function suggest(denial: Denial, rules: RuleSet): Suggestion[] {
   return evaluate(denial, rules).suggestions;
 }
 
+/** The same answer as suggest(), every rule and grant tried without an index (the reference for tests). */
+export function suggestUnindexed(denial: Denial, rules: RuleSet): Suggestion[] {
+  return evaluate(denial, rules, true).suggestions;
+}
+
 /** Every rule that applies to a denial, before ranking trims the list (for rule samples and tests). */
 export interface Evaluation {
   readonly suggestions: Suggestion[];
@@ -39,14 +45,14 @@ export interface Evaluation {
   readonly advice: readonly string[];
 }
 
-export function evaluate(denial: Denial, rules: RuleSet): Evaluation {
+export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Evaluation {
   const variables = variablesFor(denial);
-  const ctx = matchContext(denial, variables);
+  const ctx = matchContext(denial, variables, exhaustive);
   const matches: InterfaceMatch[] = [];
   const partials: PartialMatch[] = [];
   const object = accessedObject(denial);
   const readOnly = ctx.kind === 'file' && /^r+$/.test(deniedFilePerms(denial));
-  for (const rule of rules.interfaces) {
+  for (const rule of candidateRules(ctx, rules.interfaces)) {
     const result = matchInterface(ctx, rule);
     if (isFullMatch(result)) {
       const score = relevance(rule, denial, object);

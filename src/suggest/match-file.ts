@@ -1,5 +1,6 @@
 import { deniedFilePerms, describePerms, ownsFile, permsCovered } from './access.js';
-import { compileGlob, literalPrefix, type GlobVariables } from './glob.js';
+import { compileGlob, type GlobVariables } from './glob.js';
+import { globTops, topDirectory } from './glob-tops.js';
 import {
   full,
   globExactness,
@@ -8,7 +9,7 @@ import {
   type MatchContext,
   type MatchResult,
 } from './match-types.js';
-import type { InterfaceRule } from './rules.js';
+import type { FileGrant, InterfaceRule } from './rules.js';
 
 /**
  * A rule that opens nearly the whole filesystem (`/{,var/lib/snapd/hostfs/}[^dsp]**`): it
@@ -36,45 +37,39 @@ function isCatchAll(rawGlob: string, path: string): boolean {
 }
 
 /**
- * A rule's file globs compiled for one variable binding, indexed by the top directory their
- * literal start names ("/sys/"), so a path is tried only against its own directory's globs and
- * those that could match anywhere (a leading brace or variable).
+ * A rule's file globs for one variable binding, indexed by the top directories their matches
+ * start with ("/sys/"), so a path is tried only against its own directory's globs and those
+ * that could match anywhere. Expressions are compiled when first needed.
  */
 interface CompiledFiles {
-  readonly variables: GlobVariables;
-  readonly regexes: readonly RegExp[];
+  readonly regexes: (RegExp | undefined)[];
   readonly byTop: ReadonlyMap<string, readonly number[]>;
   readonly anywhere: readonly number[];
 }
 
-const compiledFiles = new WeakMap<InterfaceRule, CompiledFiles>();
-
-/** "/sys/" of "/sys/devices/x"; the whole text when it has no second slash. */
-function topDirectory(text: string): string {
-  const slash = text.indexOf('/', 1);
-  return slash < 0 ? text : text.slice(0, slash + 1);
-}
+const compiledFiles = new WeakMap<InterfaceRule, WeakMap<GlobVariables, CompiledFiles>>();
 
 function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
-  const known = compiledFiles.get(rule);
-  if (known?.variables === variables) return known;
+  let perBinding = compiledFiles.get(rule);
+  if (!perBinding) compiledFiles.set(rule, (perBinding = new WeakMap()));
+  const known = perBinding.get(variables);
+  if (known) return known;
   const byTop = new Map<string, number[]>();
   const anywhere: number[] = [];
   rule.file.forEach((grant, index) => {
-    const prefix = literalPrefix(grant.path);
-    if (prefix.startsWith('/') && prefix.indexOf('/', 1) > 0) {
-      const top = topDirectory(prefix);
-      byTop.set(top, [...(byTop.get(top) ?? []), index]);
-    } else anywhere.push(index);
+    const tops = globTops(grant.path, variables);
+    if (!tops) anywhere.push(index);
+    else for (const top of tops) byTop.set(top, [...(byTop.get(top) ?? []), index]);
   });
-  const compiled = {
-    variables,
-    regexes: rule.file.map((g) => compileGlob(g.path, variables)),
-    byTop,
-    anywhere,
-  };
-  compiledFiles.set(rule, compiled);
+  const compiled = { regexes: new Array<RegExp | undefined>(rule.file.length), byTop, anywhere };
+  perBinding.set(variables, compiled);
   return compiled;
+}
+
+/** Whether any of the rule's file globs could match a path under this top directory. */
+export function mayMatchUnder(rule: InterfaceRule, variables: GlobVariables, top: string): boolean {
+  const compiled = compiledFor(rule, variables);
+  return compiled.anywhere.length > 0 || compiled.byTop.has(top);
 }
 
 /** The rule's file grants whose glob matches the path, in the rule's order. */
@@ -82,10 +77,29 @@ export function matchingGrants(rule: InterfaceRule, variables: GlobVariables, pa
   const compiled = compiledFor(rule, variables);
   const inTop = compiled.byTop.get(topDirectory(path)) ?? [];
   const candidates =
-    inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
-  return candidates
-    .filter((index) => (!rule.file[index]!.owner || owned) && compiled.regexes[index]!.test(path))
-    .map((index) => rule.file[index]!);
+    inTop.length === 0
+      ? compiled.anywhere
+      : compiled.anywhere.length === 0
+        ? inTop
+        : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
+  const hits: FileGrant[] = [];
+  for (const index of candidates) {
+    const grant = rule.file[index]!;
+    if (grant.owner && !owned) continue;
+    const regex = (compiled.regexes[index] ??= compileGlob(grant.path, variables));
+    if (regex.test(path)) hits.push(grant);
+  }
+  return hits;
+}
+
+/** Every grant tried, no index: the reference the indexed lookup must agree with. */
+export function matchingGrantsUnindexed(
+  rule: InterfaceRule,
+  variables: GlobVariables,
+  path: string,
+  owned: boolean,
+) {
+  return rule.file.filter((g) => (!g.owner || owned) && compileGlob(g.path, variables).test(path));
 }
 
 /** The kernel logs no path longer than PATH_MAX: a longer one is a corrupt line, and costly to match. */
@@ -94,7 +108,8 @@ const PATH_MAX = 4096;
 export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): MatchResult {
   const needed = deniedFilePerms(ctx.denial);
   if (!path || !needed || path.length > PATH_MAX) return undefined;
-  const hits = matchingGrants(rule, ctx.variables, path, ownsFile(ctx.denial));
+  const find = ctx.exhaustive ? matchingGrantsUnindexed : matchingGrants;
+  const hits = find(rule, ctx.variables, path, ownsFile(ctx.denial));
   if (hits.length === 0) return undefined;
   const granted = hits.map((g) => g.perms).join('');
   // The most specific rule that alone covers the access names the reason; else the union does.

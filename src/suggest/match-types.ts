@@ -46,10 +46,12 @@ export interface MatchContext {
   readonly denial: Denial;
   readonly kind: AccessKind;
   readonly variables: GlobVariables;
+  /** Try every rule and grant, no index (the reference the indexed lookups are tested against). */
+  readonly exhaustive?: boolean;
 }
 
-export function matchContext(denial: Denial, variables: GlobVariables): MatchContext {
-  return { denial, kind: accessKind(denial), variables };
+export function matchContext(denial: Denial, variables: GlobVariables, exhaustive = false): MatchContext {
+  return { denial, kind: accessKind(denial), variables, exhaustive };
 }
 
 export type MatchResult = InterfaceMatch | PartialMatch | undefined;

@@ -1,0 +1,80 @@
+import type { GlobVariables } from './glob.js';
+import { topDirectory } from './glob-tops.js';
+import { mayMatchUnder } from './match-file.js';
+import type { MatchContext } from './match-types.js';
+import type { InterfaceRule } from './rules.js';
+
+/**
+ * The rules that could allow a denial, in the rule set's order: only those with a file glob
+ * able to match under the path's top directory, a seccomp line for the syscall, or the
+ * capability (or all of them). Every other rule's matcher would answer nothing, so leaving
+ * it out changes no result; kinds without an index get every rule.
+ */
+export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[]): readonly InterfaceRule[] {
+  if (ctx.exhaustive) return rules;
+  const d = ctx.denial;
+  switch (ctx.kind) {
+    case 'file':
+      return byFileTop(rules, ctx.variables, topDirectory(d.path ?? ''));
+    case 'syscall':
+      return d.syscall?.name === undefined
+        ? rules
+        : lookup(rules, 'syscall', d.syscall.name, (r, name) => r.seccomp.some((s) => s.syscall === name));
+    case 'capability':
+      return d.capname === undefined
+        ? rules
+        : lookup(
+            rules,
+            'capability',
+            d.capname,
+            (r, cap) => r.capability.includes(cap) || r.capability.includes('*'),
+          );
+    default:
+      return rules;
+  }
+}
+
+/** Per rule set: per index ("syscall", "capability"), the rules found for each key. */
+const indexes = new WeakMap<readonly InterfaceRule[], Map<string, readonly InterfaceRule[]>>();
+/** Per rule set and variable binding: the rules found for each top directory. */
+const fileIndexes = new WeakMap<
+  readonly InterfaceRule[],
+  WeakMap<GlobVariables, Map<string, readonly InterfaceRule[]>>
+>();
+const KEYS_KEPT = 2_000;
+
+function lookup(
+  rules: readonly InterfaceRule[],
+  index: string,
+  value: string,
+  applies: (rule: InterfaceRule, value: string) => boolean,
+): readonly InterfaceRule[] {
+  let known = indexes.get(rules);
+  if (!known) indexes.set(rules, (known = new Map()));
+  const key = `${index}\0${value}`;
+  let found = known.get(key);
+  if (!found) {
+    found = rules.filter((rule) => applies(rule, value));
+    if (known.size >= KEYS_KEPT) known.clear();
+    known.set(key, found);
+  }
+  return found;
+}
+
+function byFileTop(
+  rules: readonly InterfaceRule[],
+  variables: GlobVariables,
+  top: string,
+): readonly InterfaceRule[] {
+  let perBinding = fileIndexes.get(rules);
+  if (!perBinding) fileIndexes.set(rules, (perBinding = new WeakMap()));
+  let known = perBinding.get(variables);
+  if (!known) perBinding.set(variables, (known = new Map()));
+  let found = known.get(top);
+  if (!found) {
+    found = rules.filter((rule) => mayMatchUnder(rule, variables, top));
+    if (known.size >= KEYS_KEPT) known.clear();
+    known.set(top, found);
+  }
+  return found;
+}
