@@ -1,0 +1,144 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Denial } from '../../../src/model/denial.js';
+import { parseLine } from '../../../src/parse/index.js';
+import { Enricher, accessKey } from '../../../src/scan/enrich.js';
+import { loadRules, suggest, suggestUnindexed } from '../../../src/suggest/index.js';
+// @ts-expect-error: the benchmark's log generator is plain JavaScript without types
+import { ensureSyslog, generateSyslog } from '../../../bench/gen-syslog.mjs';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const rules = loadRules();
+const namer = new Enricher();
+
+/** The denial as the scanner hands it to the engine: its syscall named. */
+function denialOf(line: string): Denial | undefined {
+  const parsed = parseLine(line);
+  return parsed.kind === 'denial' ? namer.enrich(parsed.denial) : undefined;
+}
+
+/** Every log line in a text that looks like a denial (YAML strings, .in files, logs). */
+function denialLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/^\s*(?:-\s*)?(?:line:\s*)?['"|>-]*\s*/, '').replace(/['"]\s*$/, ''))
+    .filter((l) => /apparmor=|type=1326/.test(l));
+}
+
+function filesUnder(dir: string, pattern: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => pattern.test(f))
+    .map((f) => join(dir, f));
+}
+
+/** Distinct denials (by what a suggestion depends on), up to `limit`. */
+function distinct(lines: readonly string[], limit = Infinity): Denial[] {
+  const byKey = new Map<string, Denial>();
+  for (const line of lines) {
+    const denial = denialOf(line);
+    if (denial && !byKey.has(accessKey(denial))) byKey.set(accessKey(denial), denial);
+    if (byKey.size >= limit) break;
+  }
+  return [...byKey.values()];
+}
+
+function expectSameAnswers(denials: readonly Denial[]): void {
+  for (const denial of denials) {
+    expect(suggest(denial, rules), denial.raw ?? JSON.stringify(denial)).toEqual(
+      suggestUnindexed(denial, rules),
+    );
+  }
+}
+
+describe('indexed suggestion engine gives the exhaustive answers', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'suggest-index-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('on the fixtures, conformance cases and rule samples', () => {
+    const files = [
+      ...filesUnder(join(ROOT, 'test/fixtures'), /\.(ya?ml|log|txt)$/),
+      ...filesUnder(join(ROOT, 'rules'), /\.ya?ml$/),
+      ...filesUnder(join(ROOT, '../shared/conformance'), /\.in$/),
+    ];
+    const denials = distinct(files.flatMap((f) => denialLines(readFileSync(f, 'utf8'))));
+    expect(denials.length).toBeGreaterThan(400);
+    expectSameAnswers(denials);
+  }, 60_000);
+
+  it('on the benchmark log: its realistic denials and 2,000 all-distinct ones', async () => {
+    // The benchmark's own log (made once, reused by bench/scanlog.mjs): its ~670 distinct denials.
+    const realistic = join(ROOT, 'bench/out/syslog-1m.log');
+    const worst = join(scratch, 'distinct.log');
+    await ensureSyslog(realistic);
+    await generateSyslog(worst, 160_000, 0.02, { distinct: true });
+    const common = distinct(denialLines(readFileSync(realistic, 'utf8')));
+    const unique = distinct(readFileSync(worst, 'utf8').split('\n'), 2_000);
+    expect(common.length).toBeGreaterThan(600);
+    expect(unique.length).toBe(2_000);
+    expectSameAnswers([...common, ...unique]);
+  }, 120_000);
+});
+
+describe('indexed suggestion engine on random denials across snaps', () => {
+  const snap = fc.constantFrom('foo', 'bar-baz', 'lxd', 'docker', 'network-manager', 'multipass');
+  const globs = rules.interfaces.flatMap((r) => r.file.map((g) => g.path));
+  // Paths near the rules' globs (a glob's leading text with variables and wildcards filled in).
+  const nearGlob = fc
+    .tuple(
+      fc.constantFrom(...globs),
+      fc.stringMatching(/^[a-z0-9._-]{1,12}$/),
+      fc.constantFrom('', '/x', '.conf'),
+      fc.nat(),
+    )
+    .map(([glob, word, tail, pick]) => {
+      // Each variable and brace group filled with one of its own choices.
+      const choose = (choices: readonly string[]) => choices[pick % choices.length]!;
+      return glob
+        .replace(/@\{HOME\}/g, () => choose(['/home/u', '/root']))
+        .replace(/@\{run\}/g, () => choose(['/run', '/var/run']))
+        .replace(/@\{PROC\}/g, '/proc')
+        .replace(/@\{(?:pid|tid|pids)\}/g, '42')
+        .replace(/@\{SNAP_USER_DATA\}/g, () => choose(['/home/u/snap/foo/12', '/root/snap/foo/x2']))
+        .replace(/@\{SNAP_DATA\}/g, '/var/snap/foo/x1')
+        .replace(/@\{SNAP(?:_COMMON)?\}/g, () => choose(['/snap/foo/3', '/var/lib/snapd/snap/foo/3']))
+        .replace(/@\{[^}]*\}/g, word)
+        .replace(/\{([^{}]*)\}/g, (_, body: string) => choose(body.split(',')))
+        .replace(/\{([^{}]*)\}/g, (_, body: string) => choose(body.split(',')))
+        .replace(/\*\*|\*|\?|\[[^\]]*\]/g, word)
+        .concat(tail);
+    });
+  const path = fc.oneof(nearGlob, fc.stringMatching(/^\/[a-z0-9./_-]{0,40}$/));
+  const mask = fc.constantFrom('r', 'w', 'rw', 'x', 'm', 'k', 'a', 'l');
+
+  it('file accesses', () => {
+    fc.assert(
+      fc.property(snap, path, mask, fc.boolean(), (name, file, perms, owned) => {
+        const line = `audit: type=1400 audit(1.2:3): apparmor="DENIED" operation="open" class="file" profile="snap.${name}.app" name="${file}" pid=9 comm="x" requested_mask="${perms}" denied_mask="${perms}" fsuid=1000 ouid=${owned ? 1000 : 0}`;
+        const denial = denialOf(line);
+        if (denial) expectSameAnswers([denial]);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('syscalls and capabilities', () => {
+    const capabilities = [...new Set(rules.interfaces.flatMap((r) => r.capability))].filter((c) => c !== '*');
+    fc.assert(
+      fc.property(
+        snap,
+        fc.integer({ min: 0, max: 460 }),
+        fc.constantFrom(...capabilities, 'mac_admin', 'bogus'),
+        (name, nr, cap) => {
+          const seccomp = `audit: type=1326 audit(1.2:3): auid=1000 uid=1000 gid=1000 ses=3 subj=snap.${name}.app pid=9 comm="x" exe="/snap/${name}/1/x" sig=0 arch=c000003e syscall=${nr} compat=0 ip=0x1 code=0x50000`;
+          const capable = `audit: type=1400 audit(1.2:3): apparmor="DENIED" operation="capable" class="cap" profile="snap.${name}.app" pid=9 comm="x" capability=1 capname="${cap}"`;
+          expectSameAnswers([seccomp, capable].map(denialOf).filter((d): d is Denial => d !== undefined));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
