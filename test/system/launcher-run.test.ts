@@ -1,5 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLine } from '../../src/parse/index.js';
 import type { Denial } from '../../src/model/denial.js';
@@ -79,15 +90,38 @@ interface ScanlogRecord {
 }
 
 /** rsyslog writes asynchronously: replays /var/log/syslog until the denial of `pid` is in it. */
-async function waitForScanlog(pid: number): Promise<ScanlogRecord> {
+/** Where /var/log/syslog ends now: the scan below reads only what is written after it. */
+function syslogEnd(): number {
+  return existsSync('/var/log/syslog') ? statSync('/var/log/syslog').size : 0;
+}
+
+/** /var/log/syslog from byte `from` (from its start if it shrank, i.e. was rotated meanwhile). */
+function syslogSince(from: number): string {
+  const fd = openSync('/var/log/syslog', 'r');
+  try {
+    const size = statSync('/var/log/syslog').size;
+    const start = size < from ? 0 : from;
+    const bytes = Buffer.alloc(size - start);
+    const read = readSync(fd, bytes, 0, bytes.length, start);
+    const dir = mkdtempSync('/var/tmp/snappy-debug-syslog-tail.');
+    writeFileSync(`${dir}/syslog`, bytes.subarray(0, read));
+    return `${dir}/syslog`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function waitForScanlog(pid: number, from: number): Promise<ScanlogRecord> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const { stdout } = runCli(['scanlog', '--file', '/var/log/syslog', '--json', NAME]);
+    // Only what this test's run added: the machine's syslog may hold gigabytes of earlier floods.
+    const tail = syslogSince(from);
+    const { stdout } = runCli(['scanlog', '--file', tail, '--json', NAME]);
+    rmSync(tail.slice(0, tail.lastIndexOf('/')), { recursive: true, force: true });
     const found = stdout
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as ScanlogRecord)
-      // The newest: /var/log/syslog keeps earlier runs, whose pids may have been reused.
       .findLast((r) => r.kind === 'cgroup' && r.pid === pid);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no cgroup denial of pid ${pid} in /var/log/syslog`);
@@ -241,6 +275,7 @@ describe('run --devmode', () => {
 describe('connections change the device cgroup', () => {
   it('strict refuses /dev/fuse until fuse-support is connected', async () => {
     // As root (no capabilities): /dev/fuse is root's 0600, so only the cgroup can refuse it.
+    const syslogStart = syslogEnd();
     const before = run('--strict', ['open', '/dev/fuse', 'w'], ['--user', 'root']);
     expect(before.stdout).toBe('open /dev/fuse errno=EPERM\n');
     expect(denialsOf(before.stderr).find((d) => d.kind === 'cgroup')).toMatchObject({
@@ -248,7 +283,7 @@ describe('connections change the device cgroup', () => {
     });
     // The same line went to syslog(3): rsyslog's file, read back by scanlog, suggests the interface.
     const pid = denialsOf(before.stderr).find((d) => d.kind === 'cgroup')!.pid;
-    const fromSyslog = await waitForScanlog(pid!);
+    const fromSyslog = await waitForScanlog(pid!, syslogStart);
     expect(fromSyslog).toMatchObject({
       kind: 'cgroup',
       decision: 'DENIED',
