@@ -3,7 +3,7 @@
  * the 2.6-era APPARMOR_* types (1501-1505) into a Denial.
  */
 import type { DbusFields, Decision, Denial } from '../model/denial.js';
-import { parseSnapLabel } from '../model/label.js';
+import { snapLabelOf } from './label-cache.js';
 import { copyBase, intField, withoutUndefined } from './fields.js';
 import { protocolNumber } from './protocols.js';
 import type { AuditFields, Tokens } from './tokenize.js';
@@ -87,7 +87,7 @@ export function buildAppArmor(base: RecordBase, tokens: Tokens): BuildResult {
   const isDbus = operation.startsWith('dbus_') || fields.bus !== undefined;
   const isCapability = operation === 'capable';
   const label = fields.label ?? fields.profile;
-  const snap = parseSnapLabel(label);
+  const snap = snapLabelOf(label);
 
   // Member by member from {} in one fixed order, skipping undefined: one hidden class per kind,
   // and no literal full of undefined members built only to be copied.

@@ -15,7 +15,7 @@
  * - dev_type is c or b, major/minor decimal, access one or more of r, w, m; name is optional.
  */
 import type { DeviceFields, Denial } from '../model/denial.js';
-import { parseSnapLabel } from '../model/label.js';
+import { snapLabelOf } from './label-cache.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
 import { copyBase, intField, withoutUndefined } from './fields.js';
 import { encodeAuditValue } from './hex.js';
@@ -73,7 +73,7 @@ export function buildCgroup(base: RecordBase, tokens: Tokens): BuildResult {
   }
   if (access === undefined || !ACCESS.test(access)) return { problem: 'DEVICE_CGROUP line without access=' };
   const label = fields.label;
-  const snap = parseSnapLabel(label);
+  const snap = snapLabelOf(label);
   const device: DeviceFields = withoutUndefined({ type, major, minor, name: fields.name, access });
   // Member by member from {} in one fixed order, skipping undefined: one hidden class per kind,
   // and no literal full of undefined members built only to be copied.

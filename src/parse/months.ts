@@ -54,8 +54,20 @@ const MONTHS: ReadonlyMap<string, number> = new Map([
   ['gru', 12],
 ]);
 
-/** 1-12 for a month abbreviation in a supported locale, undefined otherwise. */
-export function monthNumber(word: string): number | undefined {
+function slowMonthNumber(word: string): number | undefined {
   const bare = word.endsWith('.') ? word.slice(0, -1) : word;
   return MONTHS.get(bare.normalize('NFC').toLowerCase());
+}
+
+/** The usual spellings (`Nov`, `nov`) looked up as written, skipping normalization. */
+const AS_WRITTEN: ReadonlyMap<string, number> = new Map(
+  [...MONTHS.keys()]
+    .flatMap((key) => [key, key.charAt(0).toUpperCase() + key.slice(1)])
+    .map((word) => [word, slowMonthNumber(word)] as const)
+    .filter((entry): entry is readonly [string, number] => entry[1] !== undefined),
+);
+
+/** 1-12 for a month abbreviation in a supported locale, undefined otherwise. */
+export function monthNumber(word: string): number | undefined {
+  return AS_WRITTEN.get(word) ?? slowMonthNumber(word);
 }

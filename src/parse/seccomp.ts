@@ -3,7 +3,8 @@
  * syscall compat ip code`. The syscall name and libseccomp arch are left to enrichment.
  */
 import type { Decision, Denial } from '../model/denial.js';
-import { parseSnapLabel, snapFromExe } from '../model/label.js';
+import { snapFromExe } from '../model/label.js';
+import { snapLabelOf } from './label-cache.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
 import { copyBase, intField, withoutUndefined } from './fields.js';
 import type { Tokens } from './tokenize.js';
@@ -39,6 +40,21 @@ export function decodeSeccompCode(code: string): {
   return known.action === 'errno' ? { ...known, actionData: value & DATA_MASK } : { ...known };
 }
 
+type DecodedCode = Readonly<ReturnType<typeof decodeSeccompCode>>;
+const NOT_DECODED: DecodedCode = Object.freeze({});
+const decodedCodes = new Map<string, DecodedCode>();
+
+/** decodeSeccompCode remembered by code= text (a log holds a handful); the builder only reads it. */
+function decodedCode(code: string): DecodedCode {
+  let decoded = decodedCodes.get(code);
+  if (decoded === undefined) {
+    decoded = Object.freeze(decodeSeccompCode(code));
+    if (decodedCodes.size >= 256) decodedCodes.clear();
+    if (code.length <= 32) decodedCodes.set(code, decoded);
+  }
+  return decoded;
+}
+
 /** Builds the Denial for a seccomp record. */
 export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
   const { fields } = tokens;
@@ -51,11 +67,11 @@ export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
   }
   const compat = intField(fields, 'compat');
   const code = fields.code;
-  const decoded = code !== undefined ? decodeSeccompCode(code) : {};
+  const decoded = code !== undefined ? decodedCode(code) : NOT_DECODED;
 
   const subject = fields.subj;
   const label = subject && subject !== '?' ? subject.replace(MODE_SUFFIX, '') : undefined;
-  const fromLabel = parseSnapLabel(label);
+  const fromLabel = snapLabelOf(label);
   const fromExe = fromLabel ? undefined : snapFromExe(fields.exe);
   const snap = fromLabel ?? fromExe;
 

@@ -1,6 +1,11 @@
 /** Time stamps as the logs write them, turned into ISO 8601 (UTC). */
 
 const YEAR_10000 = 253_402_300_800_000;
+/** `.000Z` to `.999Z`: the end of an ISO time for each millisecond. */
+const MILLIS_SUFFIX: readonly string[] = Array.from(
+  { length: 1000 },
+  (_, ms) => `.${String(ms).padStart(3, '0')}Z`,
+);
 let cachedSecond = Number.NaN;
 let cachedSecondText = '';
 
@@ -16,7 +21,7 @@ export function isoFromMillis(millis: number): string | undefined {
     cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
     cachedSecond = second;
   }
-  return `${cachedSecondText}.${String(millis - second * 1000).padStart(3, '0')}Z`;
+  return cachedSecondText + MILLIS_SUFFIX[millis - second * 1000]!;
 }
 
 /** Milliseconds from a fraction written after a decimal point (`.5` → 500, `.123456` → 123). */
