@@ -40,10 +40,19 @@ const MASK_LIMIT = 64;
 /** The permissions a file denial asks for, as canonical letters (denied mask first). */
 export function deniedFilePerms(d: Denial): string {
   const mask = (d.deniedMask ?? d.requestedMask ?? '').slice(0, MASK_LIMIT);
-  const letters = new Set<string>();
-  for (const ch of mask) if (FILE_LETTERS.includes(ch)) letters.add(ch);
-  return [...letters].join('');
+  let perms = permsOfMask.get(mask);
+  if (perms === undefined) {
+    const letters = new Set<string>();
+    for (const ch of mask) if (FILE_LETTERS.includes(ch)) letters.add(ch);
+    perms = [...letters].join('');
+    if (permsOfMask.size >= 1_000) permsOfMask.clear();
+    permsOfMask.set(mask, perms);
+  }
+  return perms;
 }
+
+/** Masks are a handful of short strings ("r", "wc"), asked about once per rule per denial. */
+const permsOfMask = new Map<string, string>();
 
 /** Words of a non-file mask such as "send receive" or "read". */
 export function deniedWords(d: Denial): string[] {

@@ -45,6 +45,8 @@ interface CompiledFiles {
   readonly regexes: (RegExp | undefined)[];
   readonly byTop: ReadonlyMap<string, readonly number[]>;
   readonly anywhere: readonly number[];
+  /** Per top directory seen: its globs and the anywhere ones, in the rule's order. */
+  readonly candidates: Map<string, readonly number[]>;
 }
 
 const compiledFiles = new WeakMap<InterfaceRule, WeakMap<GlobVariables, CompiledFiles>>();
@@ -61,7 +63,12 @@ function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFil
     if (!tops) anywhere.push(index);
     else for (const top of tops) byTop.set(top, [...(byTop.get(top) ?? []), index]);
   });
-  const compiled = { regexes: new Array<RegExp | undefined>(rule.file.length), byTop, anywhere };
+  const compiled = {
+    regexes: new Array<RegExp | undefined>(rule.file.length),
+    byTop,
+    anywhere,
+    candidates: new Map<string, readonly number[]>(),
+  };
   perBinding.set(variables, compiled);
   return compiled;
 }
@@ -75,13 +82,15 @@ export function mayMatchUnder(rule: InterfaceRule, variables: GlobVariables, top
 /** The rule's file grants whose glob matches the path, in the rule's order. */
 export function matchingGrants(rule: InterfaceRule, variables: GlobVariables, path: string, owned: boolean) {
   const compiled = compiledFor(rule, variables);
-  const inTop = compiled.byTop.get(topDirectory(path)) ?? [];
-  const candidates =
-    inTop.length === 0
-      ? compiled.anywhere
-      : compiled.anywhere.length === 0
-        ? inTop
-        : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
+  const top = topDirectory(path);
+  let candidates = compiled.candidates.get(top);
+  if (!candidates) {
+    const inTop = compiled.byTop.get(top) ?? [];
+    candidates =
+      inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
+    if (compiled.candidates.size >= 1_000) compiled.candidates.clear();
+    compiled.candidates.set(top, candidates);
+  }
   const hits: FileGrant[] = [];
   for (const index of candidates) {
     const grant = rule.file[index]!;

@@ -56,9 +56,33 @@ export function accessedObject(d: Denial): string {
 
 /** A snap named after a service (docker, lxd, network-manager) is that service's own snap. */
 export function isOwnServiceSnap(rule: InterfaceRule, denial: Denial): boolean {
-  const snapWords = new Set((denial.snap ?? '').split('-'));
-  const idWords = rule.id.split('-').filter((w) => !GENERIC_WORDS.has(w));
-  return idWords.length > 0 && idWords.every((w) => snapWords.has(w));
+  const idWords = specificWords(rule.id);
+  if (idWords.length === 0) return false;
+  const snapWords = wordsOfSnap(denial.snap ?? '');
+  return idWords.every((w) => snapWords.has(w));
+}
+
+const specificWordsOf = new Map<string, readonly string[]>();
+const snapWordsOf = new Map<string, ReadonlySet<string>>();
+
+function specificWords(id: string): readonly string[] {
+  let words = specificWordsOf.get(id);
+  if (!words) {
+    words = id.split('-').filter((w) => !GENERIC_WORDS.has(w));
+    if (specificWordsOf.size >= 5_000) specificWordsOf.clear();
+    specificWordsOf.set(id, words);
+  }
+  return words;
+}
+
+function wordsOfSnap(snap: string): ReadonlySet<string> {
+  let words = snapWordsOf.get(snap);
+  if (!words) {
+    words = new Set(snap.split('-'));
+    if (snapWordsOf.size >= 5_000) snapWordsOf.clear();
+    snapWordsOf.set(snap, words);
+  }
+  return words;
 }
 
 /**
