@@ -111,6 +111,37 @@ function modeSuffixEnd(text: string, start: number): number {
   return -1;
 }
 
+/**
+ * Keys most records hold. Taken from this list a key is one string the engine already knows,
+ * instead of a new piece of the text that every field store must first look up by its characters.
+ */
+const COMMON_KEYS: readonly string[] = [
+  ...'apparmor operation class profile label name name2 pid comm requested_mask denied_mask'.split(' '),
+  ...'fsuid ouid uid gid auid ses exe subj type msg target info error capability capname'.split(' '),
+  ...'family sock_type protocol addr peer peer_pid peer_label signal bus path interface member mask'.split(
+    ' ',
+  ),
+  ...'arch syscall compat ip code sig hostname terminal sauid decision dev_type major minor access'.split(
+    ' ',
+  ),
+];
+
+/** COMMON_KEYS by length, then by first character. */
+const KEYS_BY_LENGTH: readonly (readonly string[])[] = Array.from({ length: 16 }, (_, length) =>
+  COMMON_KEYS.filter((key) => key.length === length),
+);
+
+/** The common key `text` holds from `start` to `end`, if it is one. */
+function knownKeyAt(text: string, start: number, end: number): string | undefined {
+  const candidates = KEYS_BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  const first = text.charCodeAt(start);
+  for (const key of candidates) {
+    if (key.charCodeAt(0) === first && text.startsWith(key, start)) return key;
+  }
+  return undefined;
+}
+
 /** Where the next word starts: past separators and escaped control characters. */
 function nextWord(text: string, from: number): number {
   let i = from;
@@ -153,7 +184,7 @@ export function tokenize(text: string): Tokens {
       while (i < length && !isSeparator(text.charCodeAt(i))) i++;
       continue;
     }
-    const key = text.slice(keyStart, i);
+    const key = knownKeyAt(text, keyStart, i) ?? text.slice(keyStart, i);
     i++; // '='
     const first = text.charCodeAt(i);
     let value: string;

@@ -68,6 +68,41 @@ describe('remembered by text', () => {
     expect(tokenize('code=0x50001').fields.code).toBe('0x50001');
   });
 
+  test('keys come out as logged, common or not, near misses included', () => {
+    const common = [
+      'pid',
+      'comm',
+      'name',
+      'name2',
+      'uid',
+      'auid',
+      'sig',
+      'ip',
+      'requested_mask',
+      'peer_label',
+    ];
+    const key = fc.oneof(
+      fc.constantFrom(...common),
+      fc
+        .tuple(fc.constantFrom(...common), fc.stringMatching(/^[a-z0-9_.-]{0,2}$/), fc.boolean())
+        .map(([word, extra, before]) => (before ? extra + word : word + extra)),
+      fc.stringMatching(/^[A-Za-z0-9_.-]{1,16}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(key, { minLength: 1, maxLength: 6 }), (keys) => {
+        const fields = tokenize(keys.map((k, i) => `${k}=v${i}`).join(' ')).fields;
+        // Integer-like keys enumerate first in any object: compare with one built from the slices.
+        const expected: Record<string, string> = Object.create(null) as Record<string, string>;
+        keys.forEach((k, i) => (expected[k] ??= `v${i}`));
+        expect(Object.keys(fields)).toEqual(Object.keys(expected));
+        keys.forEach((k, i) => {
+          if (keys.indexOf(k) === i) expect(fields[k]).toBe(`v${i}`);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   test('month words as written and in any case or normal form agree', () => {
     const cases: readonly [string, number | undefined][] = [
       ['Nov', 11],
