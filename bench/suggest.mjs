@@ -2,7 +2,10 @@
 //  - loadRules() cold, against the issue's 200 ms budget for ~200 interface files (goal <= 1);
 //  - loadRules() warm (cache hit), against the cold load;
 //  - suggest() per denial on the 150-line labelled corpus, against parseLine() on the same lines
-//    (suggest runs once per new denial group, so within ~20x of parsing is plenty).
+//    (suggest runs once per new denial group, so within ~20x of parsing is plenty);
+//  - suggest() per distinct denial of the scanlog bench logs (realistic, and 2,000 of the
+//    all-distinct worst case), CPU time; with BENCH_BASE=<another built checkout> that build's
+//    engine is timed in the same rounds, interleaved, and the ratio reported (medians).
 // Needs `npm run build` first (or BENCH_DIST=<tsc outDir>). Writes bench/out/suggest.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,6 +43,68 @@ start = process.hrtime.bigint();
 for (let r = 0; r < rounds; r++) for (const d of denials) suggest(d, rules);
 const suggestUs = (ms(start) * 1000) / (rounds * denials.length);
 
+const { ensureSyslog } = await import(join(root, 'bench/gen-syslog.mjs'));
+const { accessKey, Enricher } = await import(join(dist, 'src/scan/enrich.js'));
+
+/** Distinct denials (as the scanner hands them to the engine) among a log's lines. */
+async function distinctDenials(file, options, limit) {
+  await ensureSyslog(file, options);
+  const namer = new Enricher();
+  const byKey = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('apparmor=') && !line.includes('type=1326')) continue;
+    const parsed = parseLine(line);
+    if (parsed.kind !== 'denial') continue;
+    const denial = namer.enrich(parsed.denial);
+    const key = accessKey(denial);
+    if (!byKey.has(key)) byKey.set(key, denial);
+    if (byKey.size >= limit) break;
+  }
+  return [...byKey.values()];
+}
+
+const logs = {
+  realistic: await distinctDenials(join(root, 'bench/out/syslog-1m.log'), {}, Infinity),
+  worst: await distinctDenials(join(root, 'bench/out/syslog-1m-distinct.log'), { distinct: true }, 2000),
+};
+const baseDir = process.env.BENCH_BASE;
+const engines = [{ name: 'this', suggest, rules }];
+if (baseDir) {
+  const other = await import(join(baseDir, 'dist/src/suggest/index.js'));
+  engines.push({ name: 'base', suggest: other.suggest, rules: other.loadRules(join(root, 'rules')) });
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+const perCall = {};
+for (const engine of engines) for (const d of logs.realistic) engine.suggest(d, engine.rules); // warm
+const distinctRounds = Number(process.env.BENCH_DISTINCT_ROUNDS ?? 5);
+for (let r = 0; r < distinctRounds; r++) {
+  for (const engine of engines) {
+    for (const [name, denials] of Object.entries(logs)) {
+      const start = cpuMicros();
+      for (const d of denials) engine.suggest(d, engine.rules);
+      ((perCall[engine.name] ??= {})[name] ??= []).push((cpuMicros() - start) / denials.length);
+    }
+  }
+}
+const distinctFigures = {};
+for (const name of Object.keys(logs)) {
+  const own = median(perCall.this[name]);
+  distinctFigures[name] = {
+    denials: logs[name].length,
+    suggestCpuMicros: Number(own.toFixed(1)),
+    ...(perCall.base
+      ? {
+          baseCpuMicros: Number(median(perCall.base[name]).toFixed(1)),
+          speedupVsBase: Number((median(perCall.base[name]) / own).toFixed(1)),
+        }
+      : {}),
+  };
+}
+
 const result = {
   interfaces: rules.interfaces.length,
   advice: rules.advice.length,
@@ -49,6 +114,7 @@ const result = {
   suggestMicros: Number(suggestUs.toFixed(1)),
   parseMicros: Number(parseUs.toFixed(1)),
   suggestVsParse: Number((suggestUs / parseUs).toFixed(1)),
+  distinct: distinctFigures,
 };
 mkdirSync(join(root, 'bench/out'), { recursive: true });
 writeFileSync(join(root, 'bench/out/suggest.json'), `${JSON.stringify(result, null, 2)}\n`);
