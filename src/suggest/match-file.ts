@@ -19,21 +19,40 @@ import type { FileGrant, InterfaceRule } from './rules.js';
  * that rule is specific for paths under /var/lib/snapd/hostfs/.
  */
 function isCatchAll(rawGlob: string, path: string): boolean {
-  if (!rawGlob.includes('**')) return false;
+  const shape = catchAllShape(rawGlob);
+  if (!shape) return false;
+  let longest = 0;
+  for (const prefix of shape) {
+    if (path.startsWith(prefix)) longest = Math.max(longest, rootLength(prefix));
+  }
+  return longest <= 1;
+}
+
+/** /var/lib/snapd/hostfs/ is the host's root: a rule over all of it is a catch-all too. */
+function rootLength(prefix: string): number {
+  return prefix.replace(/^\/var\/lib\/snapd\/hostfs(?=\/)/, '').length;
+}
+
+const catchAllShapes = new Map<string, readonly string[] | undefined>();
+
+/** The literal starts of a tree-wide glob's alternatives; undefined for a glob that names files. */
+function catchAllShape(rawGlob: string): readonly string[] | undefined {
+  if (catchAllShapes.has(rawGlob)) return catchAllShapes.get(rawGlob);
+  let shape: readonly string[] | undefined;
   // `@{PROC}/**/attr/current` names one file at any depth: a literal component after the last
   // `**` makes the rule specific.
   const tail = rawGlob.slice(rawGlob.lastIndexOf('**') + 2);
-  if (/\/[^*?[{@/]{3,}/.test(tail)) return false;
-  // Variables (@{HOME}, @{PROC}) name a place but no particular file in it.
-  const glob = rawGlob.replace(/^@\{[^}]*\}/, '');
-  const brace = /^([^*?[{@]*)\{([^{}]*)\}/.exec(glob);
-  const prefixes = brace
-    ? brace[2]!.split(',').map((alt) => brace[1]! + /^[^*?[{@]*/.exec(alt)![0])
-    : [/^[^*?[{@]*/.exec(glob)![0]];
-  // /var/lib/snapd/hostfs/ is the host's root: a rule over all of it is a catch-all too.
-  const rootLength = (p: string) => p.replace(/^\/var\/lib\/snapd\/hostfs(?=\/)/, '').length;
-  const longest = Math.max(...prefixes.filter((p) => path.startsWith(p)).map(rootLength), 0);
-  return longest <= 1;
+  if (rawGlob.includes('**') && !/\/[^*?[{@/]{3,}/.test(tail)) {
+    // Variables (@{HOME}, @{PROC}) name a place but no particular file in it.
+    const glob = rawGlob.replace(/^@\{[^}]*\}/, '');
+    const brace = /^([^*?[{@]*)\{([^{}]*)\}/.exec(glob);
+    shape = brace
+      ? brace[2]!.split(',').map((alt) => brace[1]! + /^[^*?[{@]*/.exec(alt)![0])
+      : [/^[^*?[{@]*/.exec(glob)![0]];
+  }
+  if (catchAllShapes.size >= 20_000) catchAllShapes.clear();
+  catchAllShapes.set(rawGlob, shape);
+  return shape;
 }
 
 /**
