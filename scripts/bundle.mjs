@@ -109,8 +109,7 @@ await build({
 });
 
 // The cache is made by a fresh node (the flags and V8 version of a start) that loads the bundle
-// as a start does; V8 rejects it, and the start compiles as before, under any other node. The
-// first run that launches an app replaces it by one holding what that run compiled too.
+// as a start does; V8 rejects it, and the start compiles as before, under any other node.
 const warm = spawnSync(
   process.execPath,
   [
@@ -119,7 +118,7 @@ const warm = spawnSync(
     `import { loadCachedBundle } from ${JSON.stringify(pathToFileURL(join(outdir, 'launch', 'code-cache.js')).href)};
      const types = await import(${JSON.stringify(pathToFileURL(join(outdir, chunkDir, basename(typesChunk))).href)});
      loadCachedBundle({ bundlePath: ${JSON.stringify(runBundle)}, cachePath: ${JSON.stringify(runCache)},
-       provided: { ${JSON.stringify(commandTypesId)}: types } }).writeCache('loading');`,
+       provided: { ${JSON.stringify(commandTypesId)}: types } }).writeCache();`,
   ],
   { stdio: 'inherit' },
 );

@@ -142,13 +142,6 @@ export function runFailure(error: unknown): string | undefined {
   return undefined;
 }
 
-let launcherRan = false;
-
-/** Whether this process has run an app through the launcher (the whole of `run` has been used). */
-export function ranLauncher(): boolean {
-  return launcherRan;
-}
-
 export const main: CommandMain = async (argv, io) => {
   const { values, positionals } = parseCommandArgs('run', argv, {
     strict: { type: 'boolean' },
@@ -203,10 +196,7 @@ export const main: CommandMain = async (argv, io) => {
         });
         parser = import('../parse/index.js');
         parser.catch(() => {}); // awaited below: a failure surfaces there, not as an unhandled one
-        return launched.finally(() => {
-          launcherRan = true;
-          markPhase('launcher');
-        });
+        return launched.finally(() => markPhase('launcher'));
       });
       markPhase('restore');
     } finally {

@@ -14,14 +14,9 @@ export interface CachedBundle {
   readonly exports: Record<string, unknown>;
   /** Whether V8 took the cache (false when there was none or it was rejected). */
   readonly cacheUsed: boolean;
-  /** What the cache V8 took holds: the code compiled on loading only, or also while in use. */
-  readonly cacheHolds: CacheContents | undefined;
   /** Writes the code compiled so far (functions run since loading included) to the cache file. */
-  writeCache(holds: CacheContents): void;
+  writeCache(): void;
 }
-
-export type CacheContents = 'loading' | 'use';
-const CONTENTS: readonly CacheContents[] = ['loading', 'use'];
 
 /** Where to find the bundle and what its `require` hands out instead of a file. */
 export interface BundleFiles {
@@ -35,39 +30,31 @@ export interface BundleFiles {
 const WRAPPER_HEAD = '(function (exports, require, module, __bundleUrl) {';
 const WRAPPER_TAIL = '\n})';
 
-// The file: the bundle's length (4 bytes), what the cache holds (1 byte), the bundle, V8's data.
 const LENGTH_BYTES = 4;
-const HEADER_BYTES = LENGTH_BYTES + 1;
-
-interface CacheFile {
-  readonly holds: CacheContents;
-  readonly data: Buffer;
-}
 
 /** The V8 data of the cache at `path` if it was made from `bundle`, else undefined. */
-function readCache(path: string, bundle: Buffer): CacheFile | undefined {
+function readCache(path: string, bundle: Buffer): Buffer | undefined {
   let cache: Buffer;
   try {
     cache = readFileSync(path);
   } catch {
     return undefined;
   }
-  const dataStart = HEADER_BYTES + bundle.length;
+  const dataStart = LENGTH_BYTES + bundle.length;
   if (cache.length <= dataStart || cache.readUInt32LE(0) !== bundle.length) return undefined;
-  const holds = CONTENTS[cache[LENGTH_BYTES] ?? -1];
-  if (holds === undefined || !cache.subarray(HEADER_BYTES, dataStart).equals(bundle)) return undefined;
-  return { holds, data: cache.subarray(dataStart) };
+  if (!cache.subarray(LENGTH_BYTES, dataStart).equals(bundle)) return undefined;
+  return cache.subarray(dataStart);
 }
 
 /** Loads and runs the bundle at `files.bundlePath`, using `files.cachePath` when V8 accepts it. */
 export function loadCachedBundle(files: BundleFiles): CachedBundle {
   const bundle = readFileSync(files.bundlePath);
-  const cache = readCache(files.cachePath, bundle);
+  const cachedData = readCache(files.cachePath, bundle);
   const script = new Script(`${WRAPPER_HEAD}${bundle.toString('utf8')}${WRAPPER_TAIL}`, {
     filename: files.bundlePath,
-    ...(cache === undefined ? {} : { cachedData: cache.data }),
+    ...(cachedData === undefined ? {} : { cachedData }),
   });
-  const cacheUsed = cache !== undefined && script.cachedDataRejected !== true;
+  const cacheUsed = cachedData !== undefined && script.cachedDataRejected !== true;
   const url = pathToFileURL(files.bundlePath).href;
   const fileRequire = createRequire(url);
   const provided = files.provided ?? {};
@@ -78,13 +65,11 @@ export function loadCachedBundle(files: BundleFiles): CachedBundle {
   return {
     exports: module.exports,
     cacheUsed,
-    cacheHolds: cacheUsed ? cache?.holds : undefined,
-    writeCache(holds) {
+    writeCache() {
       const partial = `${files.cachePath}.${process.pid}`;
-      const header = Buffer.alloc(HEADER_BYTES);
-      header.writeUInt32LE(bundle.length);
-      header[LENGTH_BYTES] = CONTENTS.indexOf(holds);
-      writeFileSync(partial, Buffer.concat([header, bundle, script.createCachedData()]));
+      const length = Buffer.alloc(LENGTH_BYTES);
+      length.writeUInt32LE(bundle.length);
+      writeFileSync(partial, Buffer.concat([length, bundle, script.createCachedData()]));
       try {
         renameSync(partial, files.cachePath);
       } catch (error) {

@@ -19,21 +19,4 @@ const bundle = loadCachedBundle({
   provided: { [COMMAND_TYPES_ID]: commandTypes },
 });
 
-const runMain = bundle.exports['main'] as CommandMain;
-const ranLauncher = bundle.exports['ranLauncher'] as () => boolean;
-
-/**
- * `run`; after the first run that launched an app, the cache the build wrote (the code compiled on
- * loading) is replaced by one that also holds what that run compiled, once.
- */
-export const main: CommandMain = async (argv, io) => {
-  const status = await runMain(argv, io);
-  if (bundle.cacheHolds !== 'use' && ranLauncher()) {
-    try {
-      bundle.writeCache('use');
-    } catch {
-      // A cache that cannot be written (a read-only install) only leaves starts slower.
-    }
-  }
-  return status;
-};
+export const main = bundle.exports['main'] as CommandMain;
