@@ -1,5 +1,4 @@
 import type { GlobVariables } from './glob.js';
-import { topDirectory } from './glob-tops.js';
 import { mayMatchUnder } from './match-file.js';
 import type { MatchContext } from './match-types.js';
 import type { InterfaceRule } from './rules.js';
@@ -15,7 +14,7 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
   const d = ctx.denial;
   switch (ctx.kind) {
     case 'file':
-      return byFileTop(rules, ctx.variables, topDirectory(d.path ?? ''));
+      return byFileTop(rules, ctx.variables, ctx.pathTop);
     case 'syscall':
       return d.syscall?.name === undefined
         ? rules

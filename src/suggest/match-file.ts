@@ -99,9 +99,14 @@ export function mayMatchUnder(rule: InterfaceRule, variables: GlobVariables, top
 }
 
 /** The rule's file grants whose glob matches the path, in the rule's order. */
-export function matchingGrants(rule: InterfaceRule, variables: GlobVariables, path: string, owned: boolean) {
+export function matchingGrants(
+  rule: InterfaceRule,
+  variables: GlobVariables,
+  path: string,
+  owned: boolean,
+  top = topDirectory(path),
+) {
   const compiled = compiledFor(rule, variables);
-  const top = topDirectory(path);
   let candidates = compiled.candidates.get(top);
   if (!candidates) {
     const inTop = compiled.byTop.get(top) ?? [];
@@ -136,8 +141,16 @@ const PATH_MAX = 4096;
 export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string): MatchResult {
   const needed = deniedFilePerms(ctx.denial);
   if (!path || !needed || path.length > PATH_MAX) return undefined;
-  const find = ctx.exhaustive ? matchingGrantsUnindexed : matchingGrants;
-  const hits = find(rule, ctx.variables, path, ownsFile(ctx.denial));
+  const owned = ownsFile(ctx.denial);
+  const hits = ctx.exhaustive
+    ? matchingGrantsUnindexed(rule, ctx.variables, path, owned)
+    : matchingGrants(
+        rule,
+        ctx.variables,
+        path,
+        owned,
+        path === ctx.denial.path ? ctx.pathTop : topDirectory(path),
+      );
   if (hits.length === 0) return undefined;
   const granted = hits.map((g) => g.perms).join('');
   // The most specific rule that alone covers the access names the reason; else the union does.

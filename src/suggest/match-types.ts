@@ -1,6 +1,7 @@
 import type { Denial } from '../model/denial.js';
 import { accessKind, type AccessKind } from './access.js';
 import { compileGlob, type GlobVariables } from './glob.js';
+import { topDirectory } from './glob-tops.js';
 import type { InterfaceRule } from './rules.js';
 
 export interface InterfaceMatch {
@@ -48,10 +49,18 @@ export interface MatchContext {
   readonly variables: GlobVariables;
   /** Try every rule and grant, no index (the reference the indexed lookups are tested against). */
   readonly exhaustive?: boolean;
+  /** The top directory of the denial's path ("/proc/"), worked out once for every rule. */
+  readonly pathTop: string;
 }
 
 export function matchContext(denial: Denial, variables: GlobVariables, exhaustive = false): MatchContext {
-  return { denial, kind: accessKind(denial), variables, exhaustive };
+  return {
+    denial,
+    kind: accessKind(denial),
+    variables,
+    exhaustive,
+    pathTop: topDirectory(denial.path ?? ''),
+  };
 }
 
 export type MatchResult = InterfaceMatch | PartialMatch | undefined;
@@ -81,8 +90,16 @@ export function globExactness(glob: string): number {
 }
 
 export function literalLength(glob: string): number {
-  return glob.replace(/@\{[^}]*\}|\*+|\?|\[[^\]]*\]|\{[^}]*\}/g, '').length;
+  let length = literalLengths.get(glob);
+  if (length === undefined) {
+    length = glob.replace(/@\{[^}]*\}|\*+|\?|\[[^\]]*\]|\{[^}]*\}/g, '').length;
+    if (literalLengths.size >= 20_000) literalLengths.clear();
+    literalLengths.set(glob, length);
+  }
+  return length;
 }
+
+const literalLengths = new Map<string, number>();
 
 export function globOk(
   glob: string | undefined,

@@ -1,5 +1,4 @@
 import type { Suggestion } from '../model/denial.js';
-import { topDirectory } from './glob-tops.js';
 import { mayMatchUnder } from './match-file.js';
 import { isFullMatch, matchInterface, type MatchContext } from './match.js';
 import type { InterfaceRule } from './rules.js';
@@ -13,10 +12,13 @@ import type { InterfaceRule } from './rules.js';
 export function providerMatches(ctx: MatchContext, rules: readonly InterfaceRule[]): Suggestion[] {
   if (ctx.kind !== 'file' && ctx.kind !== 'dbus') return [];
   const out: Suggestion[] = [];
-  const top = topDirectory(ctx.denial.path ?? '');
   for (const rule of rules) {
     if (!rule.providerRule) continue;
-    if (ctx.kind === 'file' && !ctx.exhaustive && !mayMatchUnder(rule.providerRule, ctx.variables, top))
+    if (
+      ctx.kind === 'file' &&
+      !ctx.exhaustive &&
+      !mayMatchUnder(rule.providerRule, ctx.variables, ctx.pathTop)
+    )
       continue;
     const match = matchInterface(ctx, rule.providerRule);
     if (!isFullMatch(match) || match.exactness < 2 || match.broad || match.incidental) continue;
