@@ -6,8 +6,12 @@ const MILLIS_SUFFIX: readonly string[] = Array.from(
   { length: 1000 },
   (_, ms) => `.${String(ms).padStart(3, '0')}Z`,
 );
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 let cachedSecond = Number.NaN;
 let cachedSecondText = '';
+// Stamps far apart (a saved log) still share their day: only a new day makes a Date.
+let cachedDay = Number.NaN;
+let cachedDayText = '';
 
 /**
  * ISO 8601 for an instant in milliseconds since the epoch; undefined when out of range. Records
@@ -18,7 +22,15 @@ export function isoFromMillis(millis: number): string | undefined {
   if (!Number.isInteger(millis) || millis < 0 || millis >= YEAR_10000) return new Date(millis).toISOString();
   const second = Math.floor(millis / 1000);
   if (second !== cachedSecond) {
-    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+    const day = Math.floor(second / 86_400);
+    if (day !== cachedDay) {
+      cachedDayText = new Date(day * 86_400_000).toISOString().slice(0, 11);
+      cachedDay = day;
+    }
+    const inDay = second - day * 86_400;
+    const hour = Math.floor(inDay / 3600);
+    const minute = Math.floor((inDay - hour * 3600) / 60);
+    cachedSecondText = `${cachedDayText}${TWO_DIGITS[hour]!}:${TWO_DIGITS[minute]!}:${TWO_DIGITS[inDay % 60]!}`;
     cachedSecond = second;
   }
   return cachedSecondText + MILLIS_SUFFIX[millis - second * 1000]!;

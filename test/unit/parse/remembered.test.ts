@@ -6,6 +6,7 @@ import { parseSnapLabel } from '../../../src/model/label.js';
 import { snapLabelOf } from '../../../src/parse/label-cache.js';
 import { monthNumber } from '../../../src/parse/months.js';
 import { decodeSeccompCode, parseLineUncached } from '../../../src/parse/index.js';
+import { isoFromMillis } from '../../../src/parse/time.js';
 import { tokenize } from '../../../src/parse/tokenize.js';
 
 const LABELS = [
@@ -100,6 +101,24 @@ describe('remembered by text', () => {
         });
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  test('ISO times kept by day and second equal Date#toISOString, near and far apart', () => {
+    const instant = fc.integer({ min: 0, max: 253_402_300_799_999 });
+    const near = fc.tuple(
+      instant,
+      fc.array(fc.integer({ min: -200_000_000, max: 200_000_000 }), { maxLength: 30 }),
+    );
+    fc.assert(
+      fc.property(near, ([start, steps]) => {
+        let millis = start;
+        for (const step of [0, ...steps]) {
+          millis = Math.min(Math.max(millis + step, 0), 253_402_300_799_999);
+          expect(isoFromMillis(millis)).toBe(new Date(millis).toISOString());
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 
