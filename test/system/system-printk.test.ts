@@ -74,7 +74,8 @@ describe('printk_ratelimit: lowered to 0 while running, restored on every exit p
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('normal exit', async () => {
-    const run = await runProgram('');
+    // It ends by itself a second later: long enough for the value to be read while it runs.
+    const run = await runProgram('await new Promise((r) => setTimeout(r, 1000));');
     expect(run.stdout).toContain(`previous=${ORIGINAL} recovered=false`);
     expect(run.valueWhileRunning).toBe(0);
     expect(run.code).toBe(0);
