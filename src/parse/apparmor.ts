@@ -4,7 +4,7 @@
  */
 import type { DbusFields, Decision, Denial } from '../model/denial.js';
 import { snapLabelOf } from './label-cache.js';
-import { copyBase, intField, withoutUndefined } from './fields.js';
+import { copyBase, copyWho, intField, withoutUndefined } from './fields.js';
 import { protocolNumber } from './protocols.js';
 import type { AuditFields, Tokens } from './tokenize.js';
 
@@ -95,17 +95,7 @@ export function buildAppArmor(base: RecordBase, tokens: Tokens): BuildResult {
   let value: unknown;
   denial.kind = 'apparmor';
   copyBase(denial, base);
-  value = decided.decision;
-  if (value !== undefined) denial.decision = value;
-  if (label !== undefined) denial.label = label;
-  value = snap?.snap;
-  if (value !== undefined) denial.snap = value;
-  value = snap?.instance;
-  if (value !== undefined) denial.instance = value;
-  value = snap?.app;
-  if (value !== undefined) denial.app = value;
-  value = snap?.hook;
-  if (value !== undefined) denial.hook = value;
+  copyWho(denial, decided.decision, label, snap, snap);
   if (operation !== undefined) denial.operation = operation;
   value = fields.class;
   if (value !== undefined) denial.class = value;

@@ -17,7 +17,7 @@
 import type { DeviceFields, Denial } from '../model/denial.js';
 import { snapLabelOf } from './label-cache.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
-import { copyBase, intField, withoutUndefined } from './fields.js';
+import { copyBase, copyWho, intField, withoutUndefined } from './fields.js';
 import { encodeAuditValue } from './hex.js';
 import type { Tokens } from './tokenize.js';
 
@@ -81,16 +81,7 @@ export function buildCgroup(base: RecordBase, tokens: Tokens): BuildResult {
   let value: unknown;
   denial.kind = 'cgroup';
   copyBase(denial, base);
-  if (decision !== undefined) denial.decision = decision;
-  if (label !== undefined) denial.label = label;
-  value = snap?.snap;
-  if (value !== undefined) denial.snap = value;
-  value = snap?.instance;
-  if (value !== undefined) denial.instance = value;
-  value = snap?.app;
-  if (value !== undefined) denial.app = value;
-  value = snap?.hook;
-  if (value !== undefined) denial.hook = value;
+  copyWho(denial, decision, label, snap, snap);
   value = fields.name;
   if (value !== undefined) denial.path = value;
   if (device !== undefined) denial.device = device;

@@ -27,3 +27,22 @@ export function copyBase(out: Record<string, unknown>, base: object): void {
     if (member !== undefined) out[key] = member;
   }
 }
+
+/**
+ * The members saying who was denied, right after the base and in the order every builder uses:
+ * decision, label, snap, instance, app, hook (each only when known).
+ */
+export function copyWho(
+  out: Record<string, unknown>,
+  decision: unknown,
+  label: string | undefined,
+  snap: { readonly snap?: string; readonly instance?: string } | undefined,
+  appOrHook: { readonly app?: string; readonly hook?: string } | undefined,
+): void {
+  if (decision !== undefined) out.decision = decision;
+  if (label !== undefined) out.label = label;
+  if (snap?.snap !== undefined) out.snap = snap.snap;
+  if (snap?.instance !== undefined) out.instance = snap.instance;
+  if (appOrHook?.app !== undefined) out.app = appOrHook.app;
+  if (appOrHook?.hook !== undefined) out.hook = appOrHook.hook;
+}

@@ -6,7 +6,7 @@ import type { Decision, Denial } from '../model/denial.js';
 import { snapFromExe } from '../model/label.js';
 import { snapLabelOf } from './label-cache.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
-import { copyBase, intField, withoutUndefined } from './fields.js';
+import { copyBase, copyWho, intField, withoutUndefined } from './fields.js';
 import type { Tokens } from './tokenize.js';
 
 /** SECCOMP_RET_* action values (the high 16 bits of code=). */
@@ -81,17 +81,7 @@ export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
   let value: unknown;
   denial.kind = 'seccomp';
   copyBase(denial, base);
-  value = decoded.decision;
-  if (value !== undefined) denial.decision = value;
-  if (label !== undefined) denial.label = label;
-  value = snap?.snap;
-  if (value !== undefined) denial.snap = value;
-  value = snap?.instance;
-  if (value !== undefined) denial.instance = value;
-  value = fromLabel?.app;
-  if (value !== undefined) denial.app = value;
-  value = fromLabel?.hook;
-  if (value !== undefined) denial.hook = value;
+  copyWho(denial, decoded.decision, label, snap, fromLabel);
   value = withoutUndefined({ number, auditArch: auditArch.toLowerCase(), compat });
   if (value !== undefined) denial.syscall = value;
   value = decoded.action;
