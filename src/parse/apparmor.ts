@@ -4,7 +4,7 @@
  */
 import type { DbusFields, Decision, Denial } from '../model/denial.js';
 import { snapLabelOf } from './label-cache.js';
-import { copyBase, copyWho, intField, withoutUndefined } from './fields.js';
+import { copyBase, copyProcess, copyWho, intField, withoutUndefined } from './fields.js';
 import { protocolNumber } from './protocols.js';
 import type { AuditFields, Tokens } from './tokenize.js';
 
@@ -147,18 +147,7 @@ export function buildAppArmor(base: RecordBase, tokens: Tokens): BuildResult {
   if (value !== undefined) denial.peerAddr = value;
   value = isDbus ? dbusOf(fields) : undefined;
   if (value !== undefined) denial.dbus = value;
-  value = intField(fields, 'pid');
-  if (value !== undefined) denial.pid = value;
-  value = fields.comm;
-  if (value !== undefined) denial.comm = value;
-  value = fields.exe;
-  if (value !== undefined) denial.exe = value;
-  value = intField(fields, 'uid');
-  if (value !== undefined) denial.uid = value;
-  value = intField(fields, 'auid');
-  if (value !== undefined) denial.auid = value;
-  value = intField(fields, 'ses');
-  if (value !== undefined) denial.ses = value;
+  copyProcess(denial, fields);
   denial.fields = fields;
   return { denial: denial as unknown as Denial };
 }

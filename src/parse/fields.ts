@@ -46,3 +46,17 @@ export function copyWho(
   if (appOrHook?.app !== undefined) out.app = appOrHook.app;
   if (appOrHook?.hook !== undefined) out.hook = appOrHook.hook;
 }
+
+/** The members saying which process was denied, in the order the AppArmor and seccomp builders use. */
+export function copyProcess(out: Record<string, unknown>, fields: AuditFields): void {
+  const pid = intField(fields, 'pid');
+  if (pid !== undefined) out.pid = pid;
+  if (fields.comm !== undefined) out.comm = fields.comm;
+  if (fields.exe !== undefined) out.exe = fields.exe;
+  const uid = intField(fields, 'uid');
+  if (uid !== undefined) out.uid = uid;
+  const auid = intField(fields, 'auid');
+  if (auid !== undefined) out.auid = auid;
+  const ses = intField(fields, 'ses');
+  if (ses !== undefined) out.ses = ses;
+}

@@ -6,7 +6,7 @@ import type { Decision, Denial } from '../model/denial.js';
 import { snapFromExe } from '../model/label.js';
 import { snapLabelOf } from './label-cache.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
-import { copyBase, copyWho, intField, withoutUndefined } from './fields.js';
+import { copyBase, copyProcess, copyWho, intField, withoutUndefined } from './fields.js';
 import type { Tokens } from './tokenize.js';
 
 /** SECCOMP_RET_* action values (the high 16 bits of code=). */
@@ -91,18 +91,7 @@ export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
   if (code !== undefined) denial.code = code;
   value = intField(fields, 'sig');
   if (value !== undefined) denial.sig = value;
-  value = intField(fields, 'pid');
-  if (value !== undefined) denial.pid = value;
-  value = fields.comm;
-  if (value !== undefined) denial.comm = value;
-  value = fields.exe;
-  if (value !== undefined) denial.exe = value;
-  value = intField(fields, 'uid');
-  if (value !== undefined) denial.uid = value;
-  value = intField(fields, 'auid');
-  if (value !== undefined) denial.auid = value;
-  value = intField(fields, 'ses');
-  if (value !== undefined) denial.ses = value;
+  copyProcess(denial, fields);
   value = fields.ip;
   if (value !== undefined) denial.ip = value;
   denial.fields = fields;
