@@ -19,7 +19,7 @@
 // Needs root, tmux, `npm run build`; builds the helper (make -C native) and starts the test daemons.
 // Usage: node bench/load.mjs [--rate N] [--seconds N] [--source journald|kmsg] [--drain-seconds N] [--out FILE]
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,6 +39,7 @@ import {
   slopePerMinute,
   toJournalMs,
 } from './load/system.mjs';
+import { journalTimesOf, markerStages, parseTrace } from './load/trace.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist/src/main.js');
@@ -47,6 +48,8 @@ const HELPER = join(ROOT, 'native/build/helpers/load-seccomp');
 const MARKER = { name: 'ustat', number: 136 };
 const SNAP = `sdload-${process.pid}`;
 const SNAP_ROOT = `/snap/${SNAP}`;
+/** The UI's own timings of the markers and of its frames (src/ui/feed-trace.ts). */
+const TRACE = `/tmp/snappy-debug-load-trace-${process.pid}.txt`;
 const COLUMNS = 120;
 const ROWS = 30;
 const POLL_MS = 10;
@@ -115,12 +118,15 @@ function setUp() {
 function tearDown() {
   terminal.kill();
   rmSync(SNAP_ROOT, { recursive: true, force: true });
+  // LOAD_KEEP_TRACE=1 leaves the UI's trace for a closer look.
+  if (!process.env.LOAD_KEEP_TRACE) rmSync(TRACE, { force: true });
 }
 
 async function startUi() {
   // e.g. LOAD_UI_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the UI's time goes.
   const flags = process.env.LOAD_UI_NODE_FLAGS ?? '';
-  terminal.start(`node ${flags} ${CLI} scanlog --source ${values.source} ${SNAP}`, COLUMNS, ROWS);
+  const trace = `SNAPPY_DEBUG_TRACE=${TRACE} SNAPPY_DEBUG_TRACE_SYSCALL=${MARKER.number}`;
+  terminal.start(`${trace} node ${flags} ${CLI} scanlog --source ${values.source} ${SNAP}`, COLUMNS, ROWS);
   await terminal.waitFor((s) => s.seccomp === 0, 'the UI header', 60_000);
   // The source positions itself after the first frame: denials until one is on screen.
   const deadline = Date.now() + 30_000;
@@ -196,6 +202,7 @@ async function measure() {
     if (progress) emittedSoFar = Number(progress[1]);
   });
   const generatedAt = Date.now();
+  const loadStartedAt = generatedAt - summary.elapsedMs;
   loads.endOfLoad = loadavg();
   const expected = baseline + summary.emitted + summary.markers;
   // After the load: until the UI has counted everything, or its count stood still for 15 s.
@@ -225,8 +232,12 @@ async function measure() {
   await Promise.all([sampler, ...pendingMarkers]);
   const lostAfter = auditLost();
   terminal.press('q');
-  await sleep(500);
+  // The UI appends its last trace events as it quits.
+  await sleep(1500);
   return {
+    trace: parseTrace(existsSync(TRACE) ? readFileSync(TRACE, 'utf8') : ''),
+    loadStartedAt,
+    generatedAt,
     baseline,
     summary,
     shown,
@@ -265,6 +276,13 @@ const { summary, shown, markerMs, keyMs, rss, loads } = result;
 const journal = journalCopies(summary.pid, result.started - 5_000);
 const toJournal = toJournalMs(summary.pid, MARKER.number, result.markerTimes);
 const counted = shown.seccomp - result.baseline;
+const traced = markerStages(
+  result.trace,
+  result.markerTimes,
+  journalTimesOf(summary.pid, MARKER.number, result.started - 5_000),
+  result.loadStartedAt,
+  result.generatedAt,
+);
 const last30 = rss.filter((s) => s.t >= rss.at(-1).t - 30);
 const report = {
   date: new Date().toISOString(),
@@ -309,6 +327,19 @@ const report = {
     p95: round(quantile(toJournal, 0.95)),
     max: round(Math.max(...toJournal)),
   },
+  /**
+   * The UI's trace of each marker (ms from the generator's call): the record's audit stamp
+   * (kernel), journald's receive time of its kernel-log copy (journal), the line read by our
+   * source (readByUs: the system's part, journald's change notification and journalctl included),
+   * then ours: waiting for the feed (queuedInUs), parse + enrich + store (stored), until the flush
+   * that hands it to React (untilFlush), until the next frame written (untilFrame), and the sum
+   * from read to frame (ours) and from the call to the frame (onScreen).
+   */
+  markerStagesMs: traced.stages,
+  tracedMarkers: traced.markers,
+  /** Intervals between frames the UI wrote while the load ran: "keeps redrawing under 100 ms". */
+  frameIntervalMs: { frames: traced.framesDuringLoad, ...traced.frameIntervalMs },
+  perMarkerMs: traced.perMarker,
   keyPressMs: {
     samples: keyMs.length,
     neverShown: result.keysMissed,
@@ -404,6 +435,31 @@ const rows = [
     `${r.markerToScreenMs.p95} ms (${r.markerToScreenMs.samples} shown, ${r.markerToScreenMs.neverShown} never)`,
     'under 100 ms',
     r.markerToScreenMs.neverShown === 0 && r.markerToScreenMs.p95 < 100,
+  ],
+  [
+    'marker -> read by us (system: kernel, journald, journalctl), median / p95',
+    `${r.markerStagesMs.readByUs.median} / ${r.markerStagesMs.readByUs.p95} ms (${r.tracedMarkers} traced)`,
+    '(part of the above)',
+    undefined,
+  ],
+  [
+    'read by us -> frame written (ours), median / p95',
+    `${r.markerStagesMs.ours.median} / ${r.markerStagesMs.ours.p95} ms`,
+    'p95 under 100 ms',
+    r.markerStagesMs.ours.p95 < 100,
+  ],
+  [
+    'ours: queued / stored / until flush / until frame, p95',
+    ['queuedInUs', 'stored', 'untilFlush', 'untilFrame'].map((k) => r.markerStagesMs[k].p95).join(' / ') +
+      ' ms',
+    '(witness)',
+    undefined,
+  ],
+  [
+    'frame to frame while loaded, median / p95 / max',
+    `${r.frameIntervalMs.median} / ${r.frameIntervalMs.p95} / ${r.frameIntervalMs.max} ms (${r.frameIntervalMs.frames} frames)`,
+    'p95 under 100 ms',
+    r.frameIntervalMs.p95 < 100,
   ],
   ['key press -> redraw, median', `${r.keyPressMs.median} ms`, 'under 100 ms', r.keyPressMs.median < 100],
   [

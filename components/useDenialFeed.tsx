@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { Denial } from '../src/model/denial.js';
 import type { SourceLine } from '../src/sources/types.js';
+import { epochNow, feedTrace } from '../src/ui/feed-trace.js';
 import type { DenialGroup, GroupStore } from '../src/ui/group-store.js';
 import type { SeenRecords } from '../src/ui/seen-records.js';
 
@@ -88,6 +89,7 @@ export function useDenialFeed(
       flushedAt = performance.now();
       [touchedBefore, touched] = [touched, touchedBefore];
       touched.clear();
+      feedTrace?.flush(store.revision);
       if (!stopped) latest.current.onBatch(store.revision);
     };
     /** A redraw within `ms`, unless one is already due sooner. */
@@ -107,10 +109,12 @@ export function useDenialFeed(
       for (;;) {
         const next = await iterator.next();
         if (next.done || stopped) return;
+        const takenAt = feedTrace ? epochNow() : 0;
         for (const item of next.value) {
           const denial = denialOf(item);
           if (denial !== undefined && (seen === undefined || seen.firstSight(denial))) {
             const group = store.add(denial, Date.now());
+            feedTrace?.denial(denial, (item as Partial<SourceLine>).receivedAt, takenAt, store.revision);
             if (!touched.has(group)) {
               touched.add(group);
               if (!touchedBefore.has(group)) redrawWithin(flushMs);

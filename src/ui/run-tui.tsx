@@ -1,8 +1,10 @@
+import { appendFileSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { relative, resolve, sep } from 'node:path';
 import type { DenialFeed } from '../../components/useDenialFeed.js';
 import type { Denial } from '../model/denial.js';
+import { FeedTrace, setFeedTrace } from './feed-trace.js';
 import { GroupStore } from './group-store.js';
 import type { SnapRunner, SnapRunnerOptions } from './snap-runner.js';
 import { colourWanted } from './theme.js';
@@ -91,6 +93,32 @@ async function loadRunner(options: SnapRunnerOptions | undefined): Promise<SnapR
 }
 
 /**
+ * With SNAPPY_DEBUG_TRACE=FILE (and SNAPPY_DEBUG_TRACE_SYSCALL=NUMBER, the denials to follow),
+ * the feed's and the terminal's timings are appended to FILE every second and at the end, for
+ * bench/load.mjs. Returns the function that stops tracing.
+ */
+function startTrace(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStream): () => void {
+  const file = env['SNAPPY_DEBUG_TRACE'];
+  const syscall = Number(env['SNAPPY_DEBUG_TRACE_SYSCALL']);
+  if (!file) return () => {};
+  if (!Number.isInteger(syscall)) throw new Error('SNAPPY_DEBUG_TRACE_SYSCALL must be a syscall number');
+  const trace = new FeedTrace(syscall);
+  setFeedTrace(trace);
+  const write = stdout.write.bind(stdout) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+  stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    trace.frame(chunk.length);
+    return write(chunk, ...rest);
+  }) as typeof stdout.write;
+  const save = (): void => appendFileSync(file, trace.take());
+  const timer = setInterval(save, 1000).unref();
+  return () => {
+    clearInterval(timer);
+    save();
+    setFeedTrace(undefined);
+  };
+}
+
+/**
  * Runs the interactive UI on the alternate screen until the user quits; resolves with the exit
  * status. The terminal is restored on every way out, crashes included.
  */
@@ -130,6 +158,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   for (const signal of QUIT_SIGNALS) process.on(signal, onSignal);
   const [{ render, createElement, App }, runner] = await Promise.all([loadUi(), loadRunner(options.run)]);
   stdout.write(ENTER_ALTERNATE_SCREEN);
+  const stopTrace = startTrace(process.env, stdout);
   try {
     instance = render(
       createElement(App, {
@@ -147,6 +176,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     await instance.waitUntilExit();
     return status;
   } finally {
+    stopTrace();
     restore();
     for (const signal of QUIT_SIGNALS) process.off(signal, onSignal);
     process.off('exit', restore);
