@@ -49,6 +49,11 @@ interface OpenFile {
  * since), and on rename it drops its pending reads and reuses the old offset in the new file.
  */
 export async function* followFile(path: string, options: FollowFileOptions): AsyncGenerator<string> {
+  for await (const batch of followFileBatches(path, options)) yield* batch;
+}
+
+/** followFile's lines a read at a time: one await per chunk read, not per line. */
+export async function* followFileBatches(path: string, options: FollowFileOptions): AsyncGenerator<string[]> {
   const pollMs = options.pollMs ?? 50;
   const retireAfterMs = options.retireAfterMs ?? 2000;
   const goneAfterMs = options.goneAfterMs ?? 5000;
@@ -68,13 +73,13 @@ export async function* followFile(path: string, options: FollowFileOptions): Asy
       yield* readNew(path, current, options);
       if (!options.follow) {
         const partial = current.splitter.finish();
-        if (partial !== undefined) yield partial;
+        if (partial !== undefined) yield [partial];
         return;
       }
       const now = Date.now();
       for (const old of retired.filter((file) => now - file.lastGrowth > retireAfterMs)) {
         const partial = old.splitter.finish();
-        if (partial !== undefined) yield partial;
+        if (partial !== undefined) yield [partial];
         retired.splice(retired.indexOf(old), 1);
         await old.handle.close();
       }
@@ -150,12 +155,12 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   return buffer.subarray(0, bytesRead);
 }
 
-function* linesOf(file: OpenFile, chunk: Buffer): Generator<string> {
+function linesOf(file: OpenFile, chunk: Buffer): string[] {
   file.position += chunk.length;
   const kept = Buffer.concat([file.lastBytes, chunk]);
   file.lastBytes = Buffer.from(kept.subarray(Math.max(0, kept.length - TAIL_CHECK)));
   file.lastGrowth = Date.now();
-  yield* file.splitter.push(chunk);
+  return file.splitter.push(chunk);
 }
 
 /**
@@ -163,17 +168,19 @@ function* linesOf(file: OpenFile, chunk: Buffer): Generator<string> {
  * those against what we last read, in the same read() call: a file truncated in place (even
  * between two of our reads, even regrown past our position) is recognised and not misread.
  */
-async function* readNew(path: string, file: OpenFile, options: FollowFileOptions): AsyncGenerator<string> {
+async function* readNew(path: string, file: OpenFile, options: FollowFileOptions): AsyncGenerator<string[]> {
   for (;;) {
     const overlap = file.lastBytes.length;
     const buffer = Buffer.alloc(overlap + CHUNK);
     const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, file.position - overlap);
     if (bytesRead < overlap || !buffer.subarray(0, overlap).equals(file.lastBytes)) {
-      yield* await recoverFromTruncation(path, file, options);
+      const recovered = await recoverFromTruncation(path, file, options);
+      if (recovered.length > 0) yield recovered;
       continue;
     }
     if (bytesRead === overlap) return;
-    yield* linesOf(file, buffer.subarray(overlap, bytesRead));
+    const lines = linesOf(file, buffer.subarray(overlap, bytesRead));
+    if (lines.length > 0) yield lines;
   }
 }
 

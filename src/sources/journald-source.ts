@@ -3,7 +3,7 @@ import { abortableDelay } from './abortable-delay.js';
 import { lossNoticeOf } from './loss-notice.js';
 import { JOURNAL_FIELDS, journalLineFacts, RecentKeys } from './journal-entry.js';
 import { streamLineBatches } from './stream-line-batches.js';
-import type { LogSource, SourceLine, SourceOptions } from './types.js';
+import type { BatchedLogSource, SourceLine, SourceOptions } from './types.js';
 
 export interface JournaldOptions {
   readonly journalctl?: string;
@@ -11,10 +11,7 @@ export interface JournaldOptions {
   readonly extraArgs?: readonly string[];
 }
 
-/** A source that can also hand over its lines a read at a time (one await per batch, not per line). */
-export interface BatchedLogSource extends LogSource {
-  lineBatches(options: SourceOptions): AsyncIterable<readonly SourceLine[]>;
-}
+export type { BatchedLogSource } from './types.js';
 
 const MAX_FAILED_STARTS = 5;
 const RESTART_DELAY_MS = 200;

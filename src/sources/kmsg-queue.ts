@@ -36,6 +36,21 @@ export class BoundedQueue<T> {
     return item;
   }
 
+  /** Up to `max` items from the front, oldest first (an empty array when there are none). */
+  shiftMany(max: number): T[] {
+    const end = Math.min(this.items.length, this.head + max);
+    const taken = this.items.slice(this.head, end);
+    this.head = end;
+    if (this.head >= this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 4096 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return taken;
+  }
+
   /** Items dropped since the previous call. */
   takeDropped(): number {
     const dropped = this.droppedSinceTaken;

@@ -7,7 +7,7 @@ import { parseKmsgRecord, recordsLostBetween } from './kmsg-record.js';
 import { lossNoticeOf } from './loss-notice.js';
 import { opening } from './open-error.js';
 import { sourceLine } from './source-line.js';
-import type { LogSource, SourceLine, SourceOptions } from './types.js';
+import type { BatchedLogSource, SourceLine, SourceOptions } from './types.js';
 
 export const KMSG = '/dev/kmsg';
 // read() fails with EINVAL when the buffer is too small for the next record; records are
@@ -15,6 +15,8 @@ export const KMSG = '/dev/kmsg';
 const RECORD_BUFFER = 16 * 1024;
 /** Records read in one go before letting the event loop run. */
 const BATCH = 256;
+/** Lines handed over at most in one batch. */
+const MAX_BATCH_LINES = 4096;
 /** Lines held for a slow consumer (about 300 bytes each) before newer ones are dropped. */
 export const KMSG_QUEUE_LINES = 200_000;
 
@@ -41,24 +43,29 @@ export interface KmsgOptions {
  * `pollMs` (2 ms for a second after a record). Records the kernel overwrote before we read them (EPIPE) are reported as a gap,
  * counted from the sequence numbers. Without `all`, what the buffer already holds is skipped.
  */
-export function kmsgSource(pathOrOptions: string | KmsgOptions = {}, pollMs = 50): LogSource {
+export function kmsgSource(pathOrOptions: string | KmsgOptions = {}, pollMs = 50): BatchedLogSource {
   const settings: KmsgOptions =
     typeof pathOrOptions === 'string' ? { path: pathOrOptions, pollMs } : { pollMs, ...pathOrOptions };
   const path = settings.path ?? KMSG;
+  const lineBatches = (options: SourceOptions): AsyncGenerator<SourceLine[]> =>
+    kmsgLineBatches(path, settings.pollMs ?? pollMs, settings.queueLines ?? KMSG_QUEUE_LINES, options);
   return {
     name: 'kmsg',
     description: `kernel ring buffer (${path})`,
-    lines: (options) =>
-      kmsgLines(path, settings.pollMs ?? pollMs, settings.queueLines ?? KMSG_QUEUE_LINES, options),
+    lineBatches,
+    async *lines(options: SourceOptions): AsyncIterable<SourceLine> {
+      for await (const batch of lineBatches(options)) yield* batch;
+    },
   };
 }
 
-async function* kmsgLines(
+/** What the reader loop has queued, a batch per await: every line read so far, up to MAX_BATCH_LINES. */
+async function* kmsgLineBatches(
   path: string,
   pollMs: number,
   queueLines: number,
   options: SourceOptions,
-): AsyncGenerator<SourceLine> {
+): AsyncGenerator<SourceLine[]> {
   const handle = await opening(path, () => open(path, constants.O_RDONLY | constants.O_NONBLOCK));
   const queue = new BoundedQueue<SourceLine>(queueLines);
   const stop = new AbortController();
@@ -83,16 +90,12 @@ async function* kmsgLines(
     },
   );
   try {
-    let sinceTurn = 0;
     for (;;) {
-      const line = queue.shift();
-      if (line !== undefined) {
-        yield line;
+      const batch = queue.shiftMany(MAX_BATCH_LINES);
+      if (batch.length > 0) {
+        yield batch;
         // A consumer that only awaits microtasks would keep the reader loop from running.
-        if (++sinceTurn >= BATCH) {
-          sinceTurn = 0;
-          await nextTurn();
-        }
+        if (queue.size > 0) await nextTurn();
         continue;
       }
       if (failure !== undefined) throw failure;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { logFileSource } from './log-file-source.js';
 import { watchForwardMisses, type ForwardWatchOptions } from './forward-misses.js';
-import type { LogSource, SourceLine, SourceOptions } from './types.js';
+import type { BatchedLogSource, SourceLine, SourceOptions } from './types.js';
 
 /**
  * /var/log/syslog first: on Debian and Ubuntu it holds the kernel's messages (the same lines
@@ -26,29 +26,33 @@ export function pickSyslogPath(paths: readonly string[] = SYSLOG_CANDIDATES): st
 export function syslogSource(
   paths: readonly string[] = SYSLOG_CANDIDATES,
   journal: ForwardWatchOptions = {},
-): LogSource {
+): BatchedLogSource {
   const path = pickSyslogPath(paths) ?? paths[0];
   if (path === undefined) throw new Error('cannot follow syslog: no file path given');
   const file = logFileSource(path, 'syslog', `syslog (${path})`);
+  const lineBatches = async function* (options: SourceOptions): AsyncGenerator<readonly SourceLine[]> {
+    const onGap = options.onGap;
+    if (!(options.follow ?? true) || !onGap) {
+      yield* file.lineBatches(options);
+      return;
+    }
+    const stop = new AbortController();
+    const stopWatching = (): void => stop.abort();
+    options.signal?.addEventListener('abort', stopWatching, { once: true });
+    const watching = watchForwardMisses(onGap, stop.signal, journal);
+    try {
+      yield* file.lineBatches(options);
+    } finally {
+      options.signal?.removeEventListener('abort', stopWatching);
+      stop.abort();
+      await watching;
+    }
+  };
   return {
     ...file,
+    lineBatches,
     async *lines(options: SourceOptions): AsyncIterable<SourceLine> {
-      const onGap = options.onGap;
-      if (!(options.follow ?? true) || !onGap) {
-        yield* file.lines(options);
-        return;
-      }
-      const stop = new AbortController();
-      const stopWatching = (): void => stop.abort();
-      options.signal?.addEventListener('abort', stopWatching, { once: true });
-      const watching = watchForwardMisses(onGap, stop.signal, journal);
-      try {
-        yield* file.lines(options);
-      } finally {
-        options.signal?.removeEventListener('abort', stopWatching);
-        stop.abort();
-        await watching;
-      }
+      for await (const batch of lineBatches(options)) yield* batch;
     },
   };
 }

@@ -48,3 +48,8 @@ export interface LogSource {
   readonly description: string;
   lines(options: SourceOptions): AsyncIterable<SourceLine>;
 }
+
+/** A source that can also hand over its lines a read at a time (one await per batch, not per line). */
+export interface BatchedLogSource extends LogSource {
+  lineBatches(options: SourceOptions): AsyncIterable<readonly SourceLine[]>;
+}

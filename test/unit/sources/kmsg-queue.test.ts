@@ -24,6 +24,20 @@ describe('BoundedQueue', () => {
     expect(taken).toEqual(Array.from({ length: 50_000 }, (_, i) => i));
   });
 
+  it('hands over many at once in order, the same items as one by one', () => {
+    const queue = new BoundedQueue<number>(20_000);
+    const taken: number[] = [];
+    for (let n = 0; n < 50_000; n++) {
+      queue.push(n);
+      if (n % 7 === 0) taken.push(...queue.shiftMany(n % 5000));
+    }
+    for (let batch = queue.shiftMany(3000); batch.length > 0; batch = queue.shiftMany(3000))
+      taken.push(...batch);
+    expect(taken).toEqual(Array.from({ length: 50_000 }, (_, i) => i));
+    expect(queue.size).toBe(0);
+    expect(queue.shiftMany(10)).toEqual([]);
+  });
+
   it('refuses a capacity below one', () => {
     expect(() => new BoundedQueue(0)).toThrow('invalid queue capacity: 0');
   });
