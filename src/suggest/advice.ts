@@ -2,7 +2,7 @@ import type { Denial } from '../model/denial.js';
 import { parseSnapLabel } from '../model/label.js';
 import { accessKind, deniedFilePerms, ownsFile, type AccessKind } from './access.js';
 import { devicePath } from './devices.js';
-import { compileGlob, type GlobVariables } from './glob.js';
+import { globAccepts, type GlobVariables } from './glob.js';
 import { pathPattern } from './pattern.js';
 import type { AdviceCondition, AdviceRule } from './rules.js';
 
@@ -35,7 +35,7 @@ export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolea
     values === undefined || (value !== undefined && values.includes(value));
   const globs = (patterns: readonly string[] | undefined, value: string | undefined) =>
     patterns === undefined ||
-    (value !== undefined && patterns.some((p) => compileGlob(p, ctx.variables).test(value)));
+    (value !== undefined && patterns.some((p) => globAccepts(p, value, ctx.variables)));
 
   if (!anyOf(when.kind, d.kind)) return false;
   if (when.class && !(anyOf(when.class, d.class) || anyOf(when.class, KIND_CLASS[accessKind(d)])))

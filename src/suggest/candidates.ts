@@ -1,5 +1,5 @@
 import type { GlobVariables } from './glob.js';
-import { mayMatchUnder } from './match-file.js';
+import { mayMatchUnder } from './file-index.js';
 import type { MatchContext } from './match-types.js';
 import type { InterfaceRule } from './rules.js';
 

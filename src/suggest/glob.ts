@@ -84,6 +84,41 @@ export function globMatches(glob: string, path: string, variables: GlobVariables
   return compileGlob(glob, variables).test(path);
 }
 
+/** The text a glob's matches start with and the literals they all hold. */
+export interface LiteralTest {
+  readonly prefix: string;
+  readonly literals: readonly string[];
+}
+
+const literalTests = new Map<string, LiteralTest>();
+
+/** The glob's literal test, which its compiled expression also runs first. */
+export function literalTestOf(glob: string): LiteralTest {
+  let test = literalTests.get(glob);
+  if (!test) {
+    test = { prefix: literalPrefix(glob), literals: requiredLiterals(glob) };
+    if (literalTests.size >= CACHE_LIMIT) literalTests.clear();
+    literalTests.set(glob, test);
+  }
+  return test;
+}
+
+export function passesLiteralTest(test: LiteralTest, text: string): boolean {
+  if (!text.startsWith(test.prefix)) return false;
+  for (const literal of test.literals) if (!text.includes(literal)) return false;
+  return true;
+}
+
+/**
+ * The same answer as compileGlob(glob, variables).test(text), but the expression is compiled
+ * only once a text passes the glob's literal test: most texts tried against a rule set's globs
+ * fail it, and building an expression costs far more than the test. A glob that does not
+ * compile throws only when a text gets that far (rule sets' globs are checked when loaded).
+ */
+export function globAccepts(glob: string, text: string, variables: GlobVariables = EMPTY): boolean {
+  return passesLiteralTest(literalTestOf(glob), text) && compileGlob(glob, variables).test(text);
+}
+
 /** The regular-expression source (unanchored) for an AppArmor glob. */
 export function globToRegexSource(glob: string, variables: GlobVariables = EMPTY): string {
   const pattern = collapseSlashes(glob);

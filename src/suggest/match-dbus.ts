@@ -1,4 +1,4 @@
-import { compileGlob, type GlobVariables } from './glob.js';
+import { globAccepts, type GlobVariables } from './glob.js';
 import { full, globOk, type MatchContext, type MatchResult } from './match-types.js';
 import type { DbusGrant, InterfaceRule } from './rules.js';
 
@@ -16,7 +16,7 @@ export function matchDbus(ctx: MatchContext, rule: InterfaceRule): MatchResult {
         (dbus.mask === 'bind' || d.operation === 'dbus_bind'
           ? globOk(g.name, dbus.name, ctx.variables)
           : peerNameOk(g.peerName, dbus.name, ctx.variables)) &&
-        (!g.peerLabel || !d.peerLabel || compileGlob(g.peerLabel, ctx.variables).test(d.peerLabel)) &&
+        (!g.peerLabel || !d.peerLabel || globAccepts(g.peerLabel, d.peerLabel, ctx.variables)) &&
         (g.access.length === 0 || wanted.every((w) => g.access.includes(w))),
     ),
   );
@@ -51,5 +51,5 @@ function mostSpecific(grants: readonly DbusGrant[]): DbusGrant | undefined {
 /** A unique name (:1.42) in the log cannot be checked against a well-known peer name. */
 function peerNameOk(glob: string | undefined, name: string | undefined, variables: GlobVariables): boolean {
   if (glob === undefined || name === undefined || name.startsWith(':')) return true;
-  return compileGlob(glob, variables).test(name);
+  return globAccepts(glob, name, variables);
 }

@@ -1,6 +1,7 @@
 import { deniedFilePerms, describePerms, ownsFile, permsCovered } from './access.js';
-import { compileGlob, type GlobVariables } from './glob.js';
-import { globTops, topDirectory } from './glob-tops.js';
+import { compileGlob, globAccepts, type GlobVariables } from './glob.js';
+import { matchingGrants } from './file-index.js';
+import { topDirectory } from './glob-tops.js';
 import {
   full,
   globExactness,
@@ -9,7 +10,7 @@ import {
   type MatchContext,
   type MatchResult,
 } from './match-types.js';
-import type { FileGrant, InterfaceRule } from './rules.js';
+import type { InterfaceRule } from './rules.js';
 
 /**
  * A rule that opens nearly the whole filesystem (`/{,var/lib/snapd/hostfs/}[^dsp]**`): it
@@ -53,76 +54,6 @@ function catchAllShape(rawGlob: string): readonly string[] | undefined {
   if (catchAllShapes.size >= 20_000) catchAllShapes.clear();
   catchAllShapes.set(rawGlob, shape);
   return shape;
-}
-
-/**
- * A rule's file globs for one variable binding, indexed by the top directories their matches
- * start with ("/sys/"), so a path is tried only against its own directory's globs and those
- * that could match anywhere. Expressions are compiled when first needed.
- */
-interface CompiledFiles {
-  readonly regexes: (RegExp | undefined)[];
-  readonly byTop: ReadonlyMap<string, readonly number[]>;
-  readonly anywhere: readonly number[];
-  /** Per top directory seen: its globs and the anywhere ones, in the rule's order. */
-  readonly candidates: Map<string, readonly number[]>;
-}
-
-const compiledFiles = new WeakMap<InterfaceRule, WeakMap<GlobVariables, CompiledFiles>>();
-
-function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
-  let perBinding = compiledFiles.get(rule);
-  if (!perBinding) compiledFiles.set(rule, (perBinding = new WeakMap()));
-  const known = perBinding.get(variables);
-  if (known) return known;
-  const byTop = new Map<string, number[]>();
-  const anywhere: number[] = [];
-  rule.file.forEach((grant, index) => {
-    const tops = globTops(grant.path, variables);
-    if (!tops) anywhere.push(index);
-    else for (const top of tops) byTop.set(top, [...(byTop.get(top) ?? []), index]);
-  });
-  const compiled = {
-    regexes: new Array<RegExp | undefined>(rule.file.length),
-    byTop,
-    anywhere,
-    candidates: new Map<string, readonly number[]>(),
-  };
-  perBinding.set(variables, compiled);
-  return compiled;
-}
-
-/** Whether any of the rule's file globs could match a path under this top directory. */
-export function mayMatchUnder(rule: InterfaceRule, variables: GlobVariables, top: string): boolean {
-  const compiled = compiledFor(rule, variables);
-  return compiled.anywhere.length > 0 || compiled.byTop.has(top);
-}
-
-/** The rule's file grants whose glob matches the path, in the rule's order. */
-export function matchingGrants(
-  rule: InterfaceRule,
-  variables: GlobVariables,
-  path: string,
-  owned: boolean,
-  top = topDirectory(path),
-) {
-  const compiled = compiledFor(rule, variables);
-  let candidates = compiled.candidates.get(top);
-  if (!candidates) {
-    const inTop = compiled.byTop.get(top) ?? [];
-    candidates =
-      inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
-    if (compiled.candidates.size >= 1_000) compiled.candidates.clear();
-    compiled.candidates.set(top, candidates);
-  }
-  const hits: FileGrant[] = [];
-  for (const index of candidates) {
-    const grant = rule.file[index]!;
-    if (grant.owner && !owned) continue;
-    const regex = (compiled.regexes[index] ??= compileGlob(grant.path, variables));
-    if (regex.test(path)) hits.push(grant);
-  }
-  return hits;
 }
 
 /** Every grant tried, no index: the reference the indexed lookup must agree with. */
@@ -184,7 +115,7 @@ export function matchMount(ctx: MatchContext, rule: InterfaceRule): MatchResult 
       g.operation === operation &&
       (g.fstype.length === 0 || (d.fstype !== undefined && g.fstype.includes(d.fstype))) &&
       globOk(g.mountpoint, d.path, ctx.variables) &&
-      (!g.source || !d.srcname || compileGlob(g.source, ctx.variables).test(d.srcname)),
+      (!g.source || !d.srcname || globAccepts(g.source, d.srcname, ctx.variables)),
   );
   if (!grant) return undefined;
   const reason = `mount rule fstype=${grant.fstype.join(',') || 'any'} -> ${grant.mountpoint ?? 'any'} matched ${d.path ?? ''}`;

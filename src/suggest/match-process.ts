@@ -1,5 +1,5 @@
 import { deniedWords } from './access.js';
-import { compileGlob } from './glob.js';
+import { globAccepts } from './glob.js';
 import { full, globExactness, literalLength, type MatchContext, type MatchResult } from './match-types.js';
 import type { InterfaceRule, PeerGrant, SeccompGrant } from './rules.js';
 
@@ -25,7 +25,7 @@ export function matchPeer(
     (g) =>
       (g.access.length === 0 || wanted.every((w) => g.access.includes(w) || impliedAccess(g.access, w))) &&
       (g.signal.length === 0 || !d.signal || g.signal.includes(d.signal)) &&
-      (!g.peer || (peer !== undefined && compileGlob(g.peer, ctx.variables).test(peer))),
+      (!g.peer || (peer !== undefined && globAccepts(g.peer, peer, ctx.variables))),
   );
   if (!grant) return undefined;
   const reason = `${what} rule (${grant.access.join(', ') || 'any'}) peer=${grant.peer ?? 'any'} matched ${peer ?? 'the peer'}`;

@@ -1,6 +1,6 @@
 import type { Denial } from '../model/denial.js';
 import { accessKind, type AccessKind } from './access.js';
-import { compileGlob, type GlobVariables } from './glob.js';
+import { globAccepts, type GlobVariables } from './glob.js';
 import { topDirectory } from './glob-tops.js';
 import type { InterfaceRule } from './rules.js';
 
@@ -108,5 +108,5 @@ export function globOk(
 ): boolean {
   if (glob === undefined) return true;
   if (value === undefined) return false;
-  return compileGlob(glob, variables).test(value);
+  return globAccepts(glob, value, variables);
 }

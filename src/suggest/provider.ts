@@ -1,5 +1,5 @@
 import type { Suggestion } from '../model/denial.js';
-import { mayMatchUnder } from './match-file.js';
+import { mayMatchUnder } from './file-index.js';
 import { isFullMatch, matchInterface, type MatchContext } from './match.js';
 import type { InterfaceRule } from './rules.js';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileGlob, literalPrefix } from '../../../src/suggest/glob.js';
 import { loadRules } from '../../../src/suggest/index.js';
-import { matchingGrants } from '../../../src/suggest/match-file.js';
+import { matchingGrants } from '../../../src/suggest/file-index.js';
 import { variablesFor } from '../../../src/suggest/variables.js';
 
 const rules = loadRules();

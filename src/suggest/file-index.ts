@@ -1,0 +1,121 @@
+import {
+  compileGlob,
+  literalTestOf,
+  passesLiteralTest,
+  type GlobVariables,
+  type LiteralTest,
+} from './glob.js';
+import { globTops, referencedValues, topDirectory } from './glob-tops.js';
+import type { FileGrant, InterfaceRule } from './rules.js';
+
+/**
+ * A rule's file globs for one meaning of the variables they name, indexed by the top
+ * directories their matches start with ("/sys/"), so a path is tried only against its own
+ * directory's globs and those that could match anywhere. Expressions are compiled when a path
+ * first gets past a glob's literal tests.
+ */
+interface CompiledFiles {
+  readonly regexes: (RegExp | undefined)[];
+  readonly byTop: ReadonlyMap<string, readonly number[]>;
+  readonly anywhere: readonly number[];
+  /** Per top directory seen: its globs and the anywhere ones, in the rule's order. */
+  readonly candidates: Map<string, readonly number[]>;
+}
+
+/** Per rule and binding object (callers reuse bindings): its index. */
+const byBinding = new WeakMap<InterfaceRule, WeakMap<GlobVariables, CompiledFiles>>();
+/**
+ * Per rule, by the values of the variables its file globs name: bindings of different snaps
+ * share one index (and one set of compiled expressions) unless a glob names a snap variable.
+ */
+const byMeaning = new WeakMap<InterfaceRule, Map<string, CompiledFiles>>();
+const MEANINGS_KEPT = 200;
+/** Per rule: its file globs joined, whose variables' values decide what the index holds. */
+const globsOf = new WeakMap<InterfaceRule, string>();
+/** Per rule: each grant's literal test, the same for every binding. */
+const literalTestsOf = new WeakMap<InterfaceRule, readonly LiteralTest[]>();
+
+function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
+  let perBinding = byBinding.get(rule);
+  if (!perBinding) byBinding.set(rule, (perBinding = new WeakMap()));
+  let compiled = perBinding.get(variables);
+  if (compiled) return compiled;
+  let globs = globsOf.get(rule);
+  if (globs === undefined) globsOf.set(rule, (globs = rule.file.map((g) => g.path).join('\n')));
+  const meaning = referencedValues(globs, variables);
+  let perMeaning = byMeaning.get(rule);
+  if (!perMeaning) byMeaning.set(rule, (perMeaning = new Map()));
+  compiled = perMeaning.get(meaning);
+  if (!compiled) {
+    compiled = indexGrants(rule, variables);
+    if (perMeaning.size >= MEANINGS_KEPT) perMeaning.clear();
+    perMeaning.set(meaning, compiled);
+  }
+  perBinding.set(variables, compiled);
+  return compiled;
+}
+
+function indexGrants(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
+  const byTop = new Map<string, number[]>();
+  const anywhere: number[] = [];
+  rule.file.forEach((grant, index) => {
+    const tops = globTops(grant.path, variables);
+    if (!tops) anywhere.push(index);
+    else
+      for (const top of tops) {
+        const inTop = byTop.get(top);
+        if (inTop) inTop.push(index);
+        else byTop.set(top, [index]);
+      }
+  });
+  return {
+    regexes: new Array<RegExp | undefined>(rule.file.length),
+    byTop,
+    anywhere,
+    candidates: new Map<string, readonly number[]>(),
+  };
+}
+
+function literalTests(rule: InterfaceRule): readonly LiteralTest[] {
+  let tests = literalTestsOf.get(rule);
+  if (!tests) {
+    tests = rule.file.map((g) => literalTestOf(g.path));
+    literalTestsOf.set(rule, tests);
+  }
+  return tests;
+}
+
+/** Whether any of the rule's file globs could match a path under this top directory. */
+export function mayMatchUnder(rule: InterfaceRule, variables: GlobVariables, top: string): boolean {
+  const compiled = compiledFor(rule, variables);
+  return compiled.anywhere.length > 0 || compiled.byTop.has(top);
+}
+
+/** The rule's file grants whose glob matches the path, in the rule's order. */
+export function matchingGrants(
+  rule: InterfaceRule,
+  variables: GlobVariables,
+  path: string,
+  owned: boolean,
+  top = topDirectory(path),
+): FileGrant[] {
+  const compiled = compiledFor(rule, variables);
+  let candidates = compiled.candidates.get(top);
+  if (!candidates) {
+    const inTop = compiled.byTop.get(top) ?? [];
+    candidates =
+      inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
+    if (compiled.candidates.size >= 1_000) compiled.candidates.clear();
+    compiled.candidates.set(top, candidates);
+  }
+  const tests = literalTests(rule);
+  const hits: FileGrant[] = [];
+  for (const index of candidates) {
+    const grant = rule.file[index]!;
+    if (grant.owner && !owned) continue;
+    if (!passesLiteralTest(tests[index]!, path)) continue;
+    const regex = (compiled.regexes[index] ??= compileGlob(grant.path, variables));
+    if (regex.test(path)) hits.push(grant);
+  }
+  return hits;
+}

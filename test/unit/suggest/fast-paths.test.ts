@@ -1,0 +1,127 @@
+// The suggestion engine's shortcuts give the answers of the plain ways they replace.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { matchingGrants } from '../../../src/suggest/file-index.js';
+import { compileGlob, globAccepts, literalPrefix } from '../../../src/suggest/glob.js';
+import { loadRules } from '../../../src/suggest/index.js';
+import { compareIds } from '../../../src/suggest/rank.js';
+import { variablesFor } from '../../../src/suggest/variables.js';
+
+const rules = loadRules();
+const globs = [
+  ...new Set([
+    ...rules.interfaces.flatMap((rule) => [
+      ...rule.file.map((grant) => grant.path),
+      ...rule.dbus.flatMap((g) => [g.path, g.interface, g.member, g.name, g.peerName, g.peerLabel]),
+      ...rule.unix.flatMap((g) => [g.addr, g.peerAddr]),
+      ...rule.mount.flatMap((g) => [g.mountpoint, g.source]),
+    ]),
+    ...rules.advice.flatMap((a) => [
+      ...(a.when.path ?? []),
+      ...(a.when.notPath ?? []),
+      ...(a.when.peer ?? []),
+    ]),
+  ]),
+].filter((g): g is string => g !== undefined);
+const snaps = ['foo', 'lxd', 'firefox', 'docker', 'bar-baz'];
+const bindings = [
+  ...snaps.map((snap) => variablesFor({ snap, instance: snap })),
+  variablesFor({ snap: 'foo', instance: 'foo_x1' }),
+  variablesFor({}),
+];
+
+/** Texts near a glob: its literal start with a random tail, and snap paths of every snap. */
+const near = fc
+  .tuple(fc.constantFrom(...globs), fc.stringMatching(/^[a-z0-9./_-]{0,24}$/))
+  .map(([glob, tail]) => literalPrefix(glob).replace(/[^/]*$/, '') + tail);
+const snapPath = fc
+  .tuple(
+    fc.constantFrom(...snaps, 'foo_x1'),
+    fc.constantFrom('/snap/', '/var/snap/', '/home/u/snap/', '/var/lib/snapd/snap/'),
+    fc.constantFrom('1/', 'x2/', 'common/', 'current/'),
+    fc.stringMatching(/^[a-z0-9._-]{0,12}$/),
+  )
+  .map(([snap, dir, revision, tail]) => `${dir}${snap}/${revision}${tail}`);
+const text = fc.oneof(
+  near,
+  snapPath,
+  fc.stringMatching(/^\/[a-z0-9./_-]{0,40}$/),
+  fc.constantFrom('/', '/proc/1/environ', '/proc/42/task/7/stat', 'org.freedesktop.DBus'),
+);
+
+describe('globAccepts', () => {
+  it('answers as the compiled expression does, for every glob of the rule set and binding', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...globs), text, fc.constantFrom(...bindings), (glob, subject, vars) => {
+        expect(globAccepts(glob, subject, vars)).toBe(compileGlob(glob, vars).test(subject));
+      }),
+      { numRuns: 4_000 },
+    );
+  });
+
+  it('matches the glob itself and its near misses the same way', () => {
+    for (const glob of globs.filter((g) => !/[*?[{@\\]/.test(g))) {
+      for (const subject of [glob, `${glob}x`, glob.slice(0, -1)]) {
+        expect(globAccepts(glob, subject)).toBe(compileGlob(glob).test(subject));
+      }
+    }
+  });
+});
+
+describe('file grant index shared across snaps', () => {
+  it('finds, for each snap in turn, exactly the grants its own compiled globs match', () => {
+    fc.assert(
+      fc.property(text, fc.boolean(), fc.constantFrom(...bindings), (path, owned, vars) => {
+        for (const rule of rules.interfaces) {
+          const everyGlob = rule.file.filter(
+            (grant) => (!grant.owner || owned) && compileGlob(grant.path, vars).test(path),
+          );
+          expect(matchingGrants(rule, vars, path, owned)).toEqual(everyGlob);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('matches a grant naming the snap with each snap binding of its own', () => {
+    const foo = variablesFor({ snap: 'foo', instance: 'foo' });
+    const lxd = variablesFor({ snap: 'lxd', instance: 'lxd' });
+    let differing = 0;
+    for (const rule of rules.interfaces) {
+      for (const grant of rule.file.filter((g) => /@\{SNAP_(?:INSTANCE_)?NAME\}/.test(g.path))) {
+        // The glob filled in for snap "foo": first alternatives, first class members, "x" for wildcards.
+        let path = grant.path.replace(/@\{SNAP_(?:INSTANCE_)?NAME\}/g, 'foo');
+        while (/\{[^{}]*\}/.test(path)) path = path.replace(/\{([^{},]*)[^{}]*\}/, '$1');
+        path = path.replace(/\[([^\]])[^\]]*\]/g, '$1').replace(/\*+|\?/g, 'x');
+        expect(compileGlob(grant.path, foo).test(path), `${grant.path} vs ${path}`).toBe(true);
+        expect(matchingGrants(rule, foo, path, true)).toContain(grant);
+        for (const vars of [foo, lxd]) {
+          expect(matchingGrants(rule, vars, path, true)).toEqual(
+            rule.file.filter((g) => compileGlob(g.path, vars).test(path)),
+          );
+        }
+        if (!matchingGrants(rule, lxd, path, true).includes(grant)) differing++;
+      }
+    }
+    expect(differing).toBeGreaterThan(5);
+  });
+});
+
+describe('compareIds', () => {
+  it('orders ids of letters, digits and hyphens as localeCompare does', () => {
+    const id = fc.stringMatching(/^[a-z0-9-]{0,12}$/);
+    fc.assert(
+      fc.property(id, id, (a, b) => {
+        expect(Math.sign(compareIds(a, b))).toBe(Math.sign(a.localeCompare(b)));
+      }),
+      { numRuns: 5_000 },
+    );
+    const ids = rules.interfaces.map((r) => r.id);
+    expect([...ids].sort(compareIds)).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('falls back to localeCompare for other text', () => {
+    expect(Math.sign(compareIds('_a', '0'))).toBe(Math.sign('_a'.localeCompare('0')));
+    expect(Math.sign(compareIds('B', 'a'))).toBe(Math.sign('B'.localeCompare('a')));
+  });
+});
