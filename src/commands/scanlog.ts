@@ -1,11 +1,14 @@
 import { fstatSync } from 'node:fs';
 import type { Denial } from '../model/denial.js';
+import { FdWriter, fdOf } from '../output/fd-writer.js';
 import { formatJsonLine } from '../output/json.js';
 import { formatBlock } from '../output/text.js';
 import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
 import type { DenialFilter } from '../scan/filter.js';
 import { denialOf, denials, denialsFromBatches, type PipelineOptions } from '../scan/pipeline.js';
+import { startSuggestionThread } from '../scan/suggestion-thread.js';
+import { denialsFromBatchesThreaded } from '../scan/threaded-pipeline.js';
 import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
 import { DENIAL_MARKERS } from '../parse/index.js';
 import { scanCandidates } from '../sources/candidate-scan.js';
@@ -239,18 +242,27 @@ class BatchedWriter {
   }
 }
 
-async function printDenials(stream: AsyncIterable<Denial>, json: boolean, io: CommandIO): Promise<void> {
-  const out = new BatchedWriter(io.stdout);
+/** A saved file's replay (`bulk`) goes straight to stdout's descriptor in large writes. */
+async function printDenials(
+  stream: AsyncIterable<Denial>,
+  json: boolean,
+  io: CommandIO,
+  bulk: boolean,
+): Promise<void> {
+  const fd = bulk ? fdOf(io.stdout) : undefined;
+  const out = fd === undefined ? new BatchedWriter(io.stdout) : new FdWriter(fd, io.stdout);
   let first = true;
   for await (const denial of stream) {
+    let wait: Promise<void> | undefined | void;
     if (json) {
-      out.write(formatJsonLine(denial));
+      wait = out.write(formatJsonLine(denial));
     } else {
-      out.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
+      wait = out.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
       first = false;
     }
+    if (wait) await wait;
   }
-  out.flush();
+  await out.flush();
 }
 
 export const main: CommandMain = async (argv, io) => {
@@ -265,6 +277,11 @@ export const main: CommandMain = async (argv, io) => {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const restore = await prepareSystem(options, io);
+  // A saved file printed in bulk has its suggestions made on a thread of their own.
+  const thread =
+    options.replayFile !== undefined && !options.ui
+      ? startSuggestionThread({ rulesDir: rulesDir(), cacheDir: rulesCacheDir() })
+      : undefined;
   try {
     const onGap = (gap: SourceGap): void => {
       stats.gaps++;
@@ -282,7 +299,7 @@ export const main: CommandMain = async (argv, io) => {
     };
     const pipeline = {
       filter: options.filter,
-      enricher: new Enricher(loadRules(rulesDir(), { cacheDir: rulesCacheDir() })),
+      enricher: new Enricher(thread ? undefined : loadRules(rulesDir(), { cacheDir: rulesCacheDir() })),
       stats,
     };
     const sourceOptions = {
@@ -315,13 +332,20 @@ export const main: CommandMain = async (argv, io) => {
         },
       });
     }
-    const stream = denialStream(options, pipeline, sourceOptions, abort.signal, onReady);
-    await printDenials(stream, options.json, io);
+    const stream =
+      thread && options.replayFile !== undefined
+        ? denialsFromBatchesThreaded(
+            announced(scanCandidates(options.replayFile, DENIAL_MARKERS, abort.signal), onReady),
+            { ...pipeline, thread },
+          )
+        : denialStream(options, pipeline, sourceOptions, abort.signal, onReady);
+    await printDenials(stream, options.json, io, options.replayFile !== undefined);
     io.stderr.write(`${formatScanStats(stats)}\n`);
     return 0;
   } finally {
     // The UI returns when the user quits, with the follower still waiting for lines: stop it.
     abort.abort();
+    await thread?.close();
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
     await restore();

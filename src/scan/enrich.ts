@@ -2,7 +2,8 @@ import type { Denial, SourceName, Suggestion } from '../model/denial.js';
 import { resolveAuditSyscall } from '../seccomp/resolve.js';
 import { suggest, type RuleSet } from '../suggest/index.js';
 
-const CACHE_LIMIT = 10_000;
+/** Accesses whose suggestions are kept: all are forgotten at once beyond it. */
+export const CACHE_LIMIT = 10_000;
 
 /**
  * Adds what the log line alone does not say: the syscall's name on the right architecture

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Denial, Suggestion } from '../model/denial.js';
+import { packageRoot } from '../paths.js';
+import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
+
+/** Where a request's suggestions land once the thread has answered. */
+export interface SuggestionSlot {
+  suggestions?: readonly Suggestion[];
+}
+
+/**
+ * The suggestion engine on a worker thread of its own, so that a saved file's new denials are
+ * matched against the rules while the main thread parses and prints the rest (two cores: the
+ * engine's cold matching is about as long as everything else a replay does).
+ */
+export class SuggestionThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, SuggestionSlot>();
+  private ids: number[] = [];
+  private denials: Denial[] = [];
+  private nextId = 0;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(workerPath: string, data: SuggestionThreadData) {
+    this.worker = new Worker(workerPath, { workerData: data });
+    this.worker.on('message', (answers: SuggestionAnswers) => this.answered(answers));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (this.waiting.size > 0) this.fail(new Error(`the suggestion thread stopped (exit status ${code})`));
+    });
+  }
+
+  /** Asks for `denial`'s suggestions (sent with the next send()); they land in `slot`. */
+  request(denial: Denial, slot: SuggestionSlot): void {
+    const id = this.nextId++;
+    this.waiting.set(id, slot);
+    this.ids.push(id);
+    this.denials.push(denial);
+  }
+
+  /** Sends the requests made since the last send, as one message. */
+  send(): void {
+    if (this.ids.length === 0) return;
+    const requests: SuggestionRequests = { ids: this.ids, denials: this.denials };
+    this.worker.postMessage(requests);
+    this.ids = [];
+    this.denials = [];
+  }
+
+  /** Resolves when `slot` holds its suggestions; rejects when the thread failed. */
+  async until(slot: SuggestionSlot): Promise<readonly Suggestion[]> {
+    this.send();
+    while (slot.suggestions === undefined) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    return slot.suggestions;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private answered({ ids, suggestions }: SuggestionAnswers): void {
+    for (let i = 0; i < ids.length; i++) {
+      const slot = this.waiting.get(ids[i]!);
+      this.waiting.delete(ids[i]!);
+      if (slot) slot.suggestions = suggestions[i]!;
+    }
+    this.wakeUp();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= new Error(`suggestions: ${error.message}`);
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+/**
+ * The suggestion thread when its built entry exists (dist/src/scan/suggest-worker.js) and
+ * SNAPPY_DEBUG_SUGGEST_THREAD=0 does not ask for suggestions on the main thread (tests compare both).
+ */
+export function startSuggestionThread(data: SuggestionThreadData): SuggestionThread | undefined {
+  if (process.env.SNAPPY_DEBUG_SUGGEST_THREAD === '0') return undefined;
+  const entry = join(packageRoot(), 'dist', 'src', 'scan', 'suggest-worker.js');
+  return existsSync(entry) ? new SuggestionThread(entry, data) : undefined;
+}
