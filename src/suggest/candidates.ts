@@ -1,12 +1,13 @@
 import type { GlobVariables } from './glob.js';
-import { mayMatchUnder } from './file-index.js';
+import { mayMatchNamed, mayMatchUnder } from './file-index.js';
+import { fileName } from './glob-names.js';
 import type { MatchContext } from './match-types.js';
 import type { InterfaceRule } from './rules.js';
 
 /**
  * The rules that could allow a denial, in the rule set's order: only those with a file glob
- * able to match under the path's top directory, a seccomp line for the syscall, or the
- * capability (or all of them). Every other rule's matcher would answer nothing, so leaving
+ * able to match under the path's top directory with its file name, a seccomp line for the
+ * syscall, or the capability (or all of them). Every other rule's matcher would answer nothing, so leaving
  * it out changes no result; kinds without an index get every rule.
  */
 export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[]): readonly InterfaceRule[] {
@@ -14,7 +15,7 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
   const d = ctx.denial;
   switch (ctx.kind) {
     case 'file':
-      return byFileTop(rules, ctx.variables, ctx.pathTop);
+      return byFileName(rules, ctx.variables, ctx.pathTop, fileName(ctx.denial.path ?? ''));
     case 'syscall':
       return d.syscall?.name === undefined
         ? rules
@@ -35,7 +36,7 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
 
 /** Per rule set: per index ("syscall", "capability"), the rules found for each key. */
 const indexes = new WeakMap<readonly InterfaceRule[], Map<string, readonly InterfaceRule[]>>();
-/** Per rule set and variable binding: the rules found for each top directory. */
+/** Per rule set and variable binding: the rules found for each top directory (and file name). */
 const fileIndexes = new WeakMap<
   readonly InterfaceRule[],
   WeakMap<GlobVariables, Map<string, readonly InterfaceRule[]>>
@@ -74,6 +75,25 @@ function byFileTop(
     found = rules.filter((rule) => mayMatchUnder(rule, variables, top));
     if (known.size >= KEYS_KEPT) known.clear();
     known.set(top, found);
+  }
+  return found;
+}
+
+/** The rules for the top directory narrowed to those with a glob for this file name (or any). */
+function byFileName(
+  rules: readonly InterfaceRule[],
+  variables: GlobVariables,
+  top: string,
+  name: string,
+): readonly InterfaceRule[] {
+  const underTop = byFileTop(rules, variables, top);
+  const known = fileIndexes.get(rules)!.get(variables)!;
+  const key = `${top}\0${name}`;
+  let found = known.get(key);
+  if (!found) {
+    found = underTop.filter((rule) => mayMatchNamed(rule, variables, top, name));
+    if (known.size >= KEYS_KEPT) known.clear();
+    known.set(key, found);
   }
   return found;
 }

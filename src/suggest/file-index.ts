@@ -5,21 +5,28 @@ import {
   type GlobVariables,
   type LiteralTest,
 } from './glob.js';
+import { fileName, fileNames } from './glob-names.js';
 import { globTops, referencedValues, topDirectory } from './glob-tops.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
 
 /**
  * A rule's file globs for one meaning of the variables they name, indexed by the top
- * directories their matches start with ("/sys/"), so a path is tried only against its own
- * directory's globs and those that could match anywhere. Expressions are compiled when a path
- * first gets past a glob's literal tests.
+ * directories their matches start with ("/sys/") and then by the file names they end with,
+ * so a path is tried only against globs that could match it. Expressions are compiled when a
+ * path first gets past a glob's literal tests.
  */
 interface CompiledFiles {
   readonly regexes: (RegExp | undefined)[];
   readonly byTop: ReadonlyMap<string, readonly number[]>;
   readonly anywhere: readonly number[];
-  /** Per top directory seen: its globs and the anywhere ones, in the rule's order. */
-  readonly candidates: Map<string, readonly number[]>;
+  /** Per top directory seen: its globs and the anywhere ones, by file name. */
+  readonly candidates: Map<string, NamedGrants>;
+}
+
+/** Grant indexes (in the rule's order) by the file name every match ends with, and the rest. */
+interface NamedGrants {
+  readonly byName: ReadonlyMap<string, readonly number[]>;
+  readonly anyName: readonly number[];
 }
 
 /** Per rule and binding object (callers reuse bindings): its index. */
@@ -72,7 +79,7 @@ function indexGrants(rule: InterfaceRule, variables: GlobVariables): CompiledFil
     regexes: new Array<RegExp | undefined>(rule.file.length),
     byTop,
     anywhere,
-    candidates: new Map<string, readonly number[]>(),
+    candidates: new Map<string, NamedGrants>(),
   };
 }
 
@@ -91,6 +98,42 @@ export function mayMatchUnder(rule: InterfaceRule, variables: GlobVariables, top
   return compiled.anywhere.length > 0 || compiled.byTop.has(top);
 }
 
+/** Whether any of the rule's file globs could match a path under this top directory with this file name. */
+export function mayMatchNamed(
+  rule: InterfaceRule,
+  variables: GlobVariables,
+  top: string,
+  name: string,
+): boolean {
+  const named = namedGrants(rule, compiledFor(rule, variables), top);
+  return named.anyName.length > 0 || named.byName.has(name);
+}
+
+function namedGrants(rule: InterfaceRule, compiled: CompiledFiles, top: string): NamedGrants {
+  let named = compiled.candidates.get(top);
+  if (!named) {
+    const inTop = compiled.byTop.get(top) ?? [];
+    const candidates =
+      inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
+    const byName = new Map<string, number[]>();
+    const anyName: number[] = [];
+    for (const index of candidates) {
+      const names = fileNames(rule.file[index]!.path);
+      if (!names) anyName.push(index);
+      else
+        for (const name of new Set(names)) {
+          const same = byName.get(name);
+          if (same) same.push(index);
+          else byName.set(name, [index]);
+        }
+    }
+    named = { byName, anyName };
+    if (compiled.candidates.size >= 1_000) compiled.candidates.clear();
+    compiled.candidates.set(top, named);
+  }
+  return named;
+}
+
 /** The rule's file grants whose glob matches the path, in the rule's order. */
 export function matchingGrants(
   rule: InterfaceRule,
@@ -100,17 +143,16 @@ export function matchingGrants(
   top = topDirectory(path),
 ): FileGrant[] {
   const compiled = compiledFor(rule, variables);
-  let candidates = compiled.candidates.get(top);
-  if (!candidates) {
-    const inTop = compiled.byTop.get(top) ?? [];
-    candidates =
-      inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
-    if (compiled.candidates.size >= 1_000) compiled.candidates.clear();
-    compiled.candidates.set(top, candidates);
-  }
+  const { byName, anyName } = namedGrants(rule, compiled, top);
+  const named = byName.get(fileName(path)) ?? NONE;
   const tests = literalTests(rule);
   const hits: FileGrant[] = [];
-  for (const index of candidates) {
+  // The two lists merged, so grants are tried (and found) in the rule's order.
+  let n = 0;
+  let a = 0;
+  while (n < named.length || a < anyName.length) {
+    const index =
+      a >= anyName.length || (n < named.length && named[n]! < anyName[a]!) ? named[n++]! : anyName[a++]!;
     const grant = rule.file[index]!;
     if (grant.owner && !owned) continue;
     if (!passesLiteralTest(tests[index]!, path)) continue;
@@ -119,3 +161,5 @@ export function matchingGrants(
   }
   return hits;
 }
+
+const NONE: readonly number[] = [];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { matchingGrants } from '../../../src/suggest/file-index.js';
 import { compileGlob, globAccepts, literalPrefix } from '../../../src/suggest/glob.js';
 import { loadRules } from '../../../src/suggest/index.js';
+import { fileName, fileNames } from '../../../src/suggest/glob-names.js';
 import { compareIds } from '../../../src/suggest/rank.js';
 import { variablesFor } from '../../../src/suggest/variables.js';
 
@@ -42,8 +43,27 @@ const snapPath = fc
     fc.stringMatching(/^[a-z0-9._-]{0,12}$/),
   )
   .map(([snap, dir, revision, tail]) => `${dir}${snap}/${revision}${tail}`);
+/** A glob filled in: each variable, group and wildcard with one of its own choices. */
+function fill(glob: string, word: string, pick: number, snap: string): string {
+  const choose = (choices: readonly string[]) => choices[pick % choices.length]!;
+  let path = glob
+    .replace(/@\{HOME\}/g, () => choose(['/home/u', '/root']))
+    .replace(/@\{PROC\}/g, '/proc')
+    .replace(/@\{(?:pid|tid|pids)\}/g, '42')
+    .replace(/@\{SNAP_(?:INSTANCE_)?NAME\}/g, snap)
+    .replace(/@\{[^}]*\}/g, word);
+  while (/\{[^{}]*\}/.test(path)) {
+    path = path.replace(/\{([^{}]*)\}/, (_, body: string) => choose(body.split(',')));
+  }
+  return path.replace(/\[([^\]])[^\]]*\]/g, '$1').replace(/\*\*|\*|\?/g, word);
+}
+const fillArgs = [fc.stringMatching(/^[a-z0-9._-]{1,8}$/), fc.nat(), fc.constantFrom('foo', 'lxd')] as const;
+const filled = fc
+  .tuple(fc.constantFrom(...globs), ...fillArgs)
+  .map(([glob, word, pick, snap]) => fill(glob, word, pick, snap));
 const text = fc.oneof(
   near,
+  filled,
   snapPath,
   fc.stringMatching(/^\/[a-z0-9./_-]{0,40}$/),
   fc.constantFrom('/', '/proc/1/environ', '/proc/42/task/7/stat', 'org.freedesktop.DBus'),
@@ -104,6 +124,47 @@ describe('file grant index shared across snaps', () => {
       }
     }
     expect(differing).toBeGreaterThan(5);
+  });
+});
+
+describe('fileNames', () => {
+  it.each([
+    ['@{PROC}/@{pid}/environ', ['environ']],
+    ['/etc/{passwd,group}', ['passwd', 'group']],
+    ['/etc/{,x}', ['', 'x']],
+    ['/etc/pre{a,b}.conf', ['prea.conf', 'preb.conf']],
+    ['/dev/tty*', undefined],
+    ['/sys/**', undefined],
+    ['/{a/b,c/d}', undefined],
+    ['/{x/a{b,c},y}', undefined],
+    ['/a/@{HOME}', undefined],
+    ['/a/b\\*', undefined],
+    ['/a/', ['']],
+    ['noslash', undefined],
+  ])('%s ends its matches with %j', (glob, names) => {
+    expect(fileNames(glob)).toEqual(names);
+  });
+
+  it('names the file of every path a rule glob matches', () => {
+    let named = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...globs),
+        ...fillArgs,
+        text,
+        fc.constantFrom(...bindings),
+        (glob, word, pick, snap, other, vars) => {
+          const names = fileNames(glob);
+          for (const path of [fill(glob, word, pick, snap), other]) {
+            if (!names || !compileGlob(glob, vars).test(path)) continue;
+            expect(names).toContain(fileName(path));
+            named++;
+          }
+        },
+      ),
+      { numRuns: 4_000 },
+    );
+    expect(named).toBeGreaterThan(1_000);
   });
 });
 
