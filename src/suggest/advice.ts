@@ -31,11 +31,8 @@ const KIND_CLASS: Partial<Record<AccessKind, string>> = {
 /** Whether every condition of an advice rule holds for the denial. */
 export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolean {
   const d = ctx.denial;
-  const anyOf = (values: readonly string[] | undefined, value: string | undefined) =>
-    values === undefined || (value !== undefined && values.includes(value));
   const globs = (patterns: readonly string[] | undefined, value: string | undefined) =>
-    patterns === undefined ||
-    (value !== undefined && patterns.some((p) => globAccepts(p, value, ctx.variables)));
+    anyGlob(patterns, value, ctx.variables);
 
   if (!anyOf(when.kind, d.kind)) return false;
   if (when.class && !(anyOf(when.class, d.class) || anyOf(when.class, KIND_CLASS[accessKind(d)])))
@@ -66,10 +63,35 @@ export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolea
   return true;
 }
 
+function anyOf(values: readonly string[] | undefined, value: string | undefined): boolean {
+  return values === undefined || (value !== undefined && values.includes(value));
+}
+
+function anyGlob(
+  patterns: readonly string[] | undefined,
+  value: string | undefined,
+  variables: GlobVariables,
+): boolean {
+  if (patterns === undefined) return true;
+  if (value === undefined) return false;
+  for (const pattern of patterns) if (globAccepts(pattern, value, variables)) return true;
+  return false;
+}
+
 export function isSnapDenial(d: Denial): boolean {
   if (d.kind !== 'apparmor') return d.snap !== undefined || d.instance !== undefined;
-  return parseSnapLabel(d.label) !== undefined;
+  if (d.label === undefined) return false;
+  let snapLabel = snapLabels.get(d.label);
+  if (snapLabel === undefined) {
+    snapLabel = parseSnapLabel(d.label) !== undefined;
+    if (snapLabels.size >= 1_000) snapLabels.clear();
+    snapLabels.set(d.label, snapLabel);
+  }
+  return snapLabel;
 }
+
+/** Labels are a few per log, asked about for every denial. */
+const snapLabels = new Map<string, boolean>();
 
 function samePeerSnap(d: Denial): boolean {
   const own = parseSnapLabel(d.label)?.instance ?? d.instance;

@@ -52,15 +52,19 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
   const partials: PartialMatch[] = [];
   const object = accessedObject(denial);
   const readOnly = ctx.kind === 'file' && /^r+$/.test(deniedFilePerms(denial));
+  let ownInterfaceMatched = false;
   for (const rule of candidateRules(ctx, rules.interfaces)) {
     const result = matchInterface(ctx, rule);
     if (isFullMatch(result)) {
-      const score = relevance(rule, denial, object);
+      const own = isOwnServiceSnap(rule, denial);
+      const score = relevance(rule, denial, object, own);
+      const incidental = result.incidental || (result.broad && score === 0);
+      if (own && !incidental) ownInterfaceMatched = true;
       matches.push({
         ...result,
         relevance: score,
-        reviewWaived: rule.needsReview && isOwnServiceSnap(rule, denial),
-        incidental: result.incidental || (result.broad && score === 0),
+        reviewWaived: rule.needsReview && own,
+        incidental,
       });
     } else if (result) partials.push(result);
   }
@@ -74,14 +78,8 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
   // a store-review interface, or a wildcard rule of an interface that is neither about this
   // object nor connected by default (account-control happening to cover /etc/pam.d/*).
   const interfaceMatched = worthShowing.some((m) => !reviewBarrier(m) && isConfident(m));
-  const advice = rules.advice.filter((rule) =>
-    adviceApplies(rule.when, {
-      denial,
-      variables,
-      interfaceMatched,
-      ownInterfaceMatched: worthShowing.some((m) => isOwnServiceSnap(m.rule, denial)),
-    }),
-  );
+  const adviceContext = { denial, variables, interfaceMatched, ownInterfaceMatched };
+  const advice = rules.advice.filter((rule) => adviceApplies(rule.when, adviceContext));
   const exclusive = advice.some((a) => a.exclusive);
   const shown = exclusive ? [] : selectShown(worthShowing);
   const provided = exclusive || shown.length > 0 ? [] : providerMatches(ctx, rules.interfaces);

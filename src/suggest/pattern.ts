@@ -8,18 +8,35 @@ import type { Denial } from '../model/denial.js';
  */
 export function pathPattern(path: string, denial?: Pick<Denial, 'instance'>): string {
   let out = path;
-  for (const [pattern, replacement] of rewritesFor(denial?.instance)) out = out.replace(pattern, replacement);
+  for (const { starts, pattern, replacement } of rewritesFor(denial?.instance)) {
+    if (starts.some((start) => out.startsWith(start))) out = out.replace(pattern, replacement);
+  }
   return out;
 }
 
-type Rewrite = readonly [RegExp, string];
+/** A rewrite, tried only on paths with one of the starts every match of its pattern has. */
+interface Rewrite {
+  readonly starts: readonly string[];
+  readonly pattern: RegExp;
+  readonly replacement: string;
+}
+
+const HOMES = ['/home/', '/root'];
 
 const GENERAL: readonly Rewrite[] = [
-  [/^(?:\/home\/[^/]+|\/root)(?=\/|$)/, '@{HOME}'],
-  [/^\/proc\/(?:[0-9]+|self|thread-self)\/task\/[0-9]+(?=\/|$)/, '@{PROC}/@{pid}/task/@{tid}'],
-  [/^\/proc\/(?:[0-9]+|self|thread-self)(?=\/|$)/, '@{PROC}/@{pid}'],
-  [/^\/proc(?=\/|$)/, '@{PROC}'],
-  [/^\/run\/user\/[0-9]+(?=\/|$)/, '/run/user/@{uid}'],
+  { starts: HOMES, pattern: /^(?:\/home\/[^/]+|\/root)(?=\/|$)/, replacement: '@{HOME}' },
+  {
+    starts: ['/proc/'],
+    pattern: /^\/proc\/(?:[0-9]+|self|thread-self)\/task\/[0-9]+(?=\/|$)/,
+    replacement: '@{PROC}/@{pid}/task/@{tid}',
+  },
+  {
+    starts: ['/proc/'],
+    pattern: /^\/proc\/(?:[0-9]+|self|thread-self)(?=\/|$)/,
+    replacement: '@{PROC}/@{pid}',
+  },
+  { starts: ['/proc'], pattern: /^\/proc(?=\/|$)/, replacement: '@{PROC}' },
+  { starts: ['/run/user/'], pattern: /^\/run\/user\/[0-9]+(?=\/|$)/, replacement: '/run/user/@{uid}' },
 ];
 
 /** Per snap instance: its rewrites, in order (built once, not per path). */
@@ -30,12 +47,25 @@ function rewritesFor(name: string | undefined): readonly Rewrite[] {
   let found = rewrites.get(key);
   if (!found) {
     const instance = name ? escape(name) : '[a-z0-9][a-z0-9_-]*';
+    const rewrite = (starts: readonly string[], source: string, replacement: string): Rewrite => ({
+      starts,
+      pattern: new RegExp(source),
+      replacement,
+    });
     found = [
-      [new RegExp(`^(?:/home/[^/]+|/root)/snap/${instance}/common(?=/|$)`), '$SNAP_USER_COMMON'],
-      [new RegExp(`^(?:/home/[^/]+|/root)/snap/${instance}/(?:x?[0-9]+|current)(?=/|$)`), '$SNAP_USER_DATA'],
-      [new RegExp(`^/var/snap/${instance}/common(?=/|$)`), '$SNAP_COMMON'],
-      [new RegExp(`^/var/snap/${instance}/(?:x?[0-9]+|current)(?=/|$)`), '$SNAP_DATA'],
-      [new RegExp(`^(?:/var/lib/snapd)?/snap/${instance}/(?:x?[0-9]+|current)(?=/|$)`), '$SNAP'],
+      rewrite(HOMES, `^(?:/home/[^/]+|/root)/snap/${instance}/common(?=/|$)`, '$SNAP_USER_COMMON'),
+      rewrite(
+        HOMES,
+        `^(?:/home/[^/]+|/root)/snap/${instance}/(?:x?[0-9]+|current)(?=/|$)`,
+        '$SNAP_USER_DATA',
+      ),
+      rewrite(['/var/snap/'], `^/var/snap/${instance}/common(?=/|$)`, '$SNAP_COMMON'),
+      rewrite(['/var/snap/'], `^/var/snap/${instance}/(?:x?[0-9]+|current)(?=/|$)`, '$SNAP_DATA'),
+      rewrite(
+        ['/snap/', '/var/lib/snapd/snap/'],
+        `^(?:/var/lib/snapd)?/snap/${instance}/(?:x?[0-9]+|current)(?=/|$)`,
+        '$SNAP',
+      ),
       ...GENERAL,
     ];
     if (rewrites.size >= 1_000) rewrites.clear();

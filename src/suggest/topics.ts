@@ -75,6 +75,19 @@ function specificWords(id: string): readonly string[] {
   return words;
 }
 
+const topicWordsOf = new Map<string, readonly string[]>();
+
+/** Words of an interface's name that can name an object: not generic, three letters or more. */
+function topicWords(id: string): readonly string[] {
+  let words = topicWordsOf.get(id);
+  if (!words) {
+    words = id.split('-').filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w));
+    if (topicWordsOf.size >= 5_000) topicWordsOf.clear();
+    topicWordsOf.set(id, words);
+  }
+  return words;
+}
+
 function wordsOfSnap(snap: string): ReadonlySet<string> {
   let words = snapWordsOf.get(snap);
   if (!words) {
@@ -90,14 +103,15 @@ function wordsOfSnap(snap: string): ReadonlySet<string> {
  * object (mount-observe for /proc/PID/mounts), the snap being named after it (docker and
  * docker-support), or, for a capability, its purpose found in the interface's name or summary.
  */
-export function relevance(rule: InterfaceRule, denial: Denial, object: string): number {
+export function relevance(
+  rule: InterfaceRule,
+  denial: Denial,
+  object: string,
+  ownService = isOwnServiceSnap(rule, denial),
+): number {
   let score = 0;
-  if (object) {
-    score += rule.id
-      .split('-')
-      .filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w) && object.includes(w)).length;
-  }
-  if (isOwnServiceSnap(rule, denial)) score += 1;
+  if (object) for (const word of topicWords(rule.id)) if (object.includes(word)) score++;
+  if (ownService) score += 1;
   const topic = denial.capname ? CAPABILITY_TOPICS[denial.capname] : undefined;
   if (topic && topic.test(`${rule.id} ${rule.summary}`.toLowerCase())) score += 1;
   return score;

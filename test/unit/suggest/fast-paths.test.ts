@@ -5,6 +5,7 @@ import { matchingGrants } from '../../../src/suggest/file-index.js';
 import { compileGlob, globAccepts, literalPrefix } from '../../../src/suggest/glob.js';
 import { loadRules } from '../../../src/suggest/index.js';
 import { fileName, fileNames } from '../../../src/suggest/glob-names.js';
+import { pathPattern } from '../../../src/suggest/pattern.js';
 import { compareIds } from '../../../src/suggest/rank.js';
 import { variablesFor } from '../../../src/suggest/variables.js';
 
@@ -184,5 +185,57 @@ describe('compareIds', () => {
   it('falls back to localeCompare for other text', () => {
     expect(Math.sign(compareIds('_a', '0'))).toBe(Math.sign('_a'.localeCompare('0')));
     expect(Math.sign(compareIds('B', 'a'))).toBe(Math.sign('B'.localeCompare('a')));
+  });
+});
+
+/** pathPattern as first written: every rewrite tried on every path, expressions built per call. */
+function pathPatternReference(path: string, instance?: string): string {
+  const name = instance ? instance.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '[a-z0-9][a-z0-9_-]*';
+  return path
+    .replace(new RegExp(`^(?:/home/[^/]+|/root)/snap/${name}/common(?=/|$)`), '$SNAP_USER_COMMON')
+    .replace(new RegExp(`^(?:/home/[^/]+|/root)/snap/${name}/(?:x?[0-9]+|current)(?=/|$)`), '$SNAP_USER_DATA')
+    .replace(new RegExp(`^/var/snap/${name}/common(?=/|$)`), '$SNAP_COMMON')
+    .replace(new RegExp(`^/var/snap/${name}/(?:x?[0-9]+|current)(?=/|$)`), '$SNAP_DATA')
+    .replace(new RegExp(`^(?:/var/lib/snapd)?/snap/${name}/(?:x?[0-9]+|current)(?=/|$)`), '$SNAP')
+    .replace(/^(?:\/home\/[^/]+|\/root)(?=\/|$)/, '@{HOME}')
+    .replace(/^\/proc\/(?:[0-9]+|self|thread-self)\/task\/[0-9]+(?=\/|$)/, '@{PROC}/@{pid}/task/@{tid}')
+    .replace(/^\/proc\/(?:[0-9]+|self|thread-self)(?=\/|$)/, '@{PROC}/@{pid}')
+    .replace(/^\/proc(?=\/|$)/, '@{PROC}')
+    .replace(/^\/run\/user\/[0-9]+(?=\/|$)/, '/run/user/@{uid}');
+}
+
+describe('pathPattern', () => {
+  it('rewrites as trying every rewrite on every path does', () => {
+    const piece = fc.constantFrom(
+      '/home/jo',
+      '/root',
+      '/snap',
+      '/var/snap',
+      '/var/lib/snapd/snap',
+      '/proc',
+      '/self',
+      '/thread-self',
+      '/task',
+      '/run/user',
+      '/42',
+      '/x2',
+      '/current',
+      '/common',
+      '/foo',
+      '/foo_k',
+      '/demo',
+      '/.config',
+      '',
+    );
+    const path = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join('') || '/');
+    const instance = fc.constantFrom(undefined, 'foo', 'foo_k', 'demo', 'a.b');
+    fc.assert(
+      fc.property(fc.oneof(path, text), instance, (subject, name) => {
+        expect(pathPattern(subject, name === undefined ? undefined : { instance: name })).toBe(
+          pathPatternReference(subject, name),
+        );
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
