@@ -4,6 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { quantile, round } from './system.mjs';
 
+/** Writes this close together are one frame. */
+const FRAME_WRITES_WITHIN_MS = 3;
+
 /** The trace file's events: traced denials, flushes (store revision handed to React), frames written. */
 export function parseTrace(text) {
   const denials = [];
@@ -21,7 +24,15 @@ export function parseTrace(text) {
         revision: n(f[4]),
       });
     else if (kind === 'flush') flushes.push({ at: n(f[0]), revision: n(f[1]) });
-    else if (kind === 'frame') frames.push({ at: n(f[0]), length: n(f[1]) });
+    else if (kind === 'frame') {
+      // Ink writes a frame in three writes (synchronized-update start, the frame, its end): one frame.
+      const at = n(f[0]);
+      const last = frames.at(-1);
+      if (last && at - last.lastWriteAt < FRAME_WRITES_WITHIN_MS) {
+        last.lastWriteAt = at;
+        last.length += n(f[1]);
+      } else frames.push({ at, lastWriteAt: at, length: n(f[1]) });
+    }
   }
   return { denials, flushes, frames };
 }
