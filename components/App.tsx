@@ -23,7 +23,7 @@ import { RunMarksContext } from './RunMarksContext.js';
 import { RunPrompt } from './RunPrompt.js';
 import { StatusBar } from './StatusBar.js';
 import { ThemeContext } from './ThemeContext.js';
-import { useDenialFeed, type DenialInput } from './useDenialFeed.js';
+import { FLUSH_MS, useDenialFeed, type DenialInput } from './useDenialFeed.js';
 import { usePipelineStats } from './usePipelineStats.js';
 import { useRequestedWork } from './useRequestedWork.js';
 import { useOverlayWork } from './useOverlayWork.js';
@@ -133,7 +133,7 @@ export function App(props: AppProps) {
         dispatch(error === undefined ? { type: 'sourceEnded' } : { type: 'sourceEnded', error });
       },
     },
-    props.flushMs ?? 80,
+    props.flushMs ?? FLUSH_MS,
     seen,
   );
 

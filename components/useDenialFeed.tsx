@@ -12,12 +12,18 @@ import type { SeenRecords } from '../src/ui/seen-records.js';
 const SLICE_MS = 8;
 const CHECK_EVERY = 32;
 /**
- * While only groups that were already busy change (a flood's counters ticking), the redraw waits
- * this long (or `flushMs` if longer): an Ink frame costs milliseconds, and the screen still changes
- * within the 100 ms a user reads as live. A quiet group's event (a new group, or one untouched for
- * the last two redraws) and any event after a pause are shown after `flushMs` as before.
+ * While only groups that were already busy change (a flood's counters ticking), redraws come this
+ * long after the previous one (or `flushMs` if longer): an Ink frame costs milliseconds, and at this
+ * pace, late timers and the frame's own time included, the screen still changes within the 100 ms
+ * a user reads as live. News — a quiet group's event (a new group, or one untouched for the last
+ * two redraws) — is shown after `flushMs`, but not sooner than NEWS_GAP_MS after the previous
+ * redraw; when the previous redraw showed news too (a flood of new groups), at the busy pace.
+ * Any event after a pause is shown after `flushMs`.
  */
-export const BUSY_REDRAW_MS = 95;
+export const BUSY_REDRAW_MS = 80;
+export const NEWS_GAP_MS = 40;
+/** The default `flushMs`: how long news waits for more of its burst before it is drawn. */
+export const FLUSH_MS = 25;
 
 /**
  * A source's lines a read at a time, and the synchronous step from a line to the denial to show:
@@ -32,7 +38,7 @@ export interface DenialFeed {
 export type DenialInput = AsyncIterable<Denial> | DenialFeed;
 
 export interface FeedCallbacks {
-  /** Called with the store's revision `flushMs` after a quiet group's event, else at most once per `BUSY_REDRAW_MS`. */
+  /** Called with the store's revision `flushMs` after a quiet group's event, else once per `BUSY_REDRAW_MS`. */
   readonly onBatch: (revision: number) => void;
   /** Called once when the iterable ends or fails. */
   readonly onEnd: (error?: string) => void;
@@ -84,25 +90,30 @@ export function useDenialFeed(
     let touched = new Set<DenialGroup>();
     let touchedBefore = new Set<DenialGroup>();
     let flushedAt = Number.NEGATIVE_INFINITY;
+    // News since the last redraw, and whether the last redraw showed news: news in a row is a flood.
+    let news = false;
+    let newsBefore = false;
     const flush = (): void => {
       timer = undefined;
       flushedAt = performance.now();
+      newsBefore = news;
+      news = false;
       [touchedBefore, touched] = [touched, touchedBefore];
       touched.clear();
       feedTrace?.flush(store.revision);
       if (!stopped) latest.current.onBatch(store.revision);
     };
-    /** A redraw within `ms`, unless one is already due sooner. */
-    const redrawWithin = (ms: number): void => {
-      const at = performance.now() + ms;
+    /** A redraw at `at` (performance.now() time), unless one is already due sooner. */
+    const redrawAt = (at: number, now: number): void => {
       if (timer !== undefined) {
         if (dueAt <= at) return;
         clearTimeout(timer);
       }
       dueAt = at;
-      timer = setTimeout(flush, ms);
+      timer = setTimeout(flush, Math.max(0, at - now));
     };
     const busyMs = Math.max(flushMs, BUSY_REDRAW_MS);
+    const newsGapMs = Math.min(NEWS_GAP_MS, busyMs);
     const pump = async (): Promise<void> => {
       let sinceCheck = 0;
       let sliceStart = performance.now();
@@ -117,10 +128,19 @@ export function useDenialFeed(
             feedTrace?.denial(denial, (item as Partial<SourceLine>).receivedAt, takenAt, store.revision);
             if (!touched.has(group)) {
               touched.add(group);
-              if (!touchedBefore.has(group)) redrawWithin(flushMs);
+              // Sparse news is drawn soon; a flood of it (news in the last redraw too) at the busy pace.
+              if (!touchedBefore.has(group)) {
+                news = true;
+                const now = performance.now();
+                const soon = Math.max(now + flushMs, flushedAt + (newsBefore ? busyMs : newsGapMs));
+                redrawAt(soon, now);
+              }
             }
-            // After a pause, even a busy group's next event is news.
-            if (timer === undefined) redrawWithin(performance.now() - flushedAt < busyMs ? busyMs : flushMs);
+            // Busy: busyMs after the previous redraw, however late this event came; after a pause, news.
+            if (timer === undefined) {
+              const now = performance.now();
+              redrawAt(now - flushedAt < busyMs ? flushedAt + busyMs : now + flushMs, now);
+            }
           }
           if (++sinceCheck < CHECK_EVERY) continue;
           sinceCheck = 0;

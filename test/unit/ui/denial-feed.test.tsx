@@ -127,4 +127,37 @@ describe('the denial feed', () => {
     await until(() => (ui.lastFrame() ?? '').includes('3:cgroup 1'));
     flooding = false;
   }, 60_000);
+
+  it('draws a flood of new groups at the busy pace', async () => {
+    let flooding = true;
+    let groupsSent = 0;
+    async function* newGroups(): AsyncGenerator<Denial> {
+      for (let i = 0; flooding; i++) {
+        groupsSent++;
+        yield syscallDenial('foo', 'app', 1000 + i, 1_773_415_100, `call${i}`);
+        if (i % 20 === 0) await tick(1);
+      }
+    }
+    const ui = render(
+      <App
+        store={new GroupStore()}
+        denials={newGroups()}
+        sourceDescription="journald"
+        stats={() => ({ lines: 0, unparsed: 0, gaps: 0 })}
+        colour={false}
+        writeReport={async (path) => path ?? '/tmp/r.md'}
+        size={{ columns: 80, rows: 24 }}
+        flushMs={5}
+      />,
+    );
+    await until(() => groupsSent > 100 && (ui.lastFrame() ?? '').includes('groups'));
+    const framesBefore = ui.frames.length;
+    const started = Date.now();
+    await tick(800);
+    const elapsed = Date.now() - started;
+    flooding = false;
+    // Every event is news, news in a row is a flood: no more redraws than a busy group gets.
+    expect(ui.frames.length - framesBefore).toBeLessThanOrEqual(Math.ceil(elapsed / BUSY_REDRAW_MS) + 2);
+    ui.unmount();
+  }, 60_000);
 });
