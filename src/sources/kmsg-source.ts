@@ -13,8 +13,12 @@ export const KMSG = '/dev/kmsg';
 // read() fails with EINVAL when the buffer is too small for the next record; records are
 // limited to about 8 KiB by the kernel.
 const RECORD_BUFFER = 16 * 1024;
-/** Records read in one go before letting the event loop run. */
-const BATCH = 256;
+/**
+ * Records read in one go before letting the event loop run: more than the ring holds at this rate
+ * (128 KiB, about 430 seccomp records), so one turn of the reader empties it however long the
+ * previous turn was ago; a cap below that lost records whenever turns came over 25 ms apart.
+ */
+const READS_PER_TURN = 1024;
 /** Lines handed over at most in one batch. */
 const MAX_BATCH_LINES = 4096;
 /** Lines held for a slow consumer (about 300 bytes each) before newer ones are dropped. */
@@ -127,7 +131,7 @@ async function readLoop(
   if (!skipping) options.onReady?.();
   while (!signal.aborted) {
     let result: ReadResult = 'empty';
-    for (let i = 0; i < BATCH; i++) {
+    for (let i = 0; i < READS_PER_TURN; i++) {
       result = readRecord(fd, buffer);
       if (result === 'empty') break;
       if (result === 'overrun') {
