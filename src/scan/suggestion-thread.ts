@@ -86,11 +86,15 @@ export class SuggestionThread {
 }
 
 /**
- * The suggestion thread when its built entry exists (dist/src/scan/suggest-worker.js) and
- * SNAPPY_DEBUG_SUGGEST_THREAD=0 does not ask for suggestions on the main thread (tests compare both).
+ * The suggestion thread when its built entry exists and SNAPPY_DEBUG_SUGGEST_THREAD=0 does not ask
+ * for suggestions on the main thread (tests compare both). The entry is the bundle `npm run build`
+ * makes (dist/src/suggest/suggest-worker.js), else tsc's module.
  */
 export function startSuggestionThread(data: SuggestionThreadData): SuggestionThread | undefined {
   if (process.env.SNAPPY_DEBUG_SUGGEST_THREAD === '0') return undefined;
-  const entry = join(packageRoot(), 'dist', 'src', 'scan', 'suggest-worker.js');
-  return existsSync(entry) ? new SuggestionThread(entry, data) : undefined;
+  const dist = join(packageRoot(), 'dist', 'src');
+  const entry = [join(dist, 'suggest', 'suggest-worker.js'), join(dist, 'scan', 'suggest-worker.js')].find(
+    (path) => existsSync(path),
+  );
+  return entry === undefined ? undefined : new SuggestionThread(entry, data);
 }
