@@ -1,5 +1,5 @@
 import type { GlobVariables } from './glob.js';
-import { mayMatchNamed, mayMatchUnder } from './file-index.js';
+import { grantsUnder, mayMatchUnder } from './file-index.js';
 import { fileName } from './glob-names.js';
 import type { MatchContext } from './match-types.js';
 import type { InterfaceRule } from './rules.js';
@@ -7,8 +7,8 @@ import type { InterfaceRule } from './rules.js';
 /**
  * The rules that could allow a denial, in the rule set's order: only those with a file glob
  * able to match under the path's top directory with its file name, a seccomp line for the
- * syscall, or the capability (or all of them). Every other rule's matcher would answer nothing, so leaving
- * it out changes no result; kinds without an index get every rule.
+ * syscall, or the capability (or all of them). Every other rule's matcher would answer
+ * nothing, so leaving it out changes no result; kinds without an index get every rule.
  */
 export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[]): readonly InterfaceRule[] {
   if (ctx.exhaustive) return rules;
@@ -36,11 +36,6 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
 
 /** Per rule set: per index ("syscall", "capability"), the rules found for each key. */
 const indexes = new WeakMap<readonly InterfaceRule[], Map<string, readonly InterfaceRule[]>>();
-/** Per rule set and variable binding: the rules found for each top directory (and file name). */
-const fileIndexes = new WeakMap<
-  readonly InterfaceRule[],
-  WeakMap<GlobVariables, Map<string, readonly InterfaceRule[]>>
->();
 const KEYS_KEPT = 2_000;
 
 function lookup(
@@ -61,23 +56,14 @@ function lookup(
   return found;
 }
 
-function byFileTop(
-  rules: readonly InterfaceRule[],
-  variables: GlobVariables,
-  top: string,
-): readonly InterfaceRule[] {
-  let perBinding = fileIndexes.get(rules);
-  if (!perBinding) fileIndexes.set(rules, (perBinding = new WeakMap()));
-  let known = perBinding.get(variables);
-  if (!known) perBinding.set(variables, (known = new Map()));
-  let found = known.get(top);
-  if (!found) {
-    found = rules.filter((rule) => mayMatchUnder(rule, variables, top));
-    if (known.size >= KEYS_KEPT) known.clear();
-    known.set(top, found);
-  }
-  return found;
+/** Rules (by their place in the rule set) with a glob for each file name, and those for any name. */
+interface RulesByName {
+  readonly byName: ReadonlyMap<string, readonly number[]>;
+  readonly anyName: readonly number[];
 }
+
+/** Per rule set and variable binding: the rules for each top directory, by file name. */
+const nameIndexes = new WeakMap<readonly InterfaceRule[], WeakMap<GlobVariables, Map<string, RulesByName>>>();
 
 /** The rules for the top directory narrowed to those with a glob for this file name (or any). */
 function byFileName(
@@ -86,14 +72,43 @@ function byFileName(
   top: string,
   name: string,
 ): readonly InterfaceRule[] {
-  const underTop = byFileTop(rules, variables, top);
-  const known = fileIndexes.get(rules)!.get(variables)!;
-  const key = `${top}\0${name}`;
-  let found = known.get(key);
-  if (!found) {
-    found = underTop.filter((rule) => mayMatchNamed(rule, variables, top, name));
+  let perBinding = nameIndexes.get(rules);
+  if (!perBinding) nameIndexes.set(rules, (perBinding = new WeakMap()));
+  let known = perBinding.get(variables);
+  if (!known) perBinding.set(variables, (known = new Map()));
+  let index = known.get(top);
+  if (!index) {
+    index = rulesByName(rules, variables, top);
     if (known.size >= KEYS_KEPT) known.clear();
-    known.set(key, found);
+    known.set(top, index);
+  }
+  const named = index.byName.get(name) ?? [];
+  const { anyName } = index;
+  // Both lists are in rule-set order: merged, they keep it.
+  const found: InterfaceRule[] = [];
+  let n = 0;
+  let a = 0;
+  while (n < named.length || a < anyName.length) {
+    const next =
+      a >= anyName.length || (n < named.length && named[n]! < anyName[a]!) ? named[n++]! : anyName[a++]!;
+    found.push(rules[next]!);
   }
   return found;
+}
+
+function rulesByName(rules: readonly InterfaceRule[], variables: GlobVariables, top: string): RulesByName {
+  const byName = new Map<string, number[]>();
+  const anyName: number[] = [];
+  rules.forEach((rule, index) => {
+    if (!mayMatchUnder(rule, variables, top)) return;
+    const grants = grantsUnder(rule, variables, top);
+    if (grants.anyName.length > 0) anyName.push(index);
+    else
+      for (const name of grants.byName.keys()) {
+        const same = byName.get(name);
+        if (same) same.push(index);
+        else byName.set(name, [index]);
+      }
+  });
+  return { byName, anyName };
 }

@@ -24,7 +24,7 @@ interface CompiledFiles {
 }
 
 /** Grant indexes (in the rule's order) by the file name every match ends with, and the rest. */
-interface NamedGrants {
+export interface NamedGrants {
   readonly byName: ReadonlyMap<string, readonly number[]>;
   readonly anyName: readonly number[];
 }
@@ -40,7 +40,7 @@ const MEANINGS_KEPT = 200;
 /** Per rule: its file globs joined, whose variables' values decide what the index holds. */
 const globsOf = new WeakMap<InterfaceRule, string>();
 /** Per rule: each grant's literal test, the same for every binding. */
-const literalTestsOf = new WeakMap<InterfaceRule, readonly LiteralTest[]>();
+const literalTestsOf = new WeakMap<InterfaceRule, (LiteralTest | undefined)[]>();
 
 function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
   let perBinding = byBinding.get(rule);
@@ -83,12 +83,10 @@ function indexGrants(rule: InterfaceRule, variables: GlobVariables): CompiledFil
   };
 }
 
-function literalTests(rule: InterfaceRule): readonly LiteralTest[] {
+/** The rule's grants' literal tests, each worked out when a path first meets that grant. */
+function literalTests(rule: InterfaceRule): (LiteralTest | undefined)[] {
   let tests = literalTestsOf.get(rule);
-  if (!tests) {
-    tests = rule.file.map((g) => literalTestOf(g.path));
-    literalTestsOf.set(rule, tests);
-  }
+  if (!tests) literalTestsOf.set(rule, (tests = new Array<LiteralTest | undefined>(rule.file.length)));
   return tests;
 }
 
@@ -98,15 +96,9 @@ export function mayMatchUnder(rule: InterfaceRule, variables: GlobVariables, top
   return compiled.anywhere.length > 0 || compiled.byTop.has(top);
 }
 
-/** Whether any of the rule's file globs could match a path under this top directory with this file name. */
-export function mayMatchNamed(
-  rule: InterfaceRule,
-  variables: GlobVariables,
-  top: string,
-  name: string,
-): boolean {
-  const named = namedGrants(rule, compiledFor(rule, variables), top);
-  return named.anyName.length > 0 || named.byName.has(name);
+/** The rule's globs that could match under this top directory, by the file name they end with. */
+export function grantsUnder(rule: InterfaceRule, variables: GlobVariables, top: string): NamedGrants {
+  return namedGrants(rule, compiledFor(rule, variables), top);
 }
 
 function namedGrants(rule: InterfaceRule, compiled: CompiledFiles, top: string): NamedGrants {
@@ -155,7 +147,7 @@ export function matchingGrants(
       a >= anyName.length || (n < named.length && named[n]! < anyName[a]!) ? named[n++]! : anyName[a++]!;
     const grant = rule.file[index]!;
     if (grant.owner && !owned) continue;
-    if (!passesLiteralTest(tests[index]!, path)) continue;
+    if (!passesLiteralTest((tests[index] ??= literalTestOf(grant.path)), path)) continue;
     const regex = (compiled.regexes[index] ??= compileGlob(grant.path, variables));
     if (regex.test(path)) hits.push(grant);
   }
