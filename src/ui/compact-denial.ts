@@ -94,11 +94,19 @@ function sameSuggestions(a: Denial['suggestions'], b: Denial['suggestions']): bo
   return a.every((s, i) => sameStruct(s, b[i]));
 }
 
-/** A copy whose strings are its own (a struct parsed from a line holds slices of it). */
-function ownStruct<T extends object>(struct: T): T {
+/** Struct strings this short (an arch, an access mask, a bus) are shared through the intern. */
+const SHORT_STRUCT_TEXT = 13;
+
+/**
+ * A copy whose strings are its own (a struct parsed from a line holds slices of it): short ones
+ * shared with every other record's, longer ones copied.
+ */
+function ownStruct<T extends object>(struct: T, intern: Intern): T {
   const copy: Slots = {};
-  for (const [key, value] of Object.entries(struct))
-    copy[key] = typeof value === 'string' ? ownCopy(value) : value;
+  for (const [key, value] of Object.entries(struct)) {
+    if (typeof value !== 'string') copy[key] = value;
+    else copy[key] = value.length < SHORT_STRUCT_TEXT ? intern(value) : ownCopy(value);
+  }
   return copy as T;
 }
 
@@ -130,7 +138,7 @@ function copied(role: Role, value: unknown, intern: Intern): unknown {
     case TEXT:
       return ownCopy(value as string);
     case STRUCT:
-      return ownStruct(value as object);
+      return ownStruct(value as object, intern);
     default:
       // Numbers; suggestions are shared with every record the enricher gave the same ones.
       return value;

@@ -17,7 +17,7 @@ export interface Occurrence {
 
 const DECISIONS: readonly (Decision | undefined)[] = [undefined, 'DENIED', 'ALLOWED', 'AUDIT'];
 const DECISION_CODES: Readonly<Record<Decision, number>> = { DENIED: 1, ALLOWED: 2, AUDIT: 3 };
-/** Groups per block: 4,096 of them take some 900 KiB. */
+/** Groups per block: 4,096 of them take some 800 KiB. */
 const BLOCK_SHIFT = 12;
 const BLOCK_GROUPS = 1 << BLOCK_SHIFT;
 const IN_BLOCK = BLOCK_GROUPS - 1;
@@ -28,10 +28,11 @@ class Block {
   readonly at = new Float64Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
   /** Process ids (kernel pids fit in 32 bits); NO_PID when the record had none. */
   readonly pid = new Int32Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
-  /** Index into `commNames` plus one; 0 when the record had no comm. */
-  readonly comm = new Uint32Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
+  /** Index into `commNames` plus one; 0 when the record had no comm. Widened past 65,535 names. */
+  comm: Uint16Array | Uint32Array = new Uint16Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
   readonly decision = new Uint8Array(BLOCK_GROUPS * OCCURRENCES_KEPT);
-  readonly rates = new Uint32Array(BLOCK_GROUPS * RATE_BUCKETS);
+  /** Events per rate bucket; widened when a bucket of the block passes 65,535. */
+  rates: Uint16Array | Uint32Array = new Uint16Array(BLOCK_GROUPS * RATE_BUCKETS);
   /** First and last seen of each group: doubles in an object would each take a boxed number. */
   readonly seen = new Float64Array(BLOCK_GROUPS * 2);
 }
@@ -71,7 +72,9 @@ export class GroupColumns {
     const slot = (ordinal & IN_BLOCK) * OCCURRENCES_KEPT + (sequence % OCCURRENCES_KEPT);
     block.at[slot] = at;
     block.pid[slot] = pid !== undefined && pid >= 0 && pid <= 0x7fffffff ? pid : NO_PID;
-    block.comm[slot] = comm === undefined ? 0 : this.commNumber(comm);
+    const commNumber = comm === undefined ? 0 : this.commNumber(comm);
+    if (commNumber > 0xffff && block.comm instanceof Uint16Array) block.comm = Uint32Array.from(block.comm);
+    block.comm[slot] = commNumber;
     block.decision[slot] = decision ? DECISION_CODES[decision] : 0;
   }
 
@@ -120,16 +123,22 @@ export class GroupColumns {
   }
 
   /** A group's rate ring (a view into its block). */
-  rate(ordinal: number): Uint32Array {
+  rate(ordinal: number): Uint16Array | Uint32Array {
     const first = (ordinal & IN_BLOCK) * RATE_BUCKETS;
     return this.block(ordinal).rates.subarray(first, first + RATE_BUCKETS);
   }
 
   setRate(ordinal: number, bucketIndex: number, value: number): void {
-    this.block(ordinal).rates[(ordinal & IN_BLOCK) * RATE_BUCKETS + bucketIndex] = value;
+    const block = this.block(ordinal);
+    if (value > 0xffff && block.rates instanceof Uint16Array) block.rates = Uint32Array.from(block.rates);
+    block.rates[(ordinal & IN_BLOCK) * RATE_BUCKETS + bucketIndex] = value;
   }
 
   addRate(ordinal: number, bucketIndex: number, times: number): void {
-    this.block(ordinal).rates[(ordinal & IN_BLOCK) * RATE_BUCKETS + bucketIndex]! += times;
+    const block = this.block(ordinal);
+    const index = (ordinal & IN_BLOCK) * RATE_BUCKETS + bucketIndex;
+    const sum = block.rates[index]! + times;
+    if (sum > 0xffff && block.rates instanceof Uint16Array) block.rates = Uint32Array.from(block.rates);
+    block.rates[index] = sum;
   }
 }
