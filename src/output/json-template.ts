@@ -5,6 +5,7 @@
  * use, so a template never stands for a record it was not made from).
  */
 import type { Denial } from '../model/denial.js';
+import { repeatOf } from '../parse/build-cache.js';
 
 /** Every member the JSON record reads apart from time, timeText, source, pid, repeat and raw. */
 export const SHARED_MEMBERS = [
@@ -64,8 +65,33 @@ function sameValues(template: JsonTemplate, d: Denial): boolean {
   return true;
 }
 
+/**
+ * Templates by the parser's remembered build (see repeatOf): a denial built from it has the same
+ * shared members as the one its template was made from, except for what enrich sets (syscall
+ * named, suggestions), which is compared.
+ */
+const byRepeat = new WeakMap<object, JsonTemplate>();
+const SYSCALL = SHARED_MEMBERS.indexOf('syscall');
+const SUGGESTIONS = SHARED_MEMBERS.indexOf('suggestions');
+
 /** The template for `d`: a kept one made from the same values, else a new one made by `make`. */
 export function templateFor(d: Denial, make: (d: Denial) => TemplateParts): JsonTemplate {
+  const repeat = repeatOf(d);
+  if (repeat === undefined) return matchingTemplate(d, make);
+  const known = byRepeat.get(repeat);
+  if (
+    known !== undefined &&
+    known.values[SUGGESTIONS] === d.suggestions &&
+    known.values[SYSCALL] === d.syscall
+  ) {
+    return known;
+  }
+  const template = matchingTemplate(d, make);
+  byRepeat.set(repeat, template);
+  return template;
+}
+
+function matchingTemplate(d: Denial, make: (d: Denial) => TemplateParts): JsonTemplate {
   const key = d.suggestions;
   let kept = key === undefined ? withoutSuggestions : bySuggestions.get(key);
   if (kept !== undefined) {

@@ -186,6 +186,20 @@ function rememberable(
   return builtPartOf(built.denial, own);
 }
 
+/**
+ * The remembered build each denial was joined from (or first remembered as). Every denial with
+ * the same one has the same members apart from the envelope's and pid, ip and fields: the same
+ * values, the very same objects. So what is worked out from those members alone (the access's
+ * suggestions, the JSON text of the shared members) can be kept per build, not recomputed per
+ * line. Only for the denial object parse made: a copy is not in here.
+ */
+const builtFrom = new WeakMap<Denial, object>();
+
+/** The identity of `denial`'s remembered build, when it came from one (see builtFrom). */
+export function repeatOf(denial: Denial): object | undefined {
+  return builtFrom.get(denial);
+}
+
 /** Bounded: forgotten all at once when full, like the enricher's suggestion cache. */
 export class BuildCache {
   private readonly entries = new Map<
@@ -224,11 +238,16 @@ export class BuildCache {
       this.hits++;
       if (remembered === NOT_A_RECORD) return undefined;
       if (!('kind' in remembered)) return remembered;
-      return { denial: joined(remembered, base, own) };
+      const denial = joined(remembered, base, own);
+      builtFrom.set(denial, remembered);
+      return { denial };
     }
     const built = builder(base, tokenize(body));
     if (this.entries.size >= this.capacity) this.forget();
-    this.entries.set(key, remembered === undefined ? SEEN_ONCE : rememberable(built, own));
+    const entry = remembered === undefined ? SEEN_ONCE : rememberable(built, own);
+    this.entries.set(key, entry);
+    if (typeof entry === 'object' && 'kind' in entry && built && 'denial' in built)
+      builtFrom.set(built.denial, entry);
     return built;
   }
 

@@ -1,4 +1,5 @@
 import type { Denial, SourceName, Suggestion } from '../model/denial.js';
+import { repeatOf } from '../parse/build-cache.js';
 import { resolveAuditSyscall } from '../seccomp/resolve.js';
 import { suggest, type RuleSet } from '../suggest/index.js';
 
@@ -12,6 +13,8 @@ export const CACHE_LIMIT = 10_000;
  */
 export class Enricher {
   private readonly cache = new Map<string, readonly Suggestion[]>();
+  /** The same by the parser's remembered build (see repeatOf): no key to make for a repeat. */
+  private readonly byRepeat = new WeakMap<object, readonly Suggestion[]>();
 
   constructor(private readonly rules?: RuleSet) {}
 
@@ -50,12 +53,19 @@ export class Enricher {
   private suggestionsFor(denial: Denial, syscall: Denial['syscall']): readonly Suggestion[] {
     const rules = this.rules;
     if (!rules) return [];
+    const repeat = repeatOf(denial);
+    if (repeat !== undefined) {
+      const known = this.byRepeat.get(repeat);
+      if (known) return known;
+    }
     const key = accessKey(denial, syscall);
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const suggestions = suggest(syscall === denial.syscall ? denial : { ...denial, syscall }, rules);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, suggestions);
+    let suggestions = this.cache.get(key);
+    if (suggestions === undefined) {
+      suggestions = suggest(syscall === denial.syscall ? denial : { ...denial, syscall }, rules);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, suggestions);
+    }
+    if (repeat !== undefined) this.byRepeat.set(repeat, suggestions);
     return suggestions;
   }
 }

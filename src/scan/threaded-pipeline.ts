@@ -1,4 +1,5 @@
 import type { Denial, Suggestion } from '../model/denial.js';
+import { repeatOf } from '../parse/build-cache.js';
 import type { CandidateBatch } from '../sources/candidate-scan.js';
 import { accessKey, CACHE_LIMIT, Enricher } from './enrich.js';
 import type { DenialFilter } from './filter.js';
@@ -33,6 +34,8 @@ export async function* denialsFromBatchesThreaded(
   const { thread, stats, maxWaiting = MAX_WAITING } = options;
   const pipeline = { filter: options.filter, stats, enricher: new Enricher() };
   const slots = new Map<string, SuggestionSlot>();
+  /** The same by the parser's remembered build (see repeatOf): no key to make for a repeat. */
+  const byRepeat = new WeakMap<object, SuggestionSlot>();
   let denials: Denial[] = [];
   let waiting: SuggestionSlot[] = [];
   let head = 0;
@@ -46,12 +49,17 @@ export async function* denialsFromBatchesThreaded(
       for (const line of lines) {
         const denial = denialOf(line, 'file', pipeline);
         if (denial === undefined) continue;
-        const key = accessKey(denial);
-        let slot = slots.get(key);
+        const repeat = repeatOf(denial);
+        let slot = repeat === undefined ? undefined : byRepeat.get(repeat);
         if (slot === undefined) {
-          if (slots.size >= CACHE_LIMIT) slots.clear();
-          slots.set(key, (slot = {}));
-          thread.request(denial, slot);
+          const key = accessKey(denial);
+          slot = slots.get(key);
+          if (slot === undefined) {
+            if (slots.size >= CACHE_LIMIT) slots.clear();
+            slots.set(key, (slot = {}));
+            thread.request(denial, slot);
+          }
+          if (repeat !== undefined) byRepeat.set(repeat, slot);
         }
         denials.push(denial);
         waiting.push(slot);
