@@ -6,7 +6,7 @@ import {
   type LiteralTest,
 } from './glob.js';
 import { fileName, fileNames } from './glob-names.js';
-import { globTops, referencedValues, topDirectory } from './glob-tops.js';
+import { globTops, topDirectory } from './glob-tops.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
 
 /**
@@ -37,8 +37,14 @@ const byBinding = new WeakMap<InterfaceRule, WeakMap<GlobVariables, CompiledFile
  */
 const byMeaning = new WeakMap<InterfaceRule, Map<string, CompiledFiles>>();
 const MEANINGS_KEPT = 200;
-/** Per rule: its file globs joined, whose variables' values decide what the index holds. */
-const globsOf = new WeakMap<InterfaceRule, string>();
+/** Per rule: the variables its file globs name, whose values decide what the index holds. */
+const variableNamesOf = new WeakMap<InterfaceRule, readonly string[]>();
+
+function variableNames(rule: InterfaceRule): readonly string[] {
+  const names = new Set<string>();
+  for (const grant of rule.file) for (const m of grant.path.matchAll(/@\{([^}]*)\}/g)) names.add(m[1]!);
+  return [...names];
+}
 /** Per rule: each grant's literal test, the same for every binding. */
 const literalTestsOf = new WeakMap<InterfaceRule, (LiteralTest | undefined)[]>();
 
@@ -47,9 +53,10 @@ function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFil
   if (!perBinding) byBinding.set(rule, (perBinding = new WeakMap()));
   let compiled = perBinding.get(variables);
   if (compiled) return compiled;
-  let globs = globsOf.get(rule);
-  if (globs === undefined) globsOf.set(rule, (globs = rule.file.map((g) => g.path).join('\n')));
-  const meaning = referencedValues(globs, variables);
+  let names = variableNamesOf.get(rule);
+  if (names === undefined) variableNamesOf.set(rule, (names = variableNames(rule)));
+  let meaning = '';
+  for (const name of names) meaning += `${variables[name] ?? '\u0002'}\u0001`;
   let perMeaning = byMeaning.get(rule);
   if (!perMeaning) byMeaning.set(rule, (perMeaning = new Map()));
   compiled = perMeaning.get(meaning);
