@@ -88,17 +88,7 @@ export class GroupStore {
       // The key and summary are built from slices of this record's line: copies keep only themselves.
       const ownKey = ownCopy(key);
       const sample = compactDenial(d, this.intern);
-      group = new StoredGroup(
-        ownKey,
-        ordinal,
-        d.kind,
-        snap,
-        app,
-        ownCopy(summaryOf(d)),
-        sample,
-        at,
-        this.columns,
-      );
+      group = new StoredGroup(ownKey, ordinal, ownCopy(summaryOf(d)), sample, at, this.columns);
       group.keepLine(d.raw, d.log);
       this.byKey.set(ownKey, group);
     } else if (at >= group.lastSeen) {

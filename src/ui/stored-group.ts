@@ -2,6 +2,7 @@ import type { Denial, DenialKind } from '../model/denial.js';
 import type { CompactDenial } from './compact-denial.js';
 import type { GroupColumns, Occurrence } from './group-columns.js';
 import type { DenialGroup } from './group-store.js';
+import { appOf, snapOf } from './group-key.js';
 import { bucketOf } from './sparkline.js';
 
 const OWNER = Symbol('group');
@@ -30,7 +31,10 @@ function withLine(record: CompactDenial, group: StoredGroup): Denial {
   }) as Denial;
 }
 
-/** A group as the store keeps it: scalars here, its rings in the store's shared columns. */
+/**
+ * A group as the store keeps it: scalars here, its rings in the store's shared columns, its kind,
+ * snap and app read from its record (100,000 groups: 2.4 MB less than three members each).
+ */
 export class StoredGroup implements DenialGroup {
   count = 0;
   rateBucket: number;
@@ -44,9 +48,6 @@ export class StoredGroup implements DenialGroup {
   constructor(
     readonly key: string,
     readonly ordinal: number,
-    readonly kind: DenialKind,
-    readonly snap: string,
-    readonly app: string,
     readonly summary: string,
     latest: CompactDenial,
     at: number,
@@ -56,6 +57,19 @@ export class StoredGroup implements DenialGroup {
     columns.setFirstSeen(ordinal, at);
     columns.setLastSeen(ordinal, at);
     this.rateBucket = bucketOf(at);
+  }
+
+  /** Every record of the group has the group's kind, snap and app (they are part of its key). */
+  get kind(): DenialKind {
+    return this.record.kind;
+  }
+
+  get snap(): string {
+    return snapOf(this.record);
+  }
+
+  get app(): string {
+    return appOf(this.record);
   }
 
   /** The newest record; its `raw` and `log` are read from the line kept with `keepLine`. */
@@ -96,7 +110,8 @@ export class StoredGroup implements DenialGroup {
 
   /** The key's last part (not kept twice). */
   get object(): string {
-    return this.key.slice(this.snap.length + this.app.length + this.kind.length + 3);
+    const { record } = this;
+    return this.key.slice(snapOf(record).length + appOf(record).length + record.kind.length + 3);
   }
 
   get occurrences(): readonly Occurrence[] {
