@@ -1,7 +1,7 @@
 import { fstatSync } from 'node:fs';
 import type { Denial } from '../model/denial.js';
 import { FdWriter, fdOf } from '../output/fd-writer.js';
-import { formatJsonLine } from '../output/json.js';
+import { appendJsonLine, formatJsonLine } from '../output/json.js';
 import { formatBlock } from '../output/text.js';
 import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
@@ -254,7 +254,10 @@ async function printDenials(
   let first = true;
   for await (const denial of stream) {
     let wait: Promise<void> | undefined | void;
-    if (json) {
+    if (json && out instanceof FdWriter) {
+      appendJsonLine(denial, out.batch);
+      wait = out.flushIfFull();
+    } else if (json) {
       wait = out.write(formatJsonLine(denial));
     } else {
       wait = out.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);

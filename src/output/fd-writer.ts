@@ -1,7 +1,8 @@
 import { writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { ByteBatch } from './byte-batch.js';
 
-/** Text is gathered up to this many characters, then written with one system call or a few. */
+/** Output is gathered up to this many bytes, then written with one system call or a few. */
 const BATCH = 1 << 20;
 
 /**
@@ -13,7 +14,8 @@ const BATCH = 1 << 20;
  * EPIPE); the next batch waits until the stream has written it, so the order is kept.
  */
 export class FdWriter {
-  private pending = '';
+  /** Where output is gathered: append to it, then call flushIfFull(). */
+  readonly batch = new ByteBatch(BATCH * 2);
 
   constructor(
     private readonly fd: number,
@@ -22,15 +24,18 @@ export class FdWriter {
 
   /** A promise only when the caller must wait before writing more (the stream is draining). */
   write(text: string): Promise<void> | undefined {
-    this.pending += text;
-    return this.pending.length >= BATCH ? this.flush() : undefined;
+    this.batch.text(text);
+    return this.flushIfFull();
+  }
+
+  flushIfFull(): Promise<void> | undefined {
+    return this.batch.length >= BATCH ? this.flush() : undefined;
   }
 
   /** Writes what is gathered; a promise when part of it went through the stream. */
   flush(): Promise<void> | undefined {
-    if (this.pending.length === 0) return undefined;
-    const bytes = Buffer.from(this.pending, 'utf8');
-    this.pending = '';
+    if (this.batch.length === 0) return undefined;
+    const bytes = this.batch.take();
     let written = 0;
     while (written < bytes.length) {
       try {
@@ -38,7 +43,8 @@ export class FdWriter {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'EAGAIN' && code !== 'EPIPE') throw error;
-        return this.throughStream(bytes.subarray(written));
+        // A copy: the batch's buffer is written into again before the stream is done with it.
+        return this.throughStream(Buffer.from(bytes.subarray(written)));
       }
     }
     return undefined;

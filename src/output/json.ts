@@ -1,5 +1,6 @@
 import type { Denial, Suggestion } from '../model/denial.js';
-import { fromTemplate, templateFor, type TemplateParts } from './json-template.js';
+import type { ByteBatch } from './byte-batch.js';
+import { appendFromTemplate, fromTemplate, templateFor, type TemplateParts } from './json-template.js';
 
 /** The JSON form of a denial: snake_case keys, every documented key present (null when unknown). */
 export function toJsonRecord(d: Denial): Record<string, unknown> {
@@ -110,6 +111,12 @@ export function formatJsonLine(d: Denial): string {
     return `${withoutSuggestions.slice(0, -1)},"suggestions":${suggestionsJson(d.suggestions)}}\n`;
   }
   return fromTemplate(templateFor(d, templateParts), d);
+}
+
+/** formatJsonLine's text appended to `out` as UTF-8 (a repeat's template text is copied, not re-encoded). */
+export function appendJsonLine(d: Denial, out: ByteBatch): void {
+  if (typeof d.raw !== 'string' || typeof d.kind !== 'string') out.text(formatJsonLine(d));
+  else appendFromTemplate(templateFor(d, templateParts), d, out);
 }
 
 function templateParts(d: Denial): TemplateParts {
