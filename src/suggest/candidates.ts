@@ -1,6 +1,7 @@
 import type { GlobVariables } from './glob.js';
 import { grantsUnder, mayMatchUnder } from './file-index.js';
-import { fileName } from './glob-names.js';
+import { fileName, keysOfName } from './glob-names.js';
+import { mergeSorted } from './merge.js';
 import type { MatchContext } from './match-types.js';
 import type { InterfaceRule } from './rules.js';
 
@@ -56,9 +57,9 @@ function lookup(
   return found;
 }
 
-/** Rules (by their place in the rule set) with a glob for each file name, and those for any name. */
+/** Rules (by their place in the rule set) by the name keys of their globs, and those for any name. */
 interface RulesByName {
-  readonly byName: ReadonlyMap<string, readonly number[]>;
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
   readonly anyName: readonly number[];
 }
 
@@ -82,33 +83,30 @@ function byFileName(
     if (known.size >= KEYS_KEPT) known.clear();
     known.set(top, index);
   }
-  const named = index.byName.get(name) ?? [];
-  const { anyName } = index;
-  // Both lists are in rule-set order: merged, they keep it.
-  const found: InterfaceRule[] = [];
-  let n = 0;
-  let a = 0;
-  while (n < named.length || a < anyName.length) {
-    const next =
-      a >= anyName.length || (n < named.length && named[n]! < anyName[a]!) ? named[n++]! : anyName[a++]!;
-    found.push(rules[next]!);
-  }
-  return found;
+  const [exact, start] = keysOfName(name);
+  const places = mergeSorted(
+    index.byKey.get(exact!) ?? NONE,
+    (start !== undefined && index.byKey.get(start)) || NONE,
+    index.anyName,
+  );
+  return places.map((place) => rules[place]!);
 }
 
+const NONE: readonly number[] = [];
+
 function rulesByName(rules: readonly InterfaceRule[], variables: GlobVariables, top: string): RulesByName {
-  const byName = new Map<string, number[]>();
+  const byKey = new Map<string, number[]>();
   const anyName: number[] = [];
   rules.forEach((rule, index) => {
     if (!mayMatchUnder(rule, variables, top)) return;
     const grants = grantsUnder(rule, variables, top);
     if (grants.anyName.length > 0) anyName.push(index);
     else
-      for (const name of grants.byName.keys()) {
-        const same = byName.get(name);
+      for (const key of grants.byKey.keys()) {
+        const same = byKey.get(key);
         if (same) same.push(index);
-        else byName.set(name, [index]);
+        else byKey.set(key, [index]);
       }
   });
-  return { byName, anyName };
+  return { byKey, anyName };
 }

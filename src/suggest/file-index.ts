@@ -5,7 +5,8 @@ import {
   type GlobVariables,
   type LiteralTest,
 } from './glob.js';
-import { fileName, fileNames } from './glob-names.js';
+import { fileName, keysOfName, nameKeys } from './glob-names.js';
+import { mergeSorted } from './merge.js';
 import { globTops, topDirectory } from './glob-tops.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
 
@@ -23,9 +24,12 @@ interface CompiledFiles {
   readonly candidates: Map<string, NamedGrants>;
 }
 
-/** Grant indexes (in the rule's order) by the file name every match ends with, and the rest. */
+/**
+ * Grant indexes (in the rule's order) by what the file name of every match is or starts with
+ * (nameKeys), and the rest.
+ */
 export interface NamedGrants {
-  readonly byName: ReadonlyMap<string, readonly number[]>;
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
   readonly anyName: readonly number[];
 }
 
@@ -114,19 +118,19 @@ function namedGrants(rule: InterfaceRule, compiled: CompiledFiles, top: string):
     const inTop = compiled.byTop.get(top) ?? [];
     const candidates =
       inTop.length === 0 ? compiled.anywhere : [...inTop, ...compiled.anywhere].sort((a, b) => a - b);
-    const byName = new Map<string, number[]>();
+    const byKey = new Map<string, number[]>();
     const anyName: number[] = [];
     for (const index of candidates) {
-      const names = fileNames(rule.file[index]!.path);
-      if (!names) anyName.push(index);
+      const keys = nameKeys(rule.file[index]!.path);
+      if (!keys) anyName.push(index);
       else
-        for (const name of new Set(names)) {
-          const same = byName.get(name);
+        for (const key of new Set(keys)) {
+          const same = byKey.get(key);
           if (same) same.push(index);
-          else byName.set(name, [index]);
+          else byKey.set(key, [index]);
         }
     }
-    named = { byName, anyName };
+    named = { byKey, anyName };
     if (compiled.candidates.size >= 1_000) compiled.candidates.clear();
     compiled.candidates.set(top, named);
   }
@@ -142,16 +146,16 @@ export function matchingGrants(
   top = topDirectory(path),
 ): FileGrant[] {
   const compiled = compiledFor(rule, variables);
-  const { byName, anyName } = namedGrants(rule, compiled, top);
-  const named = byName.get(fileName(path)) ?? NONE;
+  const { byKey, anyName } = namedGrants(rule, compiled, top);
+  const [exact, start] = keysOfName(fileName(path));
+  const candidates = mergeSorted(
+    byKey.get(exact!) ?? NONE,
+    (start !== undefined && byKey.get(start)) || NONE,
+    anyName,
+  );
   const tests = literalTests(rule);
   const hits: FileGrant[] = [];
-  // The two lists merged, so grants are tried (and found) in the rule's order.
-  let n = 0;
-  let a = 0;
-  while (n < named.length || a < anyName.length) {
-    const index =
-      a >= anyName.length || (n < named.length && named[n]! < anyName[a]!) ? named[n++]! : anyName[a++]!;
+  for (const index of candidates) {
     const grant = rule.file[index]!;
     if (grant.owner && !owned) continue;
     if (!passesLiteralTest((tests[index] ??= literalTestOf(grant.path)), path)) continue;

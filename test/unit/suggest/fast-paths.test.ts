@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { matchingGrants } from '../../../src/suggest/file-index.js';
 import { compileGlob, globAccepts, literalPrefix } from '../../../src/suggest/glob.js';
 import { loadRules } from '../../../src/suggest/index.js';
-import { fileName, fileNames } from '../../../src/suggest/glob-names.js';
+import { fileName, fileNames, keysOfName, nameKeys, nameStart } from '../../../src/suggest/glob-names.js';
+import { mergeSorted } from '../../../src/suggest/merge.js';
 import { pathPattern } from '../../../src/suggest/pattern.js';
 import { compareIds } from '../../../src/suggest/rank.js';
 import { variablesFor } from '../../../src/suggest/variables.js';
@@ -156,8 +157,11 @@ describe('fileNames', () => {
         fc.constantFrom(...bindings),
         (glob, word, pick, snap, other, vars) => {
           const names = fileNames(glob);
+          const keys = nameKeys(glob);
           for (const path of [fill(glob, word, pick, snap), other]) {
-            if (!names || !compileGlob(glob, vars).test(path)) continue;
+            if (!compileGlob(glob, vars).test(path)) continue;
+            if (keys) expect(keysOfName(fileName(path)).some((key) => keys.includes(key))).toBe(true);
+            if (!names) continue;
             expect(names).toContain(fileName(path));
             named++;
           }
@@ -166,6 +170,85 @@ describe('fileNames', () => {
       { numRuns: 4_000 },
     );
     expect(named).toBeGreaterThan(1_000);
+  });
+});
+
+describe('nameStart', () => {
+  it.each([
+    ['/dev/tty[0-9]*', 'tty'],
+    ['/dev/video*', 'video'],
+    ['/dev/hidraw[^/]', undefined],
+    ['/a[^/xy]b', undefined],
+    ['/dev/tty[!-0]x', 'tty'],
+    ['/dev/tty{S,USB}[0-9]*', 'tty'],
+    ['/dev/*', undefined],
+    ['/dev/tty**', undefined],
+    ['/dev/tty@{x}', undefined],
+    ['/dev/tty[+-0]x', undefined],
+    ['/dev/tty[a/]x', undefined],
+    ['/{a/x,b}*', undefined],
+    ['/{a/b*,c}', undefined],
+    ['/a\\*', undefined],
+  ])('%s: every match names a file starting %j', (glob, start) => {
+    expect(nameStart(glob)).toBe(start);
+  });
+
+  it('files globs by the name keys of every path they match (ranges, groups, stars)', () => {
+    let matched = 0;
+    const tail = fc
+      .array(
+        fc.constantFrom(
+          'a',
+          'b',
+          '/',
+          '*',
+          '**',
+          '?',
+          '[a-c]',
+          '[!-0]',
+          '[+-0]',
+          '[^/a]',
+          '[^x]',
+          '{a,b/}',
+          '{,c}',
+          ',',
+        ),
+        {
+          maxLength: 5,
+        },
+      )
+      .map((parts) => parts.join(''));
+    const path = fc
+      .array(fc.constantFrom('a', 'b', 'c', '/', '-', '.', '0'), { maxLength: 8 })
+      .map((p) => `/${p.join('')}`);
+    fc.assert(
+      fc.property(tail, path, (glob, subject) => {
+        const keys = nameKeys(`/${glob}`);
+        let regex: RegExp;
+        try {
+          regex = compileGlob(`/${glob}`);
+        } catch {
+          return;
+        }
+        if (keys && regex.test(subject)) {
+          expect(keysOfName(fileName(subject)).some((key) => keys.includes(key))).toBe(true);
+          matched++;
+        }
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(matched).toBeGreaterThan(100);
+  });
+});
+
+describe('mergeSorted', () => {
+  it('merges ascending lists into one, each index once', () => {
+    const list = fc.uniqueArray(fc.nat(40), { maxLength: 12 }).map((xs) => xs.sort((a, b) => a - b));
+    fc.assert(
+      fc.property(list, list, list, (a, b, c) => {
+        expect(mergeSorted(a, b, c)).toEqual([...new Set([...a, ...b, ...c])].sort((x, y) => x - y));
+      }),
+    );
   });
 });
 
