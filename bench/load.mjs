@@ -38,6 +38,7 @@ import {
   rssMiB,
   slopePerMinute,
   toJournalMs,
+  waitChannel,
 } from './load/system.mjs';
 import { journalTimesOf, markerStages, parseTrace } from './load/trace.mjs';
 
@@ -173,6 +174,15 @@ async function measure() {
       await sleep(1000);
     }
   })();
+  // Where journalctl waits while loaded: on its full output pipe (we read too slowly) or elsewhere.
+  const journalctlWaits = {};
+  const waits = (async () => {
+    while (follower && loadRunning) {
+      const channel = waitChannel(follower) ?? 'gone';
+      journalctlWaits[channel] = (journalctlWaits[channel] ?? 0) + 1;
+      await sleep(50);
+    }
+  })();
   const keys = (async () => {
     await sleep(1500);
     while (loadRunning) {
@@ -229,12 +239,13 @@ async function measure() {
   // A key pressed just before is answered or times out; markers not shown by now never were.
   await keys;
   watch.giveUp();
-  await Promise.all([sampler, ...pendingMarkers]);
+  await Promise.all([sampler, waits, ...pendingMarkers]);
   const lostAfter = auditLost();
   terminal.press('q');
   // The UI appends its last trace events as it quits.
   await sleep(1500);
   return {
+    journalctlWaits,
     trace: parseTrace(existsSync(TRACE) ? readFileSync(TRACE, 'utf8') : ''),
     loadStartedAt,
     generatedAt,
@@ -340,6 +351,8 @@ const report = {
   /** Intervals between frames the UI wrote while the load ran: "keeps redrawing under 100 ms". */
   frameIntervalMs: { frames: traced.framesDuringLoad, ...traced.frameIntervalMs },
   perMarkerMs: traced.perMarker,
+  /** journalctl's wait channel sampled every 50 ms while loaded: pipe_write = blocked on our reading. */
+  journalctlWaits: result.journalctlWaits,
   keyPressMs: {
     samples: keyMs.length,
     neverShown: result.keysMissed,
@@ -435,6 +448,12 @@ const rows = [
     `${r.markerToScreenMs.p95} ms (${r.markerToScreenMs.samples} shown, ${r.markerToScreenMs.neverShown} never)`,
     'under 100 ms',
     r.markerToScreenMs.neverShown === 0 && r.markerToScreenMs.p95 < 100,
+  ],
+  [
+    'journalctl blocked on writing to us (of its samples)',
+    `${r.journalctlWaits.pipe_write ?? 0} of ${Object.values(r.journalctlWaits).reduce((a, b) => a + b, 0)}`,
+    '(witness: who is behind)',
+    undefined,
   ],
   [
     'marker -> in the journal (kernel copy), median / p95',

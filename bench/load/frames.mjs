@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The UI's whole cost under a flood, without journald or tmux: recorded journal entries (the load
-// bench's seccomp records) fed at FRAMES_RATE a second (10,000) for FRAMES_SECONDS (8) through
-// denialOf into the real App (built in dist/), rendered by Ink into an in-memory 120x30 terminal
+// bench's seccomp records) fed at FRAMES_RATE a second (10,000) for FRAMES_SECONDS (8), 100 lines a
+// batch, through the UI's line-batch feed as a live source does (FRAMES_FEED=denials: parsed first,
+// one denial at a time), into the real App (built in dist/), rendered by Ink into an in-memory 120x30 terminal
 // that says it is a TTY (Ink's full-screen path, as in tmux). CPU (user+sys) per 1,000 denials,
 // frames written and CPU per frame; each build in its own node process, builds interleaved.
 //   node bench/load/frames.mjs                         this checkout's dist/
@@ -25,7 +26,8 @@ class Terminal extends EventEmitter {
   frames = 0;
   bytes = 0;
   write = (text) => {
-    this.frames++;
+    // Ink wraps each frame in two short synchronized-update writes: those are not frames.
+    if (text.length > 16) this.frames++;
     this.bytes += text.length;
     return true;
   };
@@ -86,12 +88,39 @@ async function child(build, file, rate, seconds) {
     }
     doneAt = performance.now();
   }
+  // The live path of a batching source (journald, kmsg, syslog): lines a read at a time, each taken
+  // to its denial in the UI's own loop; as above, 100 lines a batch on the rate's clock.
+  async function* lineBatches() {
+    const started = performance.now();
+    let start = 0;
+    while (fed < total) {
+      const wait = started + (fed / rate) * 1000 - performance.now();
+      if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+      const batch = [];
+      for (let i = 0; i < 100 && fed < total; i++) {
+        let nl = bytes.indexOf(10, start);
+        if (nl < 0) {
+          start = 0;
+          nl = bytes.indexOf(10, 0);
+        }
+        batch.push({ line: bytes.toString('utf8', start, nl), source: 'journald', receivedAt: Date.now() });
+        start = nl + 1;
+        fed++;
+      }
+      yield batch;
+    }
+    doneAt = performance.now();
+  }
+  const input =
+    process.env.FRAMES_FEED === 'denials'
+      ? flood()
+      : { batches: lineBatches(), denialOf: ({ line, source }) => denialOf(line, source, pipeline) };
   const terminal = new Terminal();
   const store = new GroupStore();
   const instance = render(
     createElement(App, {
       store,
-      denials: flood(),
+      denials: input,
       sourceDescription: 'journald (journalctl --follow)',
       stats: () => ({ lines: stats.lines, unparsed: stats.unparsed, gaps: stats.gaps }),
       colour: true,

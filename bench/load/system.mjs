@@ -105,3 +105,15 @@ export function slopePerMinute(samples) {
   const den = samples.reduce((s, x) => s + (x.t - mt) ** 2, 0);
   return (num / den) * 60;
 }
+
+/**
+ * What process `pid` is waiting in (/proc/PID/wchan: "pipe_write" when its output pipe is full,
+ * "0" when running), or undefined when it is gone.
+ */
+export function waitChannel(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/wchan`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
