@@ -8,8 +8,9 @@ import type { InterfaceRule } from './rules.js';
 /**
  * The rules that could allow a denial, in the rule set's order: only those with a file glob
  * able to match under the path's top directory with its file name, a seccomp line for the
- * syscall, or the capability (or all of them). Every other rule's matcher would answer
- * nothing, so leaving it out changes no result; kinds without an index get every rule.
+ * syscall, the capability, or grants of the access's kind (network, D-Bus...). Every other
+ * rule's matcher would answer nothing, so leaving it out changes no result; kinds without an
+ * index get every rule.
  */
 export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[]): readonly InterfaceRule[] {
   if (ctx.exhaustive) return rules;
@@ -30,10 +31,22 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
             d.capname,
             (r, cap) => r.capability.includes(cap) || r.capability.includes('*'),
           );
+    case 'network':
+    case 'unix':
+    case 'dbus':
+    case 'signal':
+    case 'ptrace':
+    case 'mount':
+      return lookup(rules, 'grants', ctx.kind, (r, kind) => r[kind as GrantKind].length > 0);
+    case 'userns':
+      return lookup(rules, 'grants', ctx.kind, (r) => r.userns);
     default:
       return rules;
   }
 }
+
+/** Access kinds whose matcher finds nothing in a rule without grants of that kind. */
+type GrantKind = 'network' | 'unix' | 'dbus' | 'signal' | 'ptrace' | 'mount';
 
 /** Per rule set: per index ("syscall", "capability"), the rules found for each key. */
 const indexes = new WeakMap<readonly InterfaceRule[], Map<string, readonly InterfaceRule[]>>();

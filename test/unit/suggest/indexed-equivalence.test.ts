@@ -126,6 +126,94 @@ describe('indexed suggestion engine on random denials across snaps', () => {
     );
   });
 
+  it('network, unix, D-Bus, signal, ptrace, mount and user-namespace accesses', () => {
+    const dbusGrants = rules.interfaces.flatMap((r) => r.dbus);
+    const word = fc.stringMatching(/^[a-z0-9._-]{1,10}$/);
+    const near = (values: readonly (string | undefined)[]) =>
+      fc.oneof(
+        fc.constantFrom(
+          ...values.filter((v): v is string => v !== undefined).map((v) => v.replace(/[*{}[\]@]/g, '')),
+        ),
+        word,
+      );
+    const head = () => `audit: type=1400 audit(1.2:3): apparmor="DENIED"`;
+    const prof = (name: string) => `profile="snap.${name}.app" pid=9 comm="x"`;
+    const line = fc.oneof(
+      fc
+        .tuple(
+          snap,
+          fc.constantFrom('inet', 'inet6', 'netlink', 'packet', 'bluetooth', 'unix'),
+          fc.constantFrom('stream', 'dgram', 'raw'),
+          fc.nat(20),
+        )
+        .map(
+          ([n, family, type, protocol]) =>
+            `${head()} operation="create" class="net" ${prof(n)} family="${family}" sock_type="${type}" protocol=${protocol} requested_mask="create" denied_mask="create"`,
+        ),
+      fc
+        .tuple(
+          snap,
+          near(rules.interfaces.flatMap((r) => r.unix.flatMap((g) => [g.addr, g.peerAddr]))),
+          fc.constantFrom('connect', 'send receive', 'bind'),
+        )
+        .map(
+          ([n, addr, mask]) =>
+            `${head()} operation="connect" class="unix" ${prof(n)} family="unix" sock_type="stream" protocol=0 requested_mask="${mask}" denied_mask="${mask}" addr=none peer_addr="${addr}" peer="unconfined"`,
+        ),
+      fc
+        .tuple(
+          snap,
+          near(dbusGrants.map((g) => g.path)),
+          near(dbusGrants.map((g) => g.interface)),
+          near(dbusGrants.map((g) => g.member)),
+          near(dbusGrants.map((g) => g.name ?? g.peerName)),
+          fc.constantFrom('send', 'receive', 'bind'),
+          fc.constantFrom('system', 'session'),
+        )
+        .map(
+          ([n, path, iface, member, name, mask, bus]) =>
+            `audit: type=1107 audit(1.2:3): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='apparmor="DENIED" operation="dbus_method_call" bus="${bus}" path="${path}" interface="${iface}" member="${member}" mask="${mask}" name="${name}" pid=9 label="snap.${n}.app" peer_pid=1 peer_label="unconfined"'`,
+        ),
+      fc
+        .tuple(
+          snap,
+          fc.constantFrom('signal', 'ptrace'),
+          fc.constantFrom('send', 'receive', 'read', 'trace'),
+          fc.constantFrom('unconfined', 'snap.foo.app', 'snap.lxd.daemon'),
+        )
+        .map(
+          ([n, op, mask, peer]) =>
+            `${head()} operation="${op}" class="${op}" ${prof(n)} requested_mask="${mask}" denied_mask="${mask}" signal=term peer="${peer}"`,
+        ),
+      fc
+        .tuple(
+          snap,
+          near(rules.interfaces.flatMap((r) => r.mount.map((g) => g.mountpoint))),
+          fc.constantFrom('tmpfs', 'ext4', 'overlay'),
+          fc.constantFrom('mount', 'umount'),
+        )
+        .map(
+          ([n, where, fstype, op]) =>
+            `${head()} operation="${op}" class="mount" info="failed flags match" error=-13 ${prof(n)} name="${where}" fstype="${fstype}" srcname="${fstype}"`,
+        ),
+      snap.map(
+        (n) =>
+          `${head()} operation="userns_create" class="namespace" ${prof(n)} requested="userns_create" denied="userns_create"`,
+      ),
+    );
+    const kinds = new Set<string>();
+    fc.assert(
+      fc.property(line, (text) => {
+        const denial = denialOf(text);
+        expect(denial, text).toBeDefined();
+        kinds.add(denial!.operation ?? '');
+        expectSameAnswers([denial!]);
+      }),
+      { numRuns: 600 },
+    );
+    expect(kinds.size).toBeGreaterThanOrEqual(7);
+  });
+
   it('syscalls and capabilities', () => {
     const capabilities = [...new Set(rules.interfaces.flatMap((r) => r.capability))].filter((c) => c !== '*');
     fc.assert(
