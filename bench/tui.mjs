@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
 
 // As runTui does: React's development build profiles every prop diff (see src/ui/run-tui.tsx).
@@ -259,6 +260,10 @@ globalThis.gc?.();
 const large = await redrawAt(EVENTS, GROUPS);
 globalThis.gc?.();
 const memory = process.memoryUsage();
+// Read after the sample: what the resident figure is made of (committed heap spaces, buffers).
+const spaces = Object.fromEntries(
+  getHeapSpaceStatistics().map((space) => [space.space_name.replace(/_space$/, ''), mib(space.space_size)]),
+);
 // V8 hands freed pages back to the system a few seconds after a collection, and its memory reducer
 // starts 8 s after the allocation rate drops: what `top` shows while the user reads the list.
 await new Promise((resolve) => setTimeout(resolve, 6000));
@@ -288,6 +293,9 @@ const report = {
   rssAfter15sMiB: mib(reduced.rss),
   heapUsedMiB: mib(memory.heapUsed),
   heapTotalMiB: mib(memory.heapTotal),
+  heapSpacesMiB: spaces,
+  externalMiB: mib(memory.external),
+  arrayBuffersMiB: mib(memory.arrayBuffers),
   burst10kPerSecond: burstResult,
 };
 
@@ -310,6 +318,12 @@ const rows = [
   ['resident memory 6 s later', mibAndMb(settled.rss), 'under 300 MB', settled.rss < 300e6],
   ['resident memory 15 s later', mibAndMb(reduced.rss), 'under 300 MB', reduced.rss < 300e6],
   ['heap in use after load', mibAndMb(memory.heapUsed), '(part of the above)', undefined],
+  [
+    'heap committed: new, old space',
+    `${spaces.new} MiB, ${spaces.old} MiB`,
+    `(buffers ${mib(memory.arrayBuffers)} MiB)`,
+    undefined,
+  ],
   ['resident memory, peak while loading', mibAndMb(large.peakRss), '(sampled every 10,000)', undefined],
   [
     'burst ingest rate (fed at 10,000/s)',
