@@ -1,4 +1,4 @@
-import { fstatSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import type { Denial } from '../model/denial.js';
 import { FdWriter, fdOf } from '../output/fd-writer.js';
 import { appendJsonLine, formatJsonLine } from '../output/json.js';
@@ -104,6 +104,15 @@ function denialStream(
         pipeline,
       )
     : denials(options.source.lines(sourceOptions), pipeline);
+}
+
+/** The size of the file at `path`, 0 when it cannot be read (reading it reports why). */
+function fileBytes(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function stdinIsPipeOrFile(io: CommandIO): boolean {
@@ -283,7 +292,10 @@ export const main: CommandMain = async (argv, io) => {
   // A saved file printed in bulk has its suggestions made on a thread of their own.
   const thread =
     options.replayFile !== undefined && !options.ui
-      ? startSuggestionThread({ rulesDir: rulesDir(), cacheDir: rulesCacheDir() })
+      ? startSuggestionThread(
+          { rulesDir: rulesDir(), cacheDir: rulesCacheDir() },
+          fileBytes(options.replayFile),
+        )
       : undefined;
   try {
     const onGap = (gap: SourceGap): void => {

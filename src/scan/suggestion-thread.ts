@@ -86,12 +86,23 @@ export class SuggestionThread {
 }
 
 /**
- * The suggestion thread when its built entry exists and SNAPPY_DEBUG_SUGGEST_THREAD=0 does not ask
- * for suggestions on the main thread (tests compare both). The entry is the bundle `npm run build`
- * makes (dist/src/suggest/suggest-worker.js), else tsc's module.
+ * Files smaller than this are suggested for on the main thread: the thread's start (an isolate,
+ * its modules, the rules) costs about what the main thread's parsing of such a file could hide.
  */
-export function startSuggestionThread(data: SuggestionThreadData): SuggestionThread | undefined {
-  if (process.env.SNAPPY_DEBUG_SUGGEST_THREAD === '0') return undefined;
+export const THREAD_MIN_BYTES = 32 << 20;
+
+/**
+ * The suggestion thread for a saved file of `fileBytes` bytes when its built entry exists and
+ * the file is large enough to pay for it. SNAPPY_DEBUG_SUGGEST_THREAD=0 asks for suggestions on
+ * the main thread, =1 for the thread whatever the size (tests compare both). The entry is the
+ * bundle `npm run build` makes (dist/src/suggest/suggest-worker.js), else tsc's module.
+ */
+export function startSuggestionThread(
+  data: SuggestionThreadData,
+  fileBytes: number,
+): SuggestionThread | undefined {
+  const wanted = process.env.SNAPPY_DEBUG_SUGGEST_THREAD;
+  if (wanted === '0' || (wanted !== '1' && fileBytes < THREAD_MIN_BYTES)) return undefined;
   const dist = join(packageRoot(), 'dist', 'src');
   const entry = [join(dist, 'suggest', 'suggest-worker.js'), join(dist, 'scan', 'suggest-worker.js')].find(
     (path) => existsSync(path),

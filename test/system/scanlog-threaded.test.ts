@@ -11,7 +11,11 @@ import { rulesCacheDir, rulesDir } from '../../src/paths.js';
 import { Enricher } from '../../src/scan/enrich.js';
 import { denialsFromBatches } from '../../src/scan/pipeline.js';
 import { newScanStats } from '../../src/scan/stats.js';
-import { SuggestionThread } from '../../src/scan/suggestion-thread.js';
+import {
+  startSuggestionThread,
+  SuggestionThread,
+  THREAD_MIN_BYTES,
+} from '../../src/scan/suggestion-thread.js';
 import { denialsFromBatchesThreaded } from '../../src/scan/threaded-pipeline.js';
 import { scanCandidates } from '../../src/sources/candidate-scan.js';
 import { loadRules } from '../../src/suggest/index.js';
@@ -47,11 +51,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs scanlog on `file`, with its suggestions on a thread unless `env` says otherwise (the files here are small). */
 function scanlog(file: string, args: readonly string[], env: Record<string, string> = {}): string {
   return execFileSync(process.execPath, [CLI, 'scanlog', '--file', file, '--no-follow', ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    env: { ...process.env, ...env },
+    env: { ...process.env, SNAPPY_DEBUG_SUGGEST_THREAD: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -143,6 +148,26 @@ describe('denialsFromBatchesThreaded', () => {
     expect(got).toStrictEqual(expected);
     expect(stats).toStrictEqual(expectedStats);
   }, 60_000);
+
+  it('is started for large files only, unless SNAPPY_DEBUG_SUGGEST_THREAD says otherwise', async () => {
+    const saved = process.env.SNAPPY_DEBUG_SUGGEST_THREAD;
+    try {
+      delete process.env.SNAPPY_DEBUG_SUGGEST_THREAD;
+      expect(startSuggestionThread(data, THREAD_MIN_BYTES - 1)).toBeUndefined();
+      const large = startSuggestionThread(data, THREAD_MIN_BYTES);
+      expect(large).toBeInstanceOf(SuggestionThread);
+      await large?.close();
+      process.env.SNAPPY_DEBUG_SUGGEST_THREAD = '0';
+      expect(startSuggestionThread(data, THREAD_MIN_BYTES)).toBeUndefined();
+      process.env.SNAPPY_DEBUG_SUGGEST_THREAD = '1';
+      const forced = startSuggestionThread(data, 10);
+      expect(forced).toBeInstanceOf(SuggestionThread);
+      await forced?.close();
+    } finally {
+      if (saved === undefined) delete process.env.SNAPPY_DEBUG_SUGGEST_THREAD;
+      else process.env.SNAPPY_DEBUG_SUGGEST_THREAD = saved;
+    }
+  });
 
   it('reports a thread that cannot start as one error', async () => {
     const thread = new SuggestionThread(join(dir, 'no-such-worker.js'), data);
