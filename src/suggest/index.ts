@@ -61,10 +61,14 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
       const incidental = result.incidental || (result.broad && score === 0);
       if (own && !incidental) ownInterfaceMatched = true;
       matches.push({
-        ...result,
+        rule: result.rule,
+        reason: result.reason,
+        exactness: result.exactness,
+        literal: result.literal,
         relevance: score,
         reviewWaived: rule.needsReview && own,
         incidental,
+        broad: result.broad,
       });
     } else if (result) partials.push(result);
   }

@@ -91,8 +91,8 @@ export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string):
   const best = covering[0] ?? hits[0]!;
   const ruleText = `${best.owner ? 'owner ' : ''}${best.path} ${best.perms}`;
   if (covering.length > 0 && covering.every((g) => isCatchAll(g.path, path))) {
-    const reason = `file rule "${ruleText}" covers all of ${path.split('/').slice(0, 2).join('/') || '/'}, ${path} included (${describePerms(needed)})`;
-    return { ...full(rule, reason, 0, 0), broad: true };
+    const reason = `file rule "${ruleText}" covers all of ${firstComponent(path)}, ${path} included (${describePerms(needed)})`;
+    return { rule, reason, exactness: 0, literal: 0, relevance: 0, broad: true };
   }
   if (!permsCovered(needed, granted)) {
     return {
@@ -105,6 +105,14 @@ export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string):
   const match = full(rule, reason, globExactness(best.path), literalLength(best.path));
   // Template rules stand for whatever a plug or slot names: advice explains how to name it.
   return covering.every((g) => g.attribute) ? { ...match, incidental: true } : match;
+}
+
+/** "/proc" of "/proc/1/environ": `path.split('/').slice(0, 2).join('/') || '/'` without the array. */
+export function firstComponent(path: string): string {
+  if (!path.startsWith('/')) return path.split('/').slice(0, 2).join('/') || '/';
+  const slash = path.indexOf('/', 1);
+  const first = slash < 0 ? path : path.slice(0, slash);
+  return first || '/';
 }
 
 export function matchMount(ctx: MatchContext, rule: InterfaceRule): MatchResult {

@@ -5,6 +5,7 @@ import { matchingGrants } from '../../../src/suggest/file-index.js';
 import { compileGlob, globAccepts, literalPrefix } from '../../../src/suggest/glob.js';
 import { loadRules } from '../../../src/suggest/index.js';
 import { fileName, fileNames, keysOfName, nameKeys, nameStart } from '../../../src/suggest/glob-names.js';
+import { firstComponent } from '../../../src/suggest/match-file.js';
 import { mergeSorted } from '../../../src/suggest/merge.js';
 import { pathPattern } from '../../../src/suggest/pattern.js';
 import { compareIds } from '../../../src/suggest/rank.js';
@@ -238,6 +239,18 @@ describe('nameStart', () => {
       { numRuns: 5_000 },
     );
     expect(matched).toBeGreaterThan(100);
+  });
+});
+
+describe('firstComponent', () => {
+  it("is the path's split('/').slice(0, 2).join('/'), or '/'", () => {
+    const path = fc.array(fc.constantFrom('/', 'a', 'bc', '.', ''), { maxLength: 6 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(fc.oneof(path, text), (subject) => {
+        expect(firstComponent(subject)).toBe(subject.split('/').slice(0, 2).join('/') || '/');
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });
 
