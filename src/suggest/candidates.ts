@@ -1,6 +1,5 @@
 import type { GlobVariables } from './glob.js';
 import { grantsUnder, mayMatchUnder } from './file-index.js';
-import { fileName, keysOfName } from './glob-names.js';
 import { mergeSorted } from './merge.js';
 import type { MatchContext } from './match-types.js';
 import type { InterfaceRule } from './rules.js';
@@ -17,7 +16,7 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
   const d = ctx.denial;
   switch (ctx.kind) {
     case 'file':
-      return byFileName(rules, ctx.variables, ctx.pathTop, fileName(ctx.denial.path ?? ''));
+      return byFileName(rules, ctx.variables, ctx.pathTop, ctx.pathNameKeys);
     case 'syscall':
       return d.syscall?.name === undefined
         ? rules
@@ -84,7 +83,7 @@ function byFileName(
   rules: readonly InterfaceRule[],
   variables: GlobVariables,
   top: string,
-  name: string,
+  nameKeys: readonly string[],
 ): readonly InterfaceRule[] {
   let perBinding = nameIndexes.get(rules);
   if (!perBinding) nameIndexes.set(rules, (perBinding = new WeakMap()));
@@ -96,7 +95,7 @@ function byFileName(
     if (known.size >= KEYS_KEPT) known.clear();
     known.set(top, index);
   }
-  const [exact, start] = keysOfName(name);
+  const [exact, start] = nameKeys;
   const places = mergeSorted(
     index.byKey.get(exact!) ?? NONE,
     (start !== undefined && index.byKey.get(start)) || NONE,

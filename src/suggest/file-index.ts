@@ -5,7 +5,7 @@ import {
   type GlobVariables,
   type LiteralTest,
 } from './glob.js';
-import { fileName, keysOfName, nameKeys } from './glob-names.js';
+import { fileName, keysOfName, nameKeys as nameKeysOf } from './glob-names.js';
 import { mergeSorted } from './merge.js';
 import { globTops, topDirectory } from './glob-tops.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
@@ -121,7 +121,7 @@ function namedGrants(rule: InterfaceRule, compiled: CompiledFiles, top: string):
     const byKey = new Map<string, number[]>();
     const anyName: number[] = [];
     for (const index of candidates) {
-      const keys = nameKeys(rule.file[index]!.path);
+      const keys = nameKeysOf(rule.file[index]!.path);
       if (!keys) anyName.push(index);
       else
         for (const key of new Set(keys)) {
@@ -144,10 +144,11 @@ export function matchingGrants(
   path: string,
   owned: boolean,
   top = topDirectory(path),
+  nameKeys = keysOfName(fileName(path)),
 ): FileGrant[] {
   const compiled = compiledFor(rule, variables);
   const { byKey, anyName } = namedGrants(rule, compiled, top);
-  const [exact, start] = keysOfName(fileName(path));
+  const [exact, start] = nameKeys;
   const candidates = mergeSorted(
     byKey.get(exact!) ?? NONE,
     (start !== undefined && byKey.get(start)) || NONE,

@@ -1,7 +1,6 @@
 import { deniedFilePerms, describePerms, ownsFile, permsCovered } from './access.js';
 import { compileGlob, globAccepts, type GlobVariables } from './glob.js';
 import { matchingGrants } from './file-index.js';
-import { topDirectory } from './glob-tops.js';
 import {
   full,
   globExactness,
@@ -75,13 +74,9 @@ export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string):
   const owned = ownsFile(ctx.denial);
   const hits = ctx.exhaustive
     ? matchingGrantsUnindexed(rule, ctx.variables, path, owned)
-    : matchingGrants(
-        rule,
-        ctx.variables,
-        path,
-        owned,
-        path === ctx.denial.path ? ctx.pathTop : topDirectory(path),
-      );
+    : path === ctx.denial.path
+      ? matchingGrants(rule, ctx.variables, path, owned, ctx.pathTop, ctx.pathNameKeys)
+      : matchingGrants(rule, ctx.variables, path, owned);
   if (hits.length === 0) return undefined;
   const granted = hits.map((g) => g.perms).join('');
   // The most specific rule that alone covers the access names the reason; else the union does.

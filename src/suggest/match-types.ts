@@ -1,6 +1,7 @@
 import type { Denial } from '../model/denial.js';
 import { accessKind, type AccessKind } from './access.js';
 import { globAccepts, type GlobVariables } from './glob.js';
+import { fileName, keysOfName } from './glob-names.js';
 import { topDirectory } from './glob-tops.js';
 import type { InterfaceRule } from './rules.js';
 
@@ -51,6 +52,8 @@ export interface MatchContext {
   readonly exhaustive?: boolean;
   /** The top directory of the denial's path ("/proc/"), worked out once for every rule. */
   readonly pathTop: string;
+  /** The name keys of the path's file name (keysOfName), worked out once for every rule. */
+  readonly pathNameKeys: readonly string[];
 }
 
 export function matchContext(denial: Denial, variables: GlobVariables, exhaustive = false): MatchContext {
@@ -60,6 +63,7 @@ export function matchContext(denial: Denial, variables: GlobVariables, exhaustiv
     variables,
     exhaustive,
     pathTop: topDirectory(denial.path ?? ''),
+    pathNameKeys: keysOfName(fileName(denial.path ?? '')),
   };
 }
 
