@@ -39,7 +39,7 @@ describe('kmsg source: messages the kernel overwrote before we read them', () =>
   });
   afterAll(() => writeFileSync(DEVKMSG, `${devkmsgBefore}\n`));
 
-  it('reports one gap whose count, with what still arrived, covers the whole burst', async () => {
+  it('keeps reading on its own thread while ours is busy: the whole burst, or one gap that counts what is missing', async () => {
     const tag = `snappy-debug-gap-${process.pid}-${Date.now()}`;
     const gaps: SourceGap[] = [];
     const abort = new AbortController();
@@ -58,7 +58,8 @@ describe('kmsg source: messages the kernel overwrote before we read them', () =>
       writeSync(kmsg, `<7>${tag} start\n`);
       const start = await withDeadline(first);
       if (!start.value?.line.includes(`${tag} start`)) await nextMatching(iterator, `${tag} start`);
-      // The reader is parked: overrun the ring buffer. Debug level (<7>) keeps the burst off the
+      // This thread is busy writing twice what the ring holds: the reader thread drains it
+      // meanwhile (with a one-thread reader, all but the last ring's worth was lost). Debug level (<7>) keeps the burst off the
       // serial console, which would take seconds; without its \n a record stays open (to be
       // continued) and readers do not see it until the next one arrives.
       for (let i = 0; i < BURST; i++)
@@ -77,12 +78,16 @@ describe('kmsg source: messages the kernel overwrote before we read them', () =>
     }
     abort.abort();
     await iterator.return?.();
-    expect(gaps).toHaveLength(1);
-    expect(gaps[0]!.source).toBe('kmsg');
-    const lost = gaps[0]!.lost!;
-    expect(burst.length).toBeLessThan(BURST);
+    // A machine busy enough to starve the reader thread too makes the kernel overwrite some: then
+    // one gap, whose count covers what is missing.
+    expect(gaps.length).toBeLessThanOrEqual(1);
+    expect(gaps.every((gap) => gap.source === 'kmsg')).toBe(true);
+    const lost = gaps[0]?.lost ?? 0;
     expect(burst.length + lost).toBeGreaterThanOrEqual(BURST);
-    // What survived is the newest part of the burst, in order.
-    expect(burst).toEqual(Array.from({ length: burst.length }, (_, i) => BURST - burst.length + i));
+    // What arrived is in order, without repeats; what is missing is missing between two records.
+    expect(burst).toEqual([...new Set(burst)].sort((a, b) => a - b));
+    console.log(
+      `kmsg burst of ${BURST} while this thread wrote it: ${burst.length} read, ${lost} counted lost`,
+    );
   });
 });
