@@ -1,22 +1,16 @@
-import type { GlobVariables } from './glob.js';
-import { grantsUnder, mayMatchUnder } from './file-index.js';
-import { mergeSorted } from './merge.js';
 import type { MatchContext } from './match-types.js';
 import type { InterfaceRule } from './rules.js';
 
 /**
- * The rules that could allow a denial, in the rule set's order: only those with a file glob
- * able to match under the path's top directory with its file name, a seccomp line for the
- * syscall, the capability, or grants of the access's kind (network, D-Bus...). Every other
- * rule's matcher would answer nothing, so leaving it out changes no result; kinds without an
- * index get every rule.
+ * The rules that could allow a denial, in the rule set's order: only those with a seccomp line
+ * for the syscall, the capability, or grants of the access's kind (network, D-Bus...). Every
+ * other rule's matcher would answer nothing, so leaving it out changes no result; kinds without
+ * an index get every rule. (File denials meet their rules through fileMatches instead.)
  */
 export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[]): readonly InterfaceRule[] {
   if (ctx.exhaustive) return rules;
   const d = ctx.denial;
   switch (ctx.kind) {
-    case 'file':
-      return byFileName(rules, ctx.variables, ctx.pathTop, ctx.pathNameKeys);
     case 'syscall':
       return d.syscall?.name === undefined
         ? rules
@@ -67,58 +61,4 @@ function lookup(
     known.set(key, found);
   }
   return found;
-}
-
-/** Rules (by their place in the rule set) by the name keys of their globs, and those for any name. */
-interface RulesByName {
-  readonly byKey: ReadonlyMap<string, readonly number[]>;
-  readonly anyName: readonly number[];
-}
-
-/** Per rule set and variable binding: the rules for each top directory, by file name. */
-const nameIndexes = new WeakMap<readonly InterfaceRule[], WeakMap<GlobVariables, Map<string, RulesByName>>>();
-
-/** The rules for the top directory narrowed to those with a glob for this file name (or any). */
-function byFileName(
-  rules: readonly InterfaceRule[],
-  variables: GlobVariables,
-  top: string,
-  nameKeys: readonly string[],
-): readonly InterfaceRule[] {
-  let perBinding = nameIndexes.get(rules);
-  if (!perBinding) nameIndexes.set(rules, (perBinding = new WeakMap()));
-  let known = perBinding.get(variables);
-  if (!known) perBinding.set(variables, (known = new Map()));
-  let index = known.get(top);
-  if (!index) {
-    index = rulesByName(rules, variables, top);
-    if (known.size >= KEYS_KEPT) known.clear();
-    known.set(top, index);
-  }
-  const [exact, start] = nameKeys;
-  const places = mergeSorted(
-    index.byKey.get(exact!) ?? NONE,
-    (start !== undefined && index.byKey.get(start)) || NONE,
-    index.anyName,
-  );
-  return places.map((place) => rules[place]!);
-}
-
-const NONE: readonly number[] = [];
-
-function rulesByName(rules: readonly InterfaceRule[], variables: GlobVariables, top: string): RulesByName {
-  const byKey = new Map<string, number[]>();
-  const anyName: number[] = [];
-  rules.forEach((rule, index) => {
-    if (!mayMatchUnder(rule, variables, top)) return;
-    const grants = grantsUnder(rule, variables, top);
-    if (grants.anyName.length > 0) anyName.push(index);
-    else
-      for (const key of grants.byKey.keys()) {
-        const same = byKey.get(key);
-        if (same) same.push(index);
-        else byKey.set(key, [index]);
-      }
-  });
-  return { byKey, anyName };
 }

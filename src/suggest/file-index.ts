@@ -6,7 +6,6 @@ import {
   type LiteralTest,
 } from './glob.js';
 import { fileName, keysOfName, nameKeys as nameKeysOf } from './glob-names.js';
-import { mergeSorted } from './merge.js';
 import { globTops, topDirectory } from './glob-tops.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
 
@@ -16,8 +15,10 @@ import type { FileGrant, InterfaceRule } from './rules.js';
  * so a path is tried only against globs that could match it. Expressions are compiled when a
  * path first gets past a glob's literal tests.
  */
-interface CompiledFiles {
+export interface CompiledFiles {
   readonly regexes: (RegExp | undefined)[];
+  /** A binding with this meaning: the one the expressions are compiled with. */
+  readonly variables: GlobVariables;
   readonly byTop: ReadonlyMap<string, readonly number[]>;
   readonly anywhere: readonly number[];
   /** Per top directory seen: its globs and the anywhere ones, by file name. */
@@ -52,7 +53,7 @@ function variableNames(rule: InterfaceRule): readonly string[] {
 /** Per rule: each grant's literal test, the same for every binding. */
 const literalTestsOf = new WeakMap<InterfaceRule, (LiteralTest | undefined)[]>();
 
-function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
+export function compiledFor(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
   let perBinding = byBinding.get(rule);
   if (!perBinding) byBinding.set(rule, (perBinding = new WeakMap()));
   let compiled = perBinding.get(variables);
@@ -88,6 +89,7 @@ function indexGrants(rule: InterfaceRule, variables: GlobVariables): CompiledFil
   });
   return {
     regexes: new Array<RegExp | undefined>(rule.file.length),
+    variables,
     byTop,
     anywhere,
     candidates: new Map<string, NamedGrants>(),
@@ -149,21 +151,34 @@ export function matchingGrants(
   const compiled = compiledFor(rule, variables);
   const { byKey, anyName } = namedGrants(rule, compiled, top);
   const [exact, start] = nameKeys;
-  const candidates = mergeSorted(
-    byKey.get(exact!) ?? NONE,
-    (start !== undefined && byKey.get(start)) || NONE,
-    anyName,
-  );
-  const tests = literalTests(rule);
-  const hits: FileGrant[] = [];
-  for (const index of candidates) {
-    const grant = rule.file[index]!;
-    if (grant.owner && !owned) continue;
-    if (!passesLiteralTest((tests[index] ??= literalTestOf(grant.path)), path)) continue;
-    const regex = (compiled.regexes[index] ??= compileGlob(grant.path, variables));
-    if (regex.test(path)) hits.push(grant);
+  let found: number[] | undefined;
+  let lists = 0;
+  // The lists hold different grants; a path's hits from more than one are put back in rule order.
+  for (const list of [byKey.get(exact!), start === undefined ? undefined : byKey.get(start), anyName]) {
+    if (list === undefined || list.length === 0) continue;
+    const before = found?.length ?? 0;
+    for (const index of list) {
+      if (grantMatches(rule, compiled, index, path, owned)) (found ??= []).push(index);
+    }
+    if ((found?.length ?? 0) > before) lists++;
   }
-  return hits;
+  if (found === undefined) return [];
+  if (lists > 1) found.sort((a, b) => a - b);
+  return found.map((index) => rule.file[index]!);
 }
 
-const NONE: readonly number[] = [];
+/** Whether the rule's grant (by index) allows this path: owner, literal test, then expression. */
+export function grantMatches(
+  rule: InterfaceRule,
+  compiled: CompiledFiles,
+  index: number,
+  path: string,
+  owned: boolean,
+): boolean {
+  const grant = rule.file[index]!;
+  if (grant.owner && !owned) return false;
+  const tests = literalTests(rule);
+  if (!passesLiteralTest((tests[index] ??= literalTestOf(grant.path)), path)) return false;
+  const regex = (compiled.regexes[index] ??= compileGlob(grant.path, compiled.variables));
+  return regex.test(path);
+}

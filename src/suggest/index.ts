@@ -11,6 +11,7 @@ import {
   type InterfaceMatch,
   type PartialMatch,
 } from './match.js';
+import { fileMatches } from './match-file.js';
 import { providerMatches } from './provider.js';
 import { rankMatches, selectShown } from './rank.js';
 import { accessedObject, isOwnServiceSnap, relevance } from './topics.js';
@@ -53,9 +54,13 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
   const object = accessedObject(denial);
   const readOnly = ctx.kind === 'file' && /^r+$/.test(deniedFilePerms(denial));
   let ownInterfaceMatched = false;
-  for (const rule of candidateRules(ctx, rules.interfaces)) {
-    const result = matchInterface(ctx, rule);
+  const results =
+    ctx.kind === 'file' && !ctx.exhaustive
+      ? fileMatches(ctx, rules.interfaces)
+      : candidateRules(ctx, rules.interfaces).map((rule) => matchInterface(ctx, rule));
+  for (const result of results) {
     if (isFullMatch(result)) {
+      const { rule } = result;
       const own = isOwnServiceSnap(rule, denial);
       const score = relevance(rule, denial, object, own);
       const incidental = result.incidental || (result.broad && score === 0);

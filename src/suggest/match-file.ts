@@ -1,5 +1,6 @@
 import { deniedFilePerms, describePerms, ownsFile, permsCovered } from './access.js';
 import { compileGlob, globAccepts, type GlobVariables } from './glob.js';
+import { fileHits } from './file-hits.js';
 import { matchingGrants } from './file-index.js';
 import {
   full,
@@ -9,7 +10,7 @@ import {
   type MatchContext,
   type MatchResult,
 } from './match-types.js';
-import type { InterfaceRule } from './rules.js';
+import type { FileGrant, InterfaceRule } from './rules.js';
 
 /**
  * A rule that opens nearly the whole filesystem (`/{,var/lib/snapd/hostfs/}[^dsp]**`): it
@@ -77,7 +78,30 @@ export function matchFile(ctx: MatchContext, rule: InterfaceRule, path: string):
     : path === ctx.denial.path
       ? matchingGrants(rule, ctx.variables, path, owned, ctx.pathTop, ctx.pathNameKeys)
       : matchingGrants(rule, ctx.variables, path, owned);
-  if (hits.length === 0) return undefined;
+  return hits.length === 0 ? undefined : fileMatch(ctx, rule, path, needed, hits);
+}
+
+/**
+ * matchFile for the denial's own path and every rule in one pass (fileHits): the results of
+ * the rules whose grants match, in the rule set's order (every other rule's is undefined).
+ */
+export function fileMatches(ctx: MatchContext, rules: readonly InterfaceRule[]): MatchResult[] {
+  const path = ctx.denial.path ?? '';
+  const needed = deniedFilePerms(ctx.denial);
+  if (!path || !needed || path.length > PATH_MAX) return [];
+  const owned = ownsFile(ctx.denial);
+  return fileHits(rules, ctx.variables, path, owned, ctx.pathTop, ctx.pathNameKeys).map(([rule, hits]) =>
+    fileMatch(ctx, rule, path, needed, hits),
+  );
+}
+
+function fileMatch(
+  ctx: MatchContext,
+  rule: InterfaceRule,
+  path: string,
+  needed: string,
+  hits: readonly FileGrant[],
+): MatchResult {
   const granted = hits.map((g) => g.perms).join('');
   // The most specific rule that alone covers the access names the reason; else the union does.
   const covering = hits

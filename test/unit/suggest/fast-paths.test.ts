@@ -1,12 +1,13 @@
 // The suggestion engine's shortcuts give the answers of the plain ways they replace.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fileHits } from '../../../src/suggest/file-hits.js';
 import { matchingGrants } from '../../../src/suggest/file-index.js';
 import { compileGlob, globAccepts, literalPrefix } from '../../../src/suggest/glob.js';
 import { loadRules } from '../../../src/suggest/index.js';
 import { fileName, fileNames, keysOfName, nameKeys, nameStart } from '../../../src/suggest/glob-names.js';
+import { topDirectory } from '../../../src/suggest/glob-tops.js';
 import { firstComponent } from '../../../src/suggest/match-file.js';
-import { mergeSorted } from '../../../src/suggest/merge.js';
 import { pathPattern } from '../../../src/suggest/pattern.js';
 import { compareIds } from '../../../src/suggest/rank.js';
 import { variablesFor } from '../../../src/suggest/variables.js';
@@ -104,6 +105,31 @@ describe('file grant index shared across snaps', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('finds in one pass, rule by rule in rule-set order, what each rule finds alone', () => {
+    let found = 0;
+    fc.assert(
+      fc.property(text, fc.boolean(), fc.constantFrom(...bindings), (path, owned, vars) => {
+        const perRule = rules.interfaces
+          .map((rule) => [rule, matchingGrants(rule, vars, path, owned)] as const)
+          .filter(([, hits]) => hits.length > 0);
+        const onePass = fileHits(
+          rules.interfaces,
+          vars,
+          path,
+          owned,
+          topDirectory(path),
+          keysOfName(fileName(path)),
+        );
+        expect(onePass.map(([rule, hits]) => [rule.id, hits])).toEqual(
+          perRule.map(([rule, hits]) => [rule.id, hits]),
+        );
+        found += onePass.length;
+      }),
+      { numRuns: 400 },
+    );
+    expect(found).toBeGreaterThan(400);
   });
 
   it('matches a grant naming the snap with each snap binding of its own', () => {
@@ -250,17 +276,6 @@ describe('firstComponent', () => {
         expect(firstComponent(subject)).toBe(subject.split('/').slice(0, 2).join('/') || '/');
       }),
       { numRuns: 3_000 },
-    );
-  });
-});
-
-describe('mergeSorted', () => {
-  it('merges ascending lists into one, each index once', () => {
-    const list = fc.uniqueArray(fc.nat(40), { maxLength: 12 }).map((xs) => xs.sort((a, b) => a - b));
-    fc.assert(
-      fc.property(list, list, list, (a, b, c) => {
-        expect(mergeSorted(a, b, c)).toEqual([...new Set([...a, ...b, ...c])].sort((x, y) => x - y));
-      }),
     );
   });
 });

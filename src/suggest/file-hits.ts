@@ -1,0 +1,84 @@
+import { compiledFor, grantMatches, grantsUnder, mayMatchUnder, type CompiledFiles } from './file-index.js';
+import type { GlobVariables } from './glob.js';
+import type { FileGrant, InterfaceRule } from './rules.js';
+
+/** One rule's file grant, with the rule's place in the rule set. */
+interface Entry {
+  readonly place: number;
+  readonly rule: InterfaceRule;
+  readonly compiled: CompiledFiles;
+  readonly index: number;
+}
+
+/** A top directory's grants of every rule by name key (nameKeys), and those for any name; each list in rule-set order. */
+interface TopEntries {
+  readonly byKey: ReadonlyMap<string, readonly Entry[]>;
+  readonly anyName: readonly Entry[];
+}
+
+/** Per rule set and variable binding: the entries for each top directory. */
+const indexes = new WeakMap<readonly InterfaceRule[], WeakMap<GlobVariables, Map<string, TopEntries>>>();
+const TOPS_KEPT = 2_000;
+
+/**
+ * Each rule with file grants whose glob matches the path, with those grants (in the rule's
+ * order), rules in the rule set's order: what matchingGrants finds rule by rule, found in one
+ * pass over the grants filed under the path's top directory and name keys, so rules without a
+ * hit cost nothing.
+ */
+export function fileHits(
+  rules: readonly InterfaceRule[],
+  variables: GlobVariables,
+  path: string,
+  owned: boolean,
+  top: string,
+  nameKeys: readonly string[],
+): [InterfaceRule, FileGrant[]][] {
+  const { byKey, anyName } = topEntries(rules, variables, top);
+  const [exact, start] = nameKeys;
+  const hits: Entry[] = [];
+  let lists = 0;
+  for (const list of [byKey.get(exact!), start === undefined ? undefined : byKey.get(start), anyName]) {
+    if (list === undefined || list.length === 0) continue;
+    const before = hits.length;
+    for (const entry of list) {
+      if (grantMatches(entry.rule, entry.compiled, entry.index, path, owned)) hits.push(entry);
+    }
+    if (hits.length > before) lists++;
+  }
+  if (lists > 1) hits.sort((a, b) => a.place - b.place || a.index - b.index);
+  const out: [InterfaceRule, FileGrant[]][] = [];
+  for (const { rule, index } of hits) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last[0] === rule) last[1].push(rule.file[index]!);
+    else out.push([rule, [rule.file[index]!]]);
+  }
+  return out;
+}
+
+function topEntries(rules: readonly InterfaceRule[], variables: GlobVariables, top: string): TopEntries {
+  let perBinding = indexes.get(rules);
+  if (!perBinding) indexes.set(rules, (perBinding = new WeakMap()));
+  let known = perBinding.get(variables);
+  if (!known) perBinding.set(variables, (known = new Map()));
+  let entries = known.get(top);
+  if (!entries) {
+    const byKey = new Map<string, Entry[]>();
+    const anyName: Entry[] = [];
+    rules.forEach((rule, place) => {
+      if (!mayMatchUnder(rule, variables, top)) return;
+      const compiled = compiledFor(rule, variables);
+      const named = grantsUnder(rule, variables, top);
+      for (const [key, indexes] of named.byKey) {
+        let list = byKey.get(key);
+        if (!list) byKey.set(key, (list = []));
+        for (const index of indexes) list.push({ place, rule, compiled, index });
+      }
+      for (const index of named.anyName) anyName.push({ place, rule, compiled, index });
+    });
+    entries = { byKey, anyName };
+    if (known.size >= TOPS_KEPT) known.clear();
+    known.set(top, entries);
+  }
+  return entries;
+}
