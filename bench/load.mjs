@@ -16,6 +16,13 @@
 // /dev/kmsg (128 KiB here, overwritten when a reader falls behind by ~50 ms at this rate).
 // `--source kmsg` follows that ring buffer directly; what it loses shows as gaps.
 //
+// Where a marker's time goes: the UI traces it (SNAPPY_DEBUG_TRACE, src/ui/feed-trace.ts) from the
+// line read by its source to the frame written. journald tells its followers about new entries at
+// most every 250 ms (its post-change timer, POST_CHANGE_TIMER_INTERVAL_USEC in systemd v252), so
+// through journald a marker waits 0-250 ms before journalctl can read it whatever the UI does: the
+// rows split the system's part (marker -> read by us) from ours (read -> frame, goal < 100 ms at
+// p95). Through kmsg the record is readable at once and the whole marker -> screen can be < 100 ms.
+//
 // Needs root, tmux, `npm run build`; builds the helper (make -C native) and starts the test daemons.
 // Usage: node bench/load.mjs [--rate N] [--seconds N] [--source journald|kmsg] [--drain-seconds N] [--out FILE]
 import { execFileSync, spawn } from 'node:child_process';
