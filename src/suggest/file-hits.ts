@@ -1,4 +1,11 @@
-import { compiledFor, grantMatches, grantsUnder, mayMatchUnder, type CompiledFiles } from './file-index.js';
+import {
+  compiledFor,
+  grantMatches,
+  grantsUnder,
+  mayMatchUnder,
+  snapIndependent,
+  type CompiledFiles,
+} from './file-index.js';
 import type { GlobVariables } from './glob.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
 
@@ -10,14 +17,18 @@ interface Entry {
   readonly index: number;
 }
 
-/** A top directory's grants of every rule by name key (nameKeys), and those for any name; each list in rule-set order. */
+/** A top directory's grants by name key (nameKeys), and those for any name, in rule-set order. */
 interface TopEntries {
   readonly byKey: ReadonlyMap<string, readonly Entry[]>;
   readonly anyName: readonly Entry[];
 }
 
-/** Per rule set and variable binding: the entries for each top directory. */
-const indexes = new WeakMap<readonly InterfaceRule[], WeakMap<GlobVariables, Map<string, TopEntries>>>();
+/**
+ * Per rule set: the entries of rules whose globs name no snap variable, for each top directory
+ * (the same for every snap); and per binding, those of the few rules whose globs do.
+ */
+const shared = new WeakMap<readonly InterfaceRule[], Map<string, TopEntries>>();
+const ownBinding = new WeakMap<readonly InterfaceRule[], WeakMap<GlobVariables, Map<string, TopEntries>>>();
 const TOPS_KEPT = 2_000;
 
 /**
@@ -34,17 +45,21 @@ export function fileHits(
   top: string,
   nameKeys: readonly string[],
 ): [InterfaceRule, FileGrant[]][] {
-  const { byKey, anyName } = topEntries(rules, variables, top);
   const [exact, start] = nameKeys;
   const hits: Entry[] = [];
   let lists = 0;
-  for (const list of [byKey.get(exact!), start === undefined ? undefined : byKey.get(start), anyName]) {
-    if (list === undefined || list.length === 0) continue;
-    const before = hits.length;
-    for (const entry of list) {
-      if (grantMatches(entry.rule, entry.compiled, entry.index, path, owned)) hits.push(entry);
+  for (const { byKey, anyName } of [
+    sharedEntries(rules, variables, top),
+    ownEntries(rules, variables, top),
+  ]) {
+    for (const list of [byKey.get(exact!), start === undefined ? undefined : byKey.get(start), anyName]) {
+      if (list === undefined || list.length === 0) continue;
+      const before = hits.length;
+      for (const entry of list) {
+        if (grantMatches(entry.rule, entry.compiled, entry.index, path, owned)) hits.push(entry);
+      }
+      if (hits.length > before) lists++;
     }
-    if (hits.length > before) lists++;
   }
   if (lists > 1) hits.sort((a, b) => a.place - b.place || a.index - b.index);
   const out: [InterfaceRule, FileGrant[]][] = [];
@@ -56,17 +71,33 @@ export function fileHits(
   return out;
 }
 
-function topEntries(rules: readonly InterfaceRule[], variables: GlobVariables, top: string): TopEntries {
-  let perBinding = indexes.get(rules);
-  if (!perBinding) indexes.set(rules, (perBinding = new WeakMap()));
+function sharedEntries(rules: readonly InterfaceRule[], variables: GlobVariables, top: string): TopEntries {
+  let known = shared.get(rules);
+  if (!known) shared.set(rules, (known = new Map()));
+  return entriesFor(known, rules, variables, top, true);
+}
+
+function ownEntries(rules: readonly InterfaceRule[], variables: GlobVariables, top: string): TopEntries {
+  let perBinding = ownBinding.get(rules);
+  if (!perBinding) ownBinding.set(rules, (perBinding = new WeakMap()));
   let known = perBinding.get(variables);
   if (!known) perBinding.set(variables, (known = new Map()));
+  return entriesFor(known, rules, variables, top, false);
+}
+
+function entriesFor(
+  known: Map<string, TopEntries>,
+  rules: readonly InterfaceRule[],
+  variables: GlobVariables,
+  top: string,
+  independent: boolean,
+): TopEntries {
   let entries = known.get(top);
   if (!entries) {
     const byKey = new Map<string, Entry[]>();
     const anyName: Entry[] = [];
     rules.forEach((rule, place) => {
-      if (!mayMatchUnder(rule, variables, top)) return;
+      if (snapIndependent(rule) !== independent || !mayMatchUnder(rule, variables, top)) return;
       const compiled = compiledFor(rule, variables);
       const named = grantsUnder(rule, variables, top);
       for (const [key, indexes] of named.byKey) {

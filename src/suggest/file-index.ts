@@ -8,6 +8,7 @@ import {
 import { fileName, keysOfName, nameKeys as nameKeysOf } from './glob-names.js';
 import { globTops, topDirectory } from './glob-tops.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
+import { SNAP_DEPENDENT } from './variables.js';
 
 /**
  * A rule's file globs for one meaning of the variables they name, indexed by the top
@@ -44,6 +45,13 @@ const byMeaning = new WeakMap<InterfaceRule, Map<string, CompiledFiles>>();
 const MEANINGS_KEPT = 200;
 /** Per rule: the variables its file globs name, whose values decide what the index holds. */
 const variableNamesOf = new WeakMap<InterfaceRule, readonly string[]>();
+
+/** Whether the rule's file globs mean the same for every snap (they name no snap variable). */
+export function snapIndependent(rule: InterfaceRule): boolean {
+  let names = variableNamesOf.get(rule);
+  if (names === undefined) variableNamesOf.set(rule, (names = variableNames(rule)));
+  return !names.some((name) => SNAP_DEPENDENT.has(name));
+}
 
 function variableNames(rule: InterfaceRule): readonly string[] {
   const names = new Set<string>();

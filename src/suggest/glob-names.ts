@@ -82,11 +82,16 @@ function classMayHoldSlash(body: string): boolean {
  * the first character of its name's literal start ("^t"); undefined when the name can be anything.
  */
 export function nameKeys(glob: string): readonly string[] | undefined {
+  if (keysCache.has(glob)) return keysCache.get(glob);
   const names = fileNames(glob);
-  if (names) return names.map((name) => `=${name}`);
-  const start = nameStart(glob);
-  return start === undefined ? undefined : [`^${start[0]}`];
+  const start = names ? undefined : nameStart(glob);
+  const keys = names ? names.map((name) => `=${name}`) : start === undefined ? undefined : [`^${start[0]}`];
+  if (keysCache.size >= 50_000) keysCache.clear();
+  keysCache.set(glob, keys);
+  return keys;
 }
+
+const keysCache = new Map<string, readonly string[] | undefined>();
 
 /** The keys under which globs that can match a path with this file name are filed. */
 export function keysOfName(name: string): readonly string[] {

@@ -66,6 +66,12 @@ function bindVariables(denial: Pick<Denial, 'snap' | 'instance'>): GlobVariables
   };
 }
 
+/** Names whose value depends on the snap (SNAP_NAME, SNAP_DATA...): every other name means the same in every binding. */
+export const SNAP_DEPENDENT: ReadonlySet<string> = (() => {
+  const bound = bindVariables({ snap: 'a', instance: 'a_b' });
+  return new Set(Object.keys(bound).filter((name) => bound[name] !== BASE[name]));
+})();
+
 /** Cache key for the bindings variablesFor() would produce. */
 export function variablesKey(denial: Pick<Denial, 'snap' | 'instance'>): string {
   return `${denial.snap ?? ''}\0${denial.instance ?? ''}`;

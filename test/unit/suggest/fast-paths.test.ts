@@ -10,7 +10,7 @@ import { topDirectory } from '../../../src/suggest/glob-tops.js';
 import { firstComponent } from '../../../src/suggest/match-file.js';
 import { pathPattern } from '../../../src/suggest/pattern.js';
 import { compareIds } from '../../../src/suggest/rank.js';
-import { variablesFor } from '../../../src/suggest/variables.js';
+import { SNAP_DEPENDENT, variablesFor } from '../../../src/suggest/variables.js';
 
 const rules = loadRules();
 const globs = [
@@ -277,6 +277,22 @@ describe('firstComponent', () => {
       }),
       { numRuns: 3_000 },
     );
+  });
+});
+
+describe('SNAP_DEPENDENT', () => {
+  it('names exactly the variables whose values differ between snaps', () => {
+    const [a, b, none] = [
+      variablesFor({ snap: 'a', instance: 'a' }),
+      variablesFor({ snap: 'b', instance: 'b_x' }),
+      variablesFor({}),
+    ];
+    const differing = Object.keys({ ...a, ...b, ...none }).filter(
+      (name) => a[name] !== b[name] || a[name] !== none[name],
+    );
+    expect([...SNAP_DEPENDENT].sort()).toEqual(differing.sort());
+    expect(SNAP_DEPENDENT).toContain('SNAP_NAME');
+    expect(SNAP_DEPENDENT).not.toContain('HOME');
   });
 });
 
