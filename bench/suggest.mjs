@@ -5,8 +5,11 @@
 //    (suggest runs once per new denial group, so within ~20x of parsing is plenty);
 //  - suggest() per distinct denial of the scanlog bench logs (realistic, and 2,000 of the
 //    all-distinct worst case), CPU time; with BENCH_BASE=<another built checkout> that build's
-//    engine is timed in the same rounds, interleaved, and the ratio reported (medians).
+//    engine is timed in the same rounds, interleaved, and the ratio reported (medians);
+//  - suggest() cold: the realistic log's distinct denials in fresh processes (first and second
+//    pass, per-denial median and p90), interleaved with BENCH_BASE's engine when given.
 // Needs `npm run build` first (or BENCH_DIST=<tsc outDir>). Writes bench/out/suggest.json.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +108,62 @@ for (const name of Object.keys(logs)) {
   };
 }
 
+// Cold: each engine in fresh processes (nothing compiled, cached or optimised yet), one pass over
+// the realistic log's distinct denials as scanlog's suggestion thread makes it, then a second
+// (warm) pass; engines interleaved, medians over BENCH_COLD_RUNS processes each.
+const COLD_CHILD = `
+import { readFileSync } from 'node:fs';
+const [dist, rulesDir, denialsFile] = process.argv.slice(1);
+const denials = JSON.parse(readFileSync(denialsFile, 'utf8'));
+const { loadRules, suggest } = await import(dist + '/src/suggest/index.js');
+const rules = loadRules(rulesDir, { cacheDir: dist + '/rules-cache' });
+const times = [];
+const cpu = process.cpuUsage();
+const start = performance.now();
+for (const d of denials) { const t = performance.now(); suggest(d, rules); times.push(performance.now() - t); }
+const coldMs = performance.now() - start;
+const { user, system } = process.cpuUsage(cpu);
+const warmStart = performance.now();
+for (const d of denials) suggest(d, rules);
+const warmMs = performance.now() - warmStart;
+times.sort((a, b) => a - b);
+console.log(JSON.stringify({ coldMs, coldCpuMs: (user + system) / 1000, medianMicros: times[times.length >> 1] * 1000,
+  p90Micros: times[Math.floor(times.length * 0.9)] * 1000, warmMs }));
+`;
+const denialsFile = join(root, 'bench/out/suggest-distinct.json');
+mkdirSync(join(root, 'bench/out'), { recursive: true });
+writeFileSync(denialsFile, JSON.stringify(logs.realistic));
+const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 7);
+const coldEngines = [
+  { name: 'this', dist },
+  ...(baseDir ? [{ name: 'base', dist: join(baseDir, 'dist') }] : []),
+];
+const coldSamples = {};
+for (let r = 0; r < coldRuns; r++) {
+  for (const engine of coldEngines) {
+    const rulesDir = join(engine.dist, '..', 'rules');
+    const child = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', COLD_CHILD, engine.dist, rulesDir, denialsFile],
+      { encoding: 'utf8' },
+    );
+    if (child.status !== 0) throw new Error(`cold suggest run failed: ${child.stderr}`);
+    const sample = JSON.parse(child.stdout);
+    for (const [key, value] of Object.entries(sample))
+      ((coldSamples[engine.name] ??= {})[key] ??= []).push(value);
+  }
+}
+const coldFigures = (name) =>
+  Object.fromEntries(
+    Object.entries(coldSamples[name]).map(([key, values]) => [key, Number(median(values).toFixed(1))]),
+  );
+const cold = { denials: logs.realistic.length, runs: coldRuns, ...coldFigures('this') };
+if (coldSamples.base) {
+  cold.base = coldFigures('base');
+  cold.coldSpeedupVsBase = Number((cold.base.coldMs / cold.coldMs).toFixed(2));
+  cold.coldCpuSpeedupVsBase = Number((cold.base.coldCpuMs / cold.coldCpuMs).toFixed(2));
+}
+
 const result = {
   interfaces: rules.interfaces.length,
   advice: rules.advice.length,
@@ -115,6 +174,7 @@ const result = {
   parseMicros: Number(parseUs.toFixed(1)),
   suggestVsParse: Number((suggestUs / parseUs).toFixed(1)),
   distinct: distinctFigures,
+  cold,
 };
 mkdirSync(join(root, 'bench/out'), { recursive: true });
 writeFileSync(join(root, 'bench/out/suggest.json'), `${JSON.stringify(result, null, 2)}\n`);
