@@ -22,6 +22,13 @@ const CHECK_EVERY = 32;
  */
 export const BUSY_REDRAW_MS = 80;
 export const NEWS_GAP_MS = 40;
+/**
+ * When the feed has kept the event loop more than SATURATED_SHARE of the last second (wall time: a
+ * starved process counts as busy too), it is falling behind its source: busy redraws are then
+ * spaced SATURATED_REDRAW_MS, leaving the frames' milliseconds to the denials still waiting.
+ */
+const SATURATED_SHARE = 0.5;
+export const SATURATED_REDRAW_MS = 160;
 /** The default `flushMs`: how long news waits for more of its burst before it is drawn. */
 export const FLUSH_MS = 25;
 
@@ -114,11 +121,26 @@ export function useDenialFeed(
     };
     const busyMs = Math.max(flushMs, BUSY_REDRAW_MS);
     const newsGapMs = Math.min(NEWS_GAP_MS, busyMs);
+    // The feed's own time in the current second, and whether it passed SATURATED_SHARE in the last.
+    let workedMs = 0;
+    let windowStart = performance.now();
+    let saturated = false;
+    const worked = (from: number, now: number): void => {
+      workedMs += now - from;
+      if (now - windowStart < 1000) return;
+      saturated = workedMs > SATURATED_SHARE * (now - windowStart);
+      workedMs = 0;
+      windowStart = now;
+    };
+    const pace = (): number => (saturated ? Math.max(busyMs, SATURATED_REDRAW_MS) : busyMs);
     const pump = async (): Promise<void> => {
       let sinceCheck = 0;
       let sliceStart = performance.now();
+      let segmentStart = sliceStart;
       for (;;) {
+        worked(segmentStart, performance.now());
         const next = await iterator.next();
+        segmentStart = performance.now();
         if (next.done || stopped) return;
         const takenAt = feedTrace ? epochNow() : 0;
         for (const item of next.value) {
@@ -132,23 +154,25 @@ export function useDenialFeed(
               if (!touchedBefore.has(group)) {
                 news = true;
                 const now = performance.now();
-                const soon = Math.max(now + flushMs, flushedAt + (newsBefore ? busyMs : newsGapMs));
+                const soon = Math.max(now + flushMs, flushedAt + (newsBefore ? pace() : newsGapMs));
                 redrawAt(soon, now);
               }
             }
             // Busy: busyMs after the previous redraw, however late this event came; after a pause, news.
             if (timer === undefined) {
               const now = performance.now();
-              redrawAt(now - flushedAt < busyMs ? flushedAt + busyMs : now + flushMs, now);
+              const every = pace();
+              redrawAt(now - flushedAt < every ? flushedAt + every : now + flushMs, now);
             }
           }
           if (++sinceCheck < CHECK_EVERY) continue;
           sinceCheck = 0;
           const now = performance.now();
           if (now - sliceStart < SLICE_MS) continue;
+          worked(segmentStart, now);
           await new Promise<void>((resolve) => setImmediate(resolve));
           if (stopped) return;
-          sliceStart = performance.now();
+          sliceStart = segmentStart = performance.now();
         }
       }
     };

@@ -1,7 +1,7 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App, type AppProps } from '../../../components/App.js';
-import { BUSY_REDRAW_MS, type DenialFeed } from '../../../components/useDenialFeed.js';
+import { BUSY_REDRAW_MS, SATURATED_REDRAW_MS, type DenialFeed } from '../../../components/useDenialFeed.js';
 import type { Denial } from '../../../src/model/denial.js';
 import type { SourceLine } from '../../../src/sources/types.js';
 import { GroupStore } from '../../../src/ui/group-store.js';
@@ -158,6 +158,31 @@ describe('the denial feed', () => {
     flooding = false;
     // Every event is news, news in a row is a flood: no more redraws than a busy group gets.
     expect(ui.frames.length - framesBefore).toBeLessThanOrEqual(Math.ceil(elapsed / BUSY_REDRAW_MS) + 2);
+    ui.unmount();
+  }, 60_000);
+
+  it('spaces the busy redraws further while the feed cannot keep up with its source', async () => {
+    let flooding = true;
+    // Each line costs 0.2 ms and the next batch is always ready: the feed never catches up.
+    const slowDenialOf = (source: SourceLine): Denial | undefined => {
+      const until = performance.now() + 0.2;
+      while (performance.now() < until);
+      return denialOf(source);
+    };
+    async function* endless(): AsyncGenerator<readonly SourceLine[]> {
+      while (flooding) yield Array.from({ length: 100 }, () => line('exit'));
+    }
+    const ui = app({ batches: endless(), denialOf: slowDenialOf });
+    await until(() => (ui.lastFrame() ?? '').includes('exit'));
+    // A second of that makes it saturated.
+    await tick(1500);
+    const framesBefore = ui.frames.length;
+    const started = Date.now();
+    await tick(1200);
+    const elapsed = Date.now() - started;
+    flooding = false;
+    expect(ui.frames.length - framesBefore).toBeLessThanOrEqual(Math.ceil(elapsed / SATURATED_REDRAW_MS) + 2);
+    expect(ui.frames.length - framesBefore).toBeGreaterThan(0);
     ui.unmount();
   }, 60_000);
 });
