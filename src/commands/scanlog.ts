@@ -8,7 +8,7 @@ import { Enricher } from '../scan/enrich.js';
 import type { DenialFilter } from '../scan/filter.js';
 import { denialOf, denials, denialsFromBatches, type PipelineOptions } from '../scan/pipeline.js';
 import { startSuggestionThread } from '../scan/suggestion-thread.js';
-import { denialsFromBatchesThreaded } from '../scan/threaded-pipeline.js';
+import { denialBatchesThreaded } from '../scan/threaded-pipeline.js';
 import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
 import { DENIAL_MARKERS } from '../parse/index.js';
 import { scanCandidates } from '../sources/candidate-scan.js';
@@ -252,8 +252,10 @@ class BatchedWriter {
 }
 
 /** A saved file's replay (`bulk`) goes straight to stdout's descriptor in large writes. */
+const isBatch = (item: Denial | readonly Denial[]): item is readonly Denial[] => Array.isArray(item);
+
 async function printDenials(
-  stream: AsyncIterable<Denial>,
+  stream: AsyncIterable<Denial | readonly Denial[]>,
   json: boolean,
   io: CommandIO,
   bulk: boolean,
@@ -261,18 +263,20 @@ async function printDenials(
   const fd = bulk ? fdOf(io.stdout) : undefined;
   const out = fd === undefined ? new BatchedWriter(io.stdout) : new FdWriter(fd, io.stdout);
   let first = true;
-  for await (const denial of stream) {
-    let wait: Promise<void> | undefined | void;
-    if (json && out instanceof FdWriter) {
-      appendJsonLine(denial, out.batch);
-      wait = out.flushIfFull();
-    } else if (json) {
-      wait = out.write(formatJsonLine(denial));
-    } else {
-      wait = out.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
-      first = false;
+  for await (const item of stream) {
+    for (const denial of isBatch(item) ? item : [item]) {
+      let wait: Promise<void> | undefined | void;
+      if (json && out instanceof FdWriter) {
+        appendJsonLine(denial, out.batch);
+        wait = out.flushIfFull();
+      } else if (json) {
+        wait = out.write(formatJsonLine(denial));
+      } else {
+        wait = out.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
+        first = false;
+      }
+      if (wait) await wait;
     }
-    if (wait) await wait;
   }
   await out.flush();
 }
@@ -349,7 +353,7 @@ export const main: CommandMain = async (argv, io) => {
     }
     const stream =
       thread && options.replayFile !== undefined
-        ? denialsFromBatchesThreaded(
+        ? denialBatchesThreaded(
             announced(scanCandidates(options.replayFile, DENIAL_MARKERS, abort.signal), onReady),
             { ...pipeline, thread },
           )

@@ -23,14 +23,15 @@ const MAX_WAITING = 8192;
 
 /**
  * denialsFromBatches with the suggestions made on the suggestion thread: the same denials with
- * the same suggestions, in the same order. Each access (accessKey) is sent once, as the first
- * denial that has it (the one the in-thread enricher suggests for); the main thread goes on
- * parsing and yields each denial once its access is answered.
+ * the same suggestions, in the same order, handed over in batches (one await per batch, not per
+ * denial). Each access (accessKey) is sent once, as the first denial that has it (the one the
+ * in-thread enricher suggests for); the main thread goes on parsing and hands each denial over
+ * once its access is answered.
  */
-export async function* denialsFromBatchesThreaded(
+export async function* denialBatchesThreaded(
   batches: AsyncIterable<CandidateBatch>,
   options: ThreadedPipelineOptions,
-): AsyncGenerator<Denial> {
+): AsyncGenerator<readonly Denial[]> {
   const { thread, stats, maxWaiting = MAX_WAITING } = options;
   const pipeline = { filter: options.filter, stats, enricher: new Enricher() };
   const slots = new Map<string, SuggestionSlot>();
@@ -39,10 +40,6 @@ export async function* denialsFromBatchesThreaded(
   let denials: Denial[] = [];
   let waiting: SuggestionSlot[] = [];
   let head = 0;
-  const withSuggestions = (denial: Denial, suggestions: readonly Suggestion[]): Denial => {
-    (denial as { suggestions?: readonly Suggestion[] }).suggestions = suggestions;
-    return denial;
-  };
   try {
     for await (const { lines, skipped } of batches) {
       stats.lines += skipped;
@@ -65,23 +62,41 @@ export async function* denialsFromBatchesThreaded(
         waiting.push(slot);
       }
       thread.send();
+      let ready: Denial[] = [];
       for (; head < denials.length; head++) {
-        const suggestions = waiting[head]!.suggestions;
+        let suggestions = waiting[head]!.suggestions;
         if (suggestions === undefined) {
           if (denials.length - head <= maxWaiting) break;
-          yield withSuggestions(denials[head]!, await thread.until(waiting[head]!));
-        } else yield withSuggestions(denials[head]!, suggestions);
+          if (ready.length > 0) yield ready;
+          ready = [];
+          suggestions = await thread.until(waiting[head]!);
+        }
+        ready.push(withSuggestions(denials[head]!, suggestions));
       }
+      if (ready.length > 0) yield ready;
       if (head > 4096 && head * 2 > denials.length) {
         denials = denials.slice(head);
         waiting = waiting.slice(head);
         head = 0;
       }
     }
+    let ready: Denial[] = [];
     for (; head < denials.length; head++) {
-      yield withSuggestions(denials[head]!, await thread.until(waiting[head]!));
+      let suggestions = waiting[head]!.suggestions;
+      if (suggestions === undefined) {
+        if (ready.length > 0) yield ready;
+        ready = [];
+        suggestions = await thread.until(waiting[head]!);
+      }
+      ready.push(withSuggestions(denials[head]!, suggestions));
     }
+    if (ready.length > 0) yield ready;
   } finally {
     await thread.close();
   }
+}
+
+function withSuggestions(denial: Denial, suggestions: readonly Suggestion[]): Denial {
+  (denial as { suggestions?: readonly Suggestion[] }).suggestions = suggestions;
+  return denial;
 }

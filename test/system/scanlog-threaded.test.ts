@@ -16,7 +16,7 @@ import {
   SuggestionThread,
   THREAD_MIN_BYTES,
 } from '../../src/scan/suggestion-thread.js';
-import { denialsFromBatchesThreaded } from '../../src/scan/threaded-pipeline.js';
+import { denialBatchesThreaded } from '../../src/scan/threaded-pipeline.js';
 import { scanCandidates } from '../../src/sources/candidate-scan.js';
 import { loadRules } from '../../src/suggest/index.js';
 import { ensureBuilt, ROOT } from '../support/build.js';
@@ -115,13 +115,16 @@ describe('scanlog --file writes straight to its output descriptor', () => {
   }, 30_000);
 });
 
-describe('denialsFromBatchesThreaded', () => {
+describe('denialBatchesThreaded', () => {
   const workerEntry = join(ROOT, 'dist/src/scan/suggest-worker.js');
   const data = { rulesDir: rulesDir(), cacheDir: rulesCacheDir() };
 
-  async function collect(stream: AsyncIterable<Denial>): Promise<Denial[]> {
+  async function collect(stream: AsyncIterable<Denial | readonly Denial[]>): Promise<Denial[]> {
     const out: Denial[] = [];
-    for await (const denial of stream) out.push(denial);
+    for await (const item of stream) {
+      if (Array.isArray(item)) out.push(...(item as readonly Denial[]));
+      else out.push(item as Denial);
+    }
     return out;
   }
 
@@ -137,7 +140,7 @@ describe('denialsFromBatchesThreaded', () => {
     );
     const stats = newScanStats();
     const got = await collect(
-      denialsFromBatchesThreaded(scanCandidates(distinct, DENIAL_MARKERS), {
+      denialBatchesThreaded(scanCandidates(distinct, DENIAL_MARKERS), {
         filter,
         stats,
         thread: new SuggestionThread(workerEntry, data),
@@ -173,7 +176,7 @@ describe('denialsFromBatchesThreaded', () => {
     const thread = new SuggestionThread(join(dir, 'no-such-worker.js'), data);
     await expect(
       collect(
-        denialsFromBatchesThreaded(scanCandidates(fixtures, DENIAL_MARKERS), {
+        denialBatchesThreaded(scanCandidates(fixtures, DENIAL_MARKERS), {
           filter: { includeUnconfined: true },
           stats: newScanStats(),
           thread,
