@@ -38,14 +38,10 @@ export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolea
   if (when.class && !(anyOf(when.class, d.class) || anyOf(when.class, KIND_CLASS[accessKind(d)])))
     return false;
   if (!anyOf(when.operation, d.operation)) return false;
-  if (!globs(when.path, d.path)) return false;
-  if (when.notPath && d.path !== undefined && globs(when.notPath, d.path)) return false;
   if (!anyOf(when.syscall, d.syscall?.name)) return false;
   if (!anyOf(when.capability, d.capname)) return false;
   if (!anyOf(when.family, d.family)) return false;
   if (!anyOf(when.sockType, d.sockType)) return false;
-  if (!globs(when.peer, d.peer ?? d.peerLabel)) return false;
-  if (!globs(when.dbusInterface, d.dbus?.interface)) return false;
   if (when.mask !== undefined) {
     const perms = deniedFilePerms(d);
     if (![...when.mask].some((p) => perms.includes(p))) return false;
@@ -60,6 +56,11 @@ export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolea
   if (when.noInterface === false && !ctx.interfaceMatched) return false;
   if (when.noOwnInterface === true && ctx.ownInterfaceMatched) return false;
   if (when.owner !== undefined && ownsFile(d) !== when.owner) return false;
+  // Globs last: every condition must hold, and these cost the most.
+  if (!globs(when.path, d.path)) return false;
+  if (when.notPath && d.path !== undefined && globs(when.notPath, d.path)) return false;
+  if (!globs(when.peer, d.peer ?? d.peerLabel)) return false;
+  if (!globs(when.dbusInterface, d.dbus?.interface)) return false;
   return true;
 }
 

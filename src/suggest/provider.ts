@@ -1,6 +1,6 @@
 import type { Suggestion } from '../model/denial.js';
-import { mayMatchUnder } from './file-index.js';
-import { isFullMatch, matchInterface, type MatchContext } from './match.js';
+import { fileMatches } from './match-file.js';
+import { isFullMatch, matchInterface, type MatchContext, type MatchResult } from './match.js';
 import type { InterfaceRule } from './rules.js';
 
 /**
@@ -11,16 +11,14 @@ import type { InterfaceRule } from './rules.js';
  */
 export function providerMatches(ctx: MatchContext, rules: readonly InterfaceRule[]): Suggestion[] {
   if (ctx.kind !== 'file' && ctx.kind !== 'dbus') return [];
+  const { providers, ruleOf, pairs } = providersOf(rules);
+  // A file denial's slot-side grants are found in one pass, as its plug-side ones are.
+  const results: (readonly [InterfaceRule, MatchResult])[] =
+    ctx.kind === 'file' && !ctx.exhaustive && ruleOf.size === providers.length
+      ? fileMatches(ctx, providers).map((match) => [ruleOf.get(match!.rule)!, match] as const)
+      : pairs.map(([rule, provider]) => [rule, matchInterface(ctx, provider)] as const);
   const out: Suggestion[] = [];
-  for (const rule of rules) {
-    if (!rule.providerRule) continue;
-    if (
-      ctx.kind === 'file' &&
-      !ctx.exhaustive &&
-      !mayMatchUnder(rule.providerRule, ctx.variables, ctx.pathTop)
-    )
-      continue;
-    const match = matchInterface(ctx, rule.providerRule);
+  for (const [rule, match] of results) {
     if (!isFullMatch(match) || match.exactness < 2 || match.broad || match.incidental) continue;
     out.push({
       kind: 'interface',
@@ -33,4 +31,28 @@ export function providerMatches(ctx: MatchContext, rules: readonly InterfaceRule
     });
   }
   return out;
+}
+
+interface Providers {
+  /** The slot-side rules, in the rule set's order (one-pass matching needs each object once). */
+  readonly providers: readonly InterfaceRule[];
+  readonly ruleOf: ReadonlyMap<InterfaceRule, InterfaceRule>;
+  /** Each rule with a slot side and that side's rule. */
+  readonly pairs: readonly (readonly [InterfaceRule, InterfaceRule])[];
+}
+
+const providersCache = new WeakMap<readonly InterfaceRule[], Providers>();
+
+function providersOf(rules: readonly InterfaceRule[]): Providers {
+  let found = providersCache.get(rules);
+  if (!found) {
+    const pairs = rules.flatMap((rule) => (rule.providerRule ? [[rule, rule.providerRule] as const] : []));
+    found = {
+      providers: pairs.map(([, provider]) => provider),
+      ruleOf: new Map(pairs.map(([rule, provider]) => [provider, rule])),
+      pairs,
+    };
+    providersCache.set(rules, found);
+  }
+  return found;
 }
