@@ -1,20 +1,22 @@
 import {
   compiledFor,
-  grantMatches,
+  expressionMatches,
   grantsUnder,
   mayMatchUnder,
   snapIndependent,
   type CompiledFiles,
 } from './file-index.js';
-import type { GlobVariables } from './glob.js';
+import { literalTestOf, passesLiteralTest, type GlobVariables, type LiteralTest } from './glob.js';
 import type { FileGrant, InterfaceRule } from './rules.js';
 
-/** One rule's file grant, with the rule's place in the rule set. */
+/** One rule's file grant, with the rule's place in the rule set and the glob's literal test. */
 interface Entry {
   readonly place: number;
   readonly rule: InterfaceRule;
   readonly compiled: CompiledFiles;
   readonly index: number;
+  readonly grant: FileGrant;
+  readonly test: LiteralTest;
 }
 
 /** A top directory's grants by name key (nameKeys), and those for any name, in rule-set order. */
@@ -56,17 +58,19 @@ export function fileHits(
       if (list === undefined || list.length === 0) continue;
       const before = hits.length;
       for (const entry of list) {
-        if (grantMatches(entry.rule, entry.compiled, entry.index, path, owned)) hits.push(entry);
+        if (entry.grant.owner && !owned) continue;
+        if (!passesLiteralTest(entry.test, path)) continue;
+        if (expressionMatches(entry.compiled, entry.index, entry.grant.path, path)) hits.push(entry);
       }
       if (hits.length > before) lists++;
     }
   }
   if (lists > 1) hits.sort((a, b) => a.place - b.place || a.index - b.index);
   const out: [InterfaceRule, FileGrant[]][] = [];
-  for (const { rule, index } of hits) {
+  for (const { rule, grant } of hits) {
     const last = out[out.length - 1];
-    if (last !== undefined && last[0] === rule) last[1].push(rule.file[index]!);
-    else out.push([rule, [rule.file[index]!]]);
+    if (last !== undefined && last[0] === rule) last[1].push(grant);
+    else out.push([rule, [grant]]);
   }
   return out;
 }
@@ -100,12 +104,16 @@ function entriesFor(
       if (snapIndependent(rule) !== independent || !mayMatchUnder(rule, variables, top)) return;
       const compiled = compiledFor(rule, variables);
       const named = grantsUnder(rule, variables, top);
+      const entry = (index: number): Entry => {
+        const grant = rule.file[index]!;
+        return { place, rule, compiled, index, grant, test: literalTestOf(grant.path) };
+      };
       for (const [key, indexes] of named.byKey) {
         let list = byKey.get(key);
         if (!list) byKey.set(key, (list = []));
-        for (const index of indexes) list.push({ place, rule, compiled, index });
+        for (const index of indexes) list.push(entry(index));
       }
-      for (const index of named.anyName) anyName.push({ place, rule, compiled, index });
+      for (const index of named.anyName) anyName.push(entry(index));
     });
     entries = { byKey, anyName };
     if (known.size >= TOPS_KEPT) known.clear();

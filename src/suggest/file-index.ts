@@ -187,6 +187,21 @@ export function grantMatches(
   if (grant.owner && !owned) return false;
   const tests = literalTests(rule);
   if (!passesLiteralTest((tests[index] ??= literalTestOf(grant.path)), path)) return false;
-  const regex = (compiled.regexes[index] ??= compileGlob(grant.path, compiled.variables));
-  return regex.test(path);
+  return expressionMatches(compiled, index, grant.path, path);
+}
+
+const regexTest = RegExp.prototype.test;
+
+/**
+ * The grant's compiled expression tried on a path that passed its literal test (the compiled
+ * glob's own test() would run that test again first).
+ */
+export function expressionMatches(
+  compiled: CompiledFiles,
+  index: number,
+  glob: string,
+  path: string,
+): boolean {
+  const regex = (compiled.regexes[index] ??= compileGlob(glob, compiled.variables));
+  return regexTest.call(regex, path);
 }
