@@ -251,9 +251,9 @@ class BatchedWriter {
   }
 }
 
-/** A saved file's replay (`bulk`) goes straight to stdout's descriptor in large writes. */
 const isBatch = (item: Denial | readonly Denial[]): item is readonly Denial[] => Array.isArray(item);
 
+/** A saved file's replay (`bulk`) goes straight to stdout's descriptor in large writes. */
 async function printDenials(
   stream: AsyncIterable<Denial | readonly Denial[]>,
   json: boolean,
