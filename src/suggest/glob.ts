@@ -88,6 +88,8 @@ export function globMatches(glob: string, path: string, variables: GlobVariables
 export interface LiteralTest {
   readonly prefix: string;
   readonly literals: readonly string[];
+  /** For a glob without special characters: the one text it matches (slashes collapsed). */
+  readonly exact?: string;
 }
 
 const literalTests = new Map<string, LiteralTest>();
@@ -96,7 +98,11 @@ const literalTests = new Map<string, LiteralTest>();
 export function literalTestOf(glob: string): LiteralTest {
   let test = literalTests.get(glob);
   if (!test) {
-    test = { prefix: literalPrefix(glob), literals: requiredLiterals(glob) };
+    const prefix = literalPrefix(glob);
+    test =
+      prefix === collapseSlashes(glob)
+        ? { prefix, literals: [], exact: prefix }
+        : { prefix, literals: requiredLiterals(glob) };
     if (literalTests.size >= CACHE_LIMIT) literalTests.clear();
     literalTests.set(glob, test);
   }
@@ -104,6 +110,7 @@ export function literalTestOf(glob: string): LiteralTest {
 }
 
 export function passesLiteralTest(test: LiteralTest, text: string): boolean {
+  if (test.exact !== undefined) return text === test.exact;
   if (!text.startsWith(test.prefix)) return false;
   for (const literal of test.literals) if (!text.includes(literal)) return false;
   return true;
@@ -116,7 +123,9 @@ export function passesLiteralTest(test: LiteralTest, text: string): boolean {
  * compile throws only when a text gets that far (rule sets' globs are checked when loaded).
  */
 export function globAccepts(glob: string, text: string, variables: GlobVariables = EMPTY): boolean {
-  return passesLiteralTest(literalTestOf(glob), text) && compileGlob(glob, variables).test(text);
+  const test = literalTestOf(glob);
+  if (test.exact !== undefined) return text === test.exact;
+  return passesLiteralTest(test, text) && compileGlob(glob, variables).test(text);
 }
 
 /** The regular-expression source (unanchored) for an AppArmor glob. */

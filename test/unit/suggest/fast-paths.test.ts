@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fileHits } from '../../../src/suggest/file-hits.js';
 import { matchingGrants } from '../../../src/suggest/file-index.js';
-import { compileGlob, globAccepts, literalPrefix } from '../../../src/suggest/glob.js';
+import { compileGlob, globAccepts, literalPrefix, literalTestOf } from '../../../src/suggest/glob.js';
 import { loadRules } from '../../../src/suggest/index.js';
 import { fileName, fileNames, keysOfName, nameKeys, nameStart } from '../../../src/suggest/glob-names.js';
 import { topDirectory } from '../../../src/suggest/glob-tops.js';
@@ -84,8 +84,16 @@ describe('globAccepts', () => {
   });
 
   it('matches the glob itself and its near misses the same way', () => {
-    for (const glob of globs.filter((g) => !/[*?[{@\\]/.test(g))) {
-      for (const subject of [glob, `${glob}x`, glob.slice(0, -1)]) {
+    const literal = globs.filter((g) => !/[*?[{@\\]/.test(g));
+    expect(literal.filter((g) => literalTestOf(g).exact !== undefined).length).toBeGreaterThan(100);
+    for (const glob of literal) {
+      for (const subject of [
+        glob,
+        `${glob}x`,
+        glob.slice(0, -1),
+        glob.replace(/\/{2,}/g, '/'),
+        `${glob}\n`,
+      ]) {
         expect(globAccepts(glob, subject)).toBe(compileGlob(glob).test(subject));
       }
     }
