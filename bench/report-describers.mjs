@@ -326,6 +326,33 @@ function load(r) {
       ratio: '',
     });
   }
+  const stages = r.markerStagesMs;
+  if (stages?.readByUs?.samples) {
+    rows.push(
+      {
+        figure: `of which the system's part (marker to readable by us${r.source === 'journald' ? '; journald tells followers at most every 250 ms' : ''}), median / p95`,
+        ours: `${ms(stages.readByUs.median)} / ${ms(stages.readByUs.p95)}`,
+        peer: '',
+        ratio: '',
+      },
+      under100('of which ours (read by us to on a frame), median', stages.ours.median),
+      under100(
+        'of which ours (read by us to on a frame), p95',
+        stages.ours.p95,
+        ` (${stages.ours.samples} traced)`,
+      ),
+    );
+  }
+  if (r.frameIntervalMs?.samples) {
+    rows.push(
+      under100('frame to frame while loaded, median', r.frameIntervalMs.median),
+      under100(
+        'frame to frame while loaded, p95',
+        r.frameIntervalMs.p95,
+        ` (${r.frameIntervalMs.frames} frames, ${r.frameIntervalMs.over100} gaps of 100 ms or more)`,
+      ),
+    );
+  }
   if (r.markerToJournalMs) {
     rows.push({
       figure: 'of which marker to journal, median',
@@ -410,6 +437,7 @@ export const DESCRIBERS = {
   launcher,
   tui,
   load,
+  'load-kmsg': load,
 };
 
 /** Rows for a result file nobody described: its top-level numbers. */

@@ -16,7 +16,7 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 /** Node flags a benchmark needs (tui.mjs forces collections before reading memory). */
 const NODE_FLAGS = { tui: ['--expose-gc'] };
 /** The slowest last, so that a quick look at the others does not wait for it. */
-const LAST = ['tui', 'load'];
+const LAST = ['tui', 'load', 'load-kmsg'];
 
 function benchmarkNames(files) {
   const names = files
