@@ -106,6 +106,8 @@ export class Terminal {
 export class ScreenWatch {
   pending = [];
   running = false;
+  /** Every capture's time and marker count, for timing markers afterwards (see markersOnScreen). */
+  captures = [];
 
   /** `pollMs` between captures while something is awaited; each capture is one tmux client run. */
   constructor(terminal, pollMs) {
@@ -129,6 +131,7 @@ export class ScreenWatch {
     while (this.pending.length > 0) {
       const shown = await this.terminal.read();
       const at = Date.now();
+      this.captures.push({ at, markers: shown.markers });
       this.pending = this.pending.filter((p) => {
         if (p.check(shown)) p.resolve(at - p.started);
         else if (at > p.deadline) p.resolve(null);
@@ -145,4 +148,23 @@ export class ScreenWatch {
     for (const p of this.pending) p.resolve(null);
     this.pending = [];
   }
+}
+
+/**
+ * Marker to screen, worked out after the run: the k-th marker the UI actually received is on
+ * screen at the first capture showing k markers. (Waiting for the n-th marker *emitted* would time
+ * every marker after one the system lost to the next one, a second later.) `received` are the
+ * audit times of the markers the UI's trace saw; a marker is matched to the nearest within 500 ms.
+ * Returns the delays of the markers shown, and how many the system never delivered or we never showed.
+ */
+export function markersOnScreen(markerTimes, received, captures, markersBefore) {
+  const delivered = markerTimes.filter((t) => received.some((r) => Math.abs(r - t) < 500));
+  const delays = [];
+  let neverShown = 0;
+  delivered.forEach((emittedAt, i) => {
+    const capture = captures.find((c) => c.at >= emittedAt && c.markers - markersBefore >= i + 1);
+    if (capture) delays.push(capture.at - emittedAt);
+    else neverShown++;
+  });
+  return { delays, neverShown, notDelivered: markerTimes.length - delivered.length };
 }
