@@ -31,9 +31,12 @@ export async function watchForwardMisses(
   options: ForwardWatchOptions = {},
 ): Promise<void> {
   if (signal.aborted || !existsSync(options.journaldSocket ?? JOURNALD_SOCKET)) return;
+  // From now, not from wherever journalctl finds the end once it has started: on a busy machine
+  // that takes over a second, and journald writes its first notice the moment a burst overflows.
+  const since = `@${(Date.now() / 1000).toFixed(6)}`;
   const child = execa(
     options.journalctl ?? 'journalctl',
-    ['--follow', '--lines=0', '--output=cat', '--no-pager', `MESSAGE_ID=${FORWARD_SYSLOG_MISSED_ID}`],
+    ['--follow', `--since=${since}`, '--output=cat', '--no-pager', `MESSAGE_ID=${FORWARD_SYSLOG_MISSED_ID}`],
     { stdin: 'ignore', stderr: 'ignore', buffer: false, reject: false, cancelSignal: signal },
   );
   try {
