@@ -3,7 +3,8 @@
 set -euo pipefail
 
 packages=(rsyslog auditd seccomp squashfs-tools busybox-static bubblewrap tmux gcc g++ make
-  libc6-dev python3-apparmor apparmor gzip procps time util-linux iproute2 chromium fonts-dejavu-core)
+  libc6-dev python3-apparmor apparmor gzip procps time util-linux iproute2 chromium fonts-dejavu-core
+  libsystemd-dev)
 if [ "$(dpkg --print-architecture)" = amd64 ]; then packages+=(gcc-multilib); fi
 
 missing=()
