@@ -12,8 +12,8 @@ namespace journal {
 namespace {
 
 // systemd's UTF-8 reading (src/basic/utf8.c): a sequence's length comes from its first byte (up
-// to six), the bytes after it need only their high bit set, and the value must be encoded in
-// its shortest form and be a valid code point.
+// to six), the bytes after it are continuation bytes, and the value must be encoded in its
+// shortest form and be a valid code point.
 size_t expected_length(unsigned char first) {
   if (first < 0x80) return 1;
   if ((first & 0xe0) == 0xc0) return 2;
@@ -102,8 +102,8 @@ bool printable_as_string(const unsigned char *bytes, size_t length) {
     if (expected == 1) {
       code = bytes[i];
     } else {
-      for (size_t k = 0; k < expected; k++)
-        if ((bytes[i + k] & 0x80) == 0) return false;
+      for (size_t k = 1; k < expected; k++)
+        if ((bytes[i + k] & 0xc0) != 0x80) return false;
       static const unsigned char first_mask[7] = {0, 0, 0x1f, 0x0f, 0x07, 0x03, 0x01};
       code = bytes[i] & first_mask[expected];
       for (size_t k = 1; k < expected; k++) code = (code << 6) | (bytes[i + k] & 0x3f);
