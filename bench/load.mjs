@@ -24,7 +24,12 @@
 // p95). Through kmsg the record is readable at once and the whole marker -> screen can be < 100 ms.
 //
 // Needs root, tmux, `npm run build`; builds the helper (make -C native) and starts the test daemons.
-// Usage: node bench/load.mjs [--rate N] [--seconds N] [--source journald|kmsg] [--drain-seconds N] [--out FILE]
+// The journald source reads the journal files itself by default (native/build/journal.node, polled
+// every 10 ms: no 250 ms wait); `--reader journalctl` makes it follow `journalctl --follow` instead
+// (SNAPPY_DEBUG_JOURNAL_READER=journalctl), for A/B runs.
+//
+// Usage: node bench/load.mjs [--rate N] [--seconds N] [--source journald|kmsg] [--reader native|journalctl]
+//                            [--drain-seconds N] [--out FILE]
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -69,6 +74,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: process.env.LOAD_RATE ?? '10000' },
     seconds: { type: 'string', default: process.env.LOAD_SECONDS ?? '60' },
     source: { type: 'string', default: process.env.LOAD_SOURCE ?? 'journald' },
+    reader: { type: 'string', default: process.env.LOAD_JOURNAL_READER ?? 'native' },
     out: { type: 'string', default: join(ROOT, 'bench/out/load.json') },
     /** How long the UI may take to count what was emitted, after the load ends. */
     'drain-seconds': { type: 'string', default: process.env.LOAD_DRAIN_SECONDS ?? '120' },
@@ -83,6 +89,9 @@ if (!Number.isInteger(SECONDS) || SECONDS < 2)
 if (!(DRAIN_MS > 0)) fail(`--drain-seconds must be a positive number, got '${values['drain-seconds']}'`);
 if (!['journald', 'kmsg'].includes(values.source))
   fail(`--source must be journald or kmsg, got '${values.source}'`);
+
+if (!['native', 'journalctl'].includes(values.reader))
+  fail(`--reader must be native or journalctl, got '${values.reader}'`);
 
 function fail(message) {
   console.error(`bench/load: ${message}`);
@@ -133,7 +142,8 @@ function tearDown() {
 async function startUi() {
   // e.g. LOAD_UI_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the UI's time goes.
   const flags = process.env.LOAD_UI_NODE_FLAGS ?? '';
-  const trace = `SNAPPY_DEBUG_TRACE=${TRACE} SNAPPY_DEBUG_TRACE_SYSCALL=${MARKER.number}`;
+  const reader = values.reader === 'journalctl' ? 'SNAPPY_DEBUG_JOURNAL_READER=journalctl ' : '';
+  const trace = `${reader}SNAPPY_DEBUG_TRACE=${TRACE} SNAPPY_DEBUG_TRACE_SYSCALL=${MARKER.number}`;
   terminal.start(`${trace} node ${flags} ${CLI} scanlog --source ${values.source} ${SNAP}`, COLUMNS, ROWS);
   await terminal.waitFor((s) => s.seccomp === 0, 'the UI header', 60_000);
   // The source positions itself after the first frame: denials until one is on screen.
@@ -309,6 +319,8 @@ const report = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
   source: values.source,
+  /** How the journald source read the journal: its own reader (native) or journalctl --follow. */
+  reader: values.source === 'journald' ? values.reader : null,
   rate: RATE,
   seconds: SECONDS,
   generator: {
@@ -516,7 +528,7 @@ const rows = [
 const widths = [34, 34, 20];
 const cells = (row) => row.map((cell, i) => String(cell).padEnd(widths[i] ?? 0)).join(' ');
 console.log(
-  `load: ${RATE}/s for ${SECONDS} s through ${values.source}, ${r.machine.cores} cores (shared), load average ` +
+  `load: ${RATE}/s for ${SECONDS} s through ${values.source}${r.reader ? ` (${r.reader} reader)` : ''}, ${r.machine.cores} cores (shared), load average ` +
     `${r.loadAverage.start.join(' ')} at start, ${r.loadAverage.endOfLoad.join(' ')} at the end of the load`,
 );
 console.log(cells(['figure', 'measured', 'goal', 'met']));

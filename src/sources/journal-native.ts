@@ -16,8 +16,11 @@ export interface NativeJournalOptions {
   /** 'tail': only entries written after the reader is ready; 'head': everything. */
   readonly start: 'tail' | 'head';
   readonly follow: boolean;
-  /** How often the reader looks for new entries while there are none. */
+  /** How often the reader looks for new entries for `busyForMs` after the last one it read. */
   readonly pollMs: number;
+  /** How often it looks after that (inotify on a new or rotated file wakes it earlier). */
+  readonly idlePollMs: number;
+  readonly busyForMs: number;
 }
 
 type EventKind = 'ready' | 'lines' | 'error' | 'end';
