@@ -36,9 +36,17 @@ export interface DenialGroup {
   readonly rateBucket: number;
 }
 
+/** What the list is sorted by. */
+export type SortKeys = Pick<DenialGroup, 'ordinal' | 'count' | 'firstSeen' | 'lastSeen'>;
+
 /** Groups changed since the previous take, and a membership test cheaper than a Set's. */
 export interface ChangedGroups {
   readonly groups: readonly DenialGroup[];
+  /**
+   * Per group (same index), its sort keys at the previous take; undefined for a group created
+   * since. An order sorted then can find each changed group by binary search instead of a scan.
+   */
+  readonly before: readonly (SortKeys | undefined)[];
   readonly size: number;
   has(group: DenialGroup): boolean;
 }
@@ -53,6 +61,10 @@ export function eventTime(d: Denial, arrivedAt: number): number {
   return arrivedAt;
 }
 
+function keysOf(group: DenialGroup): SortKeys {
+  return { ordinal: group.ordinal, count: group.count, firstSeen: group.firstSeen, lastSeen: group.lastSeen };
+}
+
 /**
  * Groups denials as they arrive: O(1) per event (one Map lookup), bounded memory per group.
  * The only mutable state of the UI; `revision` tells views that something changed and
@@ -64,6 +76,7 @@ export class GroupStore {
   /** One copy of each snap, app and repeated record name, however many records carry their own. */
   private readonly names = new Map<string, string>();
   private touched: StoredGroup[] = [];
+  private touchedBefore: (SortKeys | undefined)[] = [];
   private changeMark = 1;
   private readonly perKind: Record<DenialKind, number> = { apparmor: 0, seccomp: 0, cgroup: 0 };
   private total = 0;
@@ -82,6 +95,7 @@ export class GroupStore {
     const at = eventTime(d, arrivedAt);
     const times = Math.max(1, d.repeat ?? 1);
     let group = this.byKey.get(key);
+    if (group && group.changeMark !== this.changeMark) this.touch(group, keysOf(group));
     if (!group) {
       const ordinal = this.byKey.size;
       this.columns.ensure(ordinal);
@@ -91,6 +105,7 @@ export class GroupStore {
       group = new StoredGroup(ownKey, ordinal, ownCopy(summaryOf(d)), sample, at, this.columns);
       group.keepLine(d.raw, d.log);
       this.byKey.set(ownKey, group);
+      this.touch(group, undefined);
     } else if (at >= group.lastSeen) {
       group.setLatest(refreshedDenial(group.compact, d, this.intern));
       group.keepLine(d.raw, d.log);
@@ -103,12 +118,14 @@ export class GroupStore {
     this.perKind[d.kind] += times;
     this.total += times;
     if (!this.newest || at >= this.newest.lastSeen) this.newest = group;
-    if (group.changeMark !== this.changeMark) {
-      group.changeMark = this.changeMark;
-      this.touched.push(group);
-    }
     this.revision++;
     return group;
+  }
+
+  private touch(group: StoredGroup, before: SortKeys | undefined): void {
+    group.changeMark = this.changeMark;
+    this.touched.push(group);
+    this.touchedBefore.push(before);
   }
 
   /**
@@ -172,8 +189,15 @@ export class GroupStore {
   takeTouched(): ChangedGroups {
     const mark = this.changeMark++;
     const groups = this.touched;
+    const before = this.touchedBefore;
     this.touched = [];
-    return { groups, size: groups.length, has: (group) => (group as StoredGroup).changeMark === mark };
+    this.touchedBefore = [];
+    return {
+      groups,
+      before,
+      size: groups.length,
+      has: (group) => (group as StoredGroup).changeMark === mark,
+    };
   }
 
   clear(): void {
@@ -181,6 +205,7 @@ export class GroupStore {
     this.columns = new GroupColumns();
     this.names.clear();
     this.touched = [];
+    this.touchedBefore = [];
     this.changeMark++;
     this.perKind.apparmor = this.perKind.seccomp = this.perKind.cgroup = 0;
     this.total = 0;

@@ -87,12 +87,19 @@ describe('GroupStore', () => {
     store.add(fileDenial('a', 'b', '/x', 2), 0);
     const changed = store.takeTouched();
     expect(changed.groups).toEqual([g]);
+    // Created since the previous take: no keys from before.
+    expect(changed.before).toEqual([undefined]);
     expect(changed.has(g)).toBe(true);
     expect(store.takeTouched().size).toBe(0);
     store.add(fileDenial('a', 'b', '/x', 3), 0);
     // A snapshot answers for its own changes only.
     expect(changed.has(g)).toBe(false);
-    expect(store.takeTouched().has(g)).toBe(true);
+    store.add(fileDenial('a', 'b', '/x', 9), 0);
+    const again = store.takeTouched();
+    expect(again.has(g)).toBe(true);
+    // The sort keys as the previous take left them, not as the first of these events did.
+    expect(again.before).toEqual([{ ordinal: 0, count: 2, firstSeen: 1000, lastSeen: 2000 }]);
+    expect(g).toMatchObject({ count: 4, lastSeen: 9000 });
     const generation = store.generation;
     store.clear();
     expect(store.size).toBe(0);

@@ -134,4 +134,40 @@ describe('GroupView', () => {
       { numRuns: 300 },
     );
   });
+
+  it('merges frame after frame at scale exactly as a full sort orders', () => {
+    // Thousands of groups, a few hundred touched per frame (new ones among them), many ties in
+    // count and time: the binary searches must find each group where its old keys put it.
+    for (const sortKey of ['count', 'last', 'first'] as const) {
+      const store = new GroupStore();
+      for (let i = 0; i < 6000; i++) store.add(fileDenial(`s${i % 7}`, 'a', `/p${i % 3000}`, i % 50), 0);
+      let order = [...store.groups()].sort(COMPARATORS[sortKey]);
+      store.takeTouched();
+      for (let frame = 0; frame < 12; frame++) {
+        for (let i = 0; i < 300; i++) {
+          const path = (i * 7919 + frame * 104_729) % 3600;
+          store.add(fileDenial(`s${path % 7}`, 'a', `/p${path}`, 40 + frame * 3 + (i % 5)), 0);
+        }
+        const changed = store.takeTouched();
+        const merged = mergeChanged(order, changed, COMPARATORS[sortKey]);
+        expect(merged).toBe(order);
+        expect(merged).toEqual([...store.groups()].sort(COMPARATORS[sortKey]));
+        order = merged;
+      }
+    }
+  });
+
+  it('still drops every changed group once from an order its old keys do not explain', () => {
+    const store = new GroupStore();
+    for (let i = 0; i < 50; i++) store.add(fileDenial('s', 'a', `/p${i}`, i), 0);
+    // Newest first, then merged by the oldest-first comparator: no group is where a search looks.
+    const order = [...store.groups()].sort(COMPARATORS.last);
+    store.takeTouched();
+    for (const i of [3, 17, 40]) store.add(fileDenial('s', 'a', `/p${i}`, 60 + i), 0);
+    store.add(fileDenial('s', 'a', '/new', 61), 0);
+    const merged = mergeChanged(order, store.takeTouched(), COMPARATORS.first);
+    expect(merged).toHaveLength(51);
+    expect(new Set(merged).size).toBe(51);
+    expect(new Set(merged)).toEqual(new Set(store.groups()));
+  });
 });
