@@ -31,7 +31,7 @@ namespace {
 // Batches handed over and not yet acknowledged, at most: the thread waits beyond that (journald
 // keeps what is not read yet), so a slow consumer bounds our memory, not the journal's rate.
 constexpr int kMaxUnacknowledged = 2;
-constexpr size_t kMaxBatchEntries = 4096;
+constexpr size_t kMaxBatchEntries = 1024;
 
 struct Options {
   std::vector<std::string> fields;
@@ -254,7 +254,14 @@ class JournalReader : public Napi::ObjectWrap<JournalReader> {
     std::shared_ptr<Shared> shared = shared_;
     shared_->deliver = Napi::ThreadSafeFunction::New(
         env, info[1].As<Napi::Function>(), "journal-reader", 0, 1,
+        // After the thread's Release, or when Node tears the environment down (process.exit) with
+        // the thread still following: then it must stop before it is joined.
         [shared](Napi::Env) {
+          shared->stopping.store(true);
+          {
+            std::lock_guard<std::mutex> lock(shared->mutex);
+          }
+          shared->acknowledged.notify_one();
           if (shared->thread.joinable()) shared->thread.join();
         });
     shared_->thread = std::thread([shared] { follow(*shared); });
