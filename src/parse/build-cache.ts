@@ -38,7 +38,7 @@ interface BuiltPart {
  * instruction pointer ip=, which address-space randomisation moves per process). A body is keyed
  * with them masked, so a denial repeated by many processes is built once.
  */
-interface PerProcess {
+export interface PerProcess {
   readonly pid?: string;
   readonly ip?: string;
 }
@@ -199,6 +199,17 @@ const builtFrom = new WeakMap<Denial, object>();
 export function repeatOf(denial: Denial): object | undefined {
   return builtFrom.get(denial);
 }
+
+/**
+ * Marks `denial` as made from `identity` (see builtFrom): for another cache whose denials of one
+ * identity share every member but the envelope's, pid, ip and fields (line-cache.ts).
+ */
+export function markRepeat(denial: Denial, identity: object): void {
+  builtFrom.set(denial, identity);
+}
+
+/** The body with its per-process values (pid=, seccomp ip=) cut out, as keyed here. */
+export const maskedBody = masked;
 
 /** Bounded: forgotten all at once when full, like the enricher's suggestion cache. */
 export class BuildCache {

@@ -7,6 +7,7 @@ import { buildAppArmor, type BuildResult, type RecordBase } from './apparmor.js'
 import { BuildCache } from './build-cache.js';
 import { buildCgroup } from './cgroup.js';
 import { stripPrefix } from './prefix.js';
+import { LineCache } from './line-cache.js';
 import { findRecord, type Envelope } from './record.js';
 import { buildSeccomp } from './seccomp.js';
 import { isoFromMillis } from './time.js';
@@ -95,6 +96,8 @@ function oneLineReason(reason: string): string {
 
 /** Repeated record bodies are built once (see build-cache.ts); parseLineUncached bypasses it. */
 const buildCache = new BuildCache();
+/** Repeated kernel lines are parsed once (see line-cache.ts); only with the build cache. */
+const lineCache = new LineCache();
 
 function parseCandidate(
   line: string,
@@ -143,6 +146,18 @@ export function parseLineUncached(line: string, source?: SourceName, now?: Date)
 }
 
 function parseWith(
+  cache: BuildCache | undefined,
+  line: string,
+  source: SourceName | undefined,
+  now: Date | undefined,
+): ParseResult {
+  if (cache !== undefined && now === undefined) {
+    return lineCache.parse(line, source, () => parseChecked(cache, line, source, now));
+  }
+  return parseChecked(cache, line, source, now);
+}
+
+function parseChecked(
   cache: BuildCache | undefined,
   line: string,
   source: SourceName | undefined,

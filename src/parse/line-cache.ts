@@ -1,0 +1,242 @@
+/**
+ * Whole kernel lines of a flood: `Nov 22 10:02:30 host kernel: [ 1.5] audit: type=1400
+ * audit(1763805601.150:4001): BODY` logged again and again differ only in their stamps (syslog,
+ * printk, audit) and the body's pid= (and a seccomp record's ip=). A line of exactly that form is
+ * keyed by everything else; the first line of a key is parsed in full and kept, and every later
+ * one is that denial with its own stamps, raw and log text, pid, ip and fields put in: no prefix
+ * regexes, no envelope search, no tokenizing. Lines of any other form, and keys whose first
+ * denial does not come back exactly from its own values (see `reproduces`), are parsed in full.
+ */
+import type { Denial, SourceName } from '../model/denial.js';
+import { maskedBody, markRepeat, type PerProcess } from './build-cache.js';
+import type { ParseResult } from './index.js';
+import { familyOfType } from './record.js';
+import { copierFor, type Copier, type Replaceable } from './record-copy.js';
+import { isoFromMillis } from './time.js';
+
+/**
+ * The one envelope taken: a BSD syslog stamp without fraction or offset, host, `kernel: `, an
+ * optional printk stamp, `audit: type=NNNN audit(S.MMM:N): `. Group 2 and 4 stay in the key, the
+ * digits of the stamps (1, 3, 5, 6, 7) are the line's own.
+ */
+const KERNEL_AUDIT_LINE =
+  /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S{1,255}) kernel: (\[ *\d{1,12}\.\d{1,9}\] )?audit: type=(\d{4}) audit\((\d{1,12})\.(\d{3}):(\d{1,20})\): ?/;
+
+/** Longer lines are parsed in full (the build cache does not remember such bodies either). */
+const MAX_LINE = 4096;
+
+/** What a key is known as: the first denial (a private copy), or lines that are always parsed. */
+interface Entry {
+  readonly denial: Denial | undefined;
+  /** The identity every denial made from this entry is marked with (see markRepeat). */
+  readonly identity: object;
+  readonly copy?: Copier;
+  readonly copyFields?: Copier;
+}
+
+const ENVELOPE_MEMBERS: readonly Replaceable[] = ['raw', 'log', 'time', 'timeText', 'auditStamp'];
+
+/** The parts of a line its denial takes from the line itself. */
+interface OwnParts {
+  readonly key: string;
+  readonly timeText: string;
+  readonly seconds: number;
+  readonly millis: number;
+  readonly serial: number;
+  readonly body: string;
+  readonly own: PerProcess | undefined;
+}
+
+const ALWAYS_PARSED: Entry = Object.freeze({ denial: undefined, identity: {} });
+// A key seen once is only marked (as in the build cache): a log whose lines never repeat would
+// otherwise pay for checking and keeping every one of them.
+const SEEN_ONCE: Entry = Object.freeze({ denial: undefined, identity: {} });
+
+function ownParts(line: string, source: SourceName | undefined): OwnParts | undefined {
+  if (line.length > MAX_LINE) return undefined;
+  const m = KERNEL_AUDIT_LINE.exec(line);
+  if (m === null) return undefined;
+  const type = m[4]!;
+  const family = familyOfType(Number(type));
+  if (family === undefined) return undefined;
+  // The parser trims the body's leading blanks.
+  const body = line.slice(m[0].length).trimStart();
+  const cut = maskedBody(family, body);
+  // The printk stamp's presence and width change no member: only its digits are the line's own.
+  // The month's name decides whether the stamp is one (the day's and time's digits do not).
+  const key = `${source ?? ''}\u0000${line.slice(0, 3)}\u0000${m[2]!}\u0000${m[3] === undefined ? '' : 't'}\u0000${type}\u0000${cut === undefined ? `-\u0000${body}` : `${cut.mark}\u0000${cut.rest}`}`;
+  return {
+    key,
+    timeText: m[1]!,
+    seconds: Number(m[5]),
+    millis: Number(m[6]),
+    serial: Number(m[7]),
+    body,
+    own: cut?.own,
+  };
+}
+
+/** The record text after `Log:` (as the parser's logText). */
+function logText(body: string): string {
+  const enrichment = body.indexOf('\x1d');
+  return (enrichment < 0 ? body : body.slice(0, enrichment)).trimEnd();
+}
+
+/** `first` with `line`'s own parts: the member order, and every other value, stay first's. */
+function withOwnParts(first: Denial, line: string, parts: OwnParts, entry?: Entry): Denial {
+  const own = parts.own;
+  const log = logText(parts.body);
+  const time = isoFromMillis(parts.seconds * 1000 + parts.millis);
+  const auditStamp = { seconds: parts.seconds, millis: parts.millis, serial: parts.serial };
+  let fields = first.fields;
+  if (own !== undefined) {
+    fields =
+      entry?.copyFields !== undefined
+        ? (entry.copyFields(fields!, 0, 0, 0, 0, 0, own.pid, own.ip, 0) as Denial['fields'])
+        : {
+            ...fields,
+            ...(own.pid !== undefined ? { pid: own.pid } : {}),
+            ...(own.ip !== undefined ? { ip: own.ip } : {}),
+          };
+  }
+  const pid = own?.pid !== undefined ? Number(own.pid) : first.pid;
+  const ip = own?.ip !== undefined ? own.ip : first.ip;
+  if (entry?.copy !== undefined) {
+    return entry.copy(
+      first,
+      line,
+      log,
+      time,
+      parts.timeText,
+      auditStamp,
+      pid,
+      ip,
+      fields,
+    ) as unknown as Denial;
+  }
+  const denial = { ...first } as { -readonly [K in keyof Denial]: Denial[K] };
+  denial.raw = line;
+  denial.log = log;
+  denial.time = time;
+  denial.timeText = parts.timeText;
+  denial.auditStamp = auditStamp;
+  if (own?.pid !== undefined) denial.pid = pid;
+  if (own?.ip !== undefined) denial.ip = ip;
+  if (own !== undefined) denial.fields = fields;
+  return denial;
+}
+
+/** The entry for a key whose first denial reproduces: its copiers made for its member lists. */
+function entryFor(denial: Denial, own: PerProcess | undefined): Entry {
+  const replaced = new Set<Replaceable>(ENVELOPE_MEMBERS);
+  const fieldsReplaced = new Set<Replaceable>();
+  if (own?.pid !== undefined) {
+    replaced.add('pid');
+    fieldsReplaced.add('pid');
+  }
+  if (own?.ip !== undefined) {
+    replaced.add('ip');
+    fieldsReplaced.add('ip');
+  }
+  if (own !== undefined) replaced.add('fields');
+  const copy = copierFor(Object.keys(denial), replaced);
+  const copyFields = own !== undefined ? copierFor(Object.keys(denial.fields!), fieldsReplaced) : undefined;
+  // A copy: the caller may add members (enrichment) to the denial it is handed.
+  return {
+    denial: { ...denial },
+    identity: {},
+    ...(copy ? { copy } : {}),
+    ...(copyFields ? { copyFields } : {}),
+  };
+}
+
+/** Equal members with equal values in the same order (member objects compared the same way). */
+function sameRecord(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    const key = aKeys[i]!;
+    if (key !== bKeys[i]) return false;
+    if (!sameRecord((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the denial kept for a key is what its own line's parts give, copied both ways: its
+ * stamps, texts, pid and ip are where and what this cache takes them to be (else its key's lines
+ * are parsed in full).
+ */
+function reproduces(entry: Entry, line: string, parts: OwnParts): boolean {
+  const denial = entry.denial!;
+  if (denial.repeat !== undefined || typeof denial.auditType !== 'number') return false;
+  const own = parts.own;
+  if (own !== undefined) {
+    const fields = denial.fields;
+    if (fields === undefined) return false;
+    if (own.pid !== undefined && (fields.pid !== own.pid || denial.pid !== Number(own.pid))) return false;
+    if (own.ip !== undefined && (fields.ip !== own.ip || denial.ip !== own.ip)) return false;
+  }
+  return (
+    sameRecord(withOwnParts(denial, line, parts), denial) &&
+    sameRecord(withOwnParts(denial, line, parts, entry), denial)
+  );
+}
+
+/** Bounded like the build cache: forgotten all at once when full, skipped a while when useless. */
+export class LineCache {
+  private readonly entries = new Map<string, Entry>();
+  private hits = 0;
+  private skipping = 0;
+  private lastSkip = 0;
+
+  constructor(private readonly capacity = 2048) {}
+
+  /**
+   * What `fresh()` (a full parse of `line` from `source`) gives: for a known key, its first
+   * denial with this line's own parts (a new object); otherwise `fresh()`, learning the key.
+   */
+  parse(line: string, source: SourceName | undefined, fresh: () => ParseResult): ParseResult {
+    if (this.skipping > 0) {
+      this.skipping--;
+      return fresh();
+    }
+    const parts = ownParts(line, source);
+    if (parts === undefined) return fresh();
+    const known = this.entries.get(parts.key);
+    if (known !== undefined && known !== SEEN_ONCE) {
+      if (known.denial === undefined) return fresh();
+      this.hits++;
+      const denial = withOwnParts(known.denial, line, parts, known);
+      markRepeat(denial, known.identity);
+      return { kind: 'denial', denial };
+    }
+    const result = fresh();
+    if (this.entries.size >= this.capacity) this.forget();
+    if (known === undefined) {
+      this.entries.set(parts.key, SEEN_ONCE);
+      return result;
+    }
+    const entry = result.kind === 'denial' ? entryFor(result.denial, parts.own) : undefined;
+    this.entries.set(
+      parts.key,
+      entry !== undefined && reproduces(entry, line, parts) ? entry : ALWAYS_PARSED,
+    );
+    return result;
+  }
+
+  /** As BuildCache.forget: a stretch of lines skips the cache when it hardly ever hit. */
+  private forget(): void {
+    this.entries.clear();
+    if (this.hits * 16 < this.capacity) {
+      this.lastSkip = Math.min(Math.max(this.lastSkip * 2, this.capacity * 2), this.capacity * 32);
+      this.skipping = this.lastSkip;
+    } else {
+      this.lastSkip = 0;
+    }
+    this.hits = 0;
+  }
+}
