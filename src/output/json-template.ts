@@ -49,23 +49,9 @@ export interface JsonTemplate {
   readonly process: string;
   /** The encoded suggestions array. */
   readonly suggestions: string;
-  /** The template's own text as UTF-8, made on first use by appendFromTemplate. */
-  bytes?: TemplateBytes;
 }
 
-/** The constant stretches of a line from a template, between its own values. */
-interface TemplateBytes {
-  /** `{"kind":...,"time":` */
-  readonly head: Buffer;
-  /** The access members, then `,"pid":`. */
-  readonly access: Buffer;
-  /** `,` comm and exe `,"repeat":`. */
-  readonly process: Buffer;
-  /** The suggestions, `}` and the newline. */
-  readonly tail: Buffer;
-}
-
-export type TemplateParts = Omit<JsonTemplate, 'values' | 'head' | 'bytes'>;
+export type TemplateParts = Omit<JsonTemplate, 'values' | 'head'>;
 
 /** Templates kept per suggestions array (repeats share the enricher's array) or for none. */
 const PER_KEY = 8;
@@ -119,7 +105,6 @@ function matchingTemplate(d: Denial, make: (d: Denial) => TemplateParts): JsonTe
     values: SHARED_MEMBERS.map((member) => d[member]),
     head: `{"kind":${JSON.stringify(d.kind)},"time":`,
     ...make(d),
-    bytes: undefined,
   };
   if (kept.length >= PER_KEY) kept.pop();
   kept.unshift(template);
@@ -136,19 +121,7 @@ export function fromTemplate(template: JsonTemplate, d: Denial): string {
   );
 }
 
-/** fromTemplate's line appended to `out` as UTF-8: the template's text copied, the line's own values encoded. */
+/** fromTemplate's line appended to `out` (one string: the batch encodes many lines at once). */
 export function appendFromTemplate(template: JsonTemplate, d: Denial, out: ByteBatch): void {
-  const bytes = (template.bytes ??= {
-    head: Buffer.from(template.head),
-    access: Buffer.from(`${template.access},"pid":`),
-    process: Buffer.from(`,${template.process},"repeat":`),
-    tail: Buffer.from(`${template.suggestions}}\n`),
-  });
-  out.bytes(bytes.head);
-  out.text(`${JSON.stringify(d.time ?? d.timeText ?? null)},"source":${JSON.stringify(d.source ?? null)},`);
-  out.bytes(bytes.access);
-  out.text(JSON.stringify(d.pid ?? null));
-  out.bytes(bytes.process);
-  out.text(`${JSON.stringify(d.repeat ?? 1)},"raw":${JSON.stringify(d.raw)},"suggestions":`);
-  out.bytes(bytes.tail);
+  out.text(fromTemplate(template, d));
 }
