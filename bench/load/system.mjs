@@ -1,7 +1,7 @@
 // What bench/load.mjs reads from the system: a process's memory and CPU time, the kernel's audit
 // loss counter, and what the journal holds of the generator's records.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 const JOURNALD_PIDFILE = '/run/snappy-debug/journald.pid';
@@ -16,6 +16,20 @@ export function cpuMs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** CPU time (user + system) of the threads of `pid` named `comm`, in ms (0 when there are none). */
+export function threadCpuMs(pid, comm) {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== comm) continue;
+      total += cpuMs(`${pid}/task/${tid}`);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return total;
 }
 
 /** A child of `parent` running `command`, if any. */

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <pthread.h>
 #include <time.h>
 #include <string>
 #include <thread>
@@ -144,6 +145,8 @@ int position(sd_journal *journal, const Options &options, bool &pending, std::st
 }
 
 void follow(Shared &shared) {
+  // Its own name in /proc/PID/task/*/comm: its CPU can be told apart from the main thread's.
+  pthread_setname_np(pthread_self(), "journal-reader");
   const Options &options = shared.options;
   sd_journal *journal = nullptr;
   std::string error;
