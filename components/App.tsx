@@ -112,7 +112,10 @@ export function App(props: AppProps) {
     detailLength: lines.length,
   };
 
+  // Counted before the dispatch: the feed yields to the render this key queues.
+  const keyPresses = useMemo(() => ({ presses: 0 }), []);
   useInput((input, key) => {
+    keyPresses.presses++;
     for (const name of keyNames(input, key)) {
       if (viewInfo.current) dispatch({ type: 'key', name, view: viewInfo.current });
     }
@@ -135,6 +138,7 @@ export function App(props: AppProps) {
     },
     props.flushMs ?? FLUSH_MS,
     seen,
+    keyPresses,
   );
 
   useRequestedWork(state, dispatch, {

@@ -10,7 +10,7 @@ import type { SeenRecords } from '../src/ui/seen-records.js';
  * a burst; the clock is read every CHECK_EVERY events (reading it per event would cost more).
  */
 const SLICE_MS = 8;
-const CHECK_EVERY = 32;
+export const CHECK_EVERY = 32;
 /**
  * While only groups that were already busy change (a flood's counters ticking), redraws come this
  * long after the previous one (or `flushMs` if longer): an Ink frame costs milliseconds, and at this
@@ -39,6 +39,14 @@ export const FLUSH_MS = 25;
 export interface DenialFeed {
   readonly batches: AsyncIterable<readonly SourceLine[]>;
   readonly denialOf: (line: SourceLine) => Denial | undefined;
+}
+
+/**
+ * Key presses so far, counted by the UI as they arrive: the feed gives way to each one (its
+ * redraw is already queued behind the feed's next slice) before adding more denials.
+ */
+export interface KeySignal {
+  readonly presses: number;
 }
 
 /** What the UI follows: denials one by one, or a source's line batches. */
@@ -84,6 +92,7 @@ export function useDenialFeed(
   callbacks: FeedCallbacks,
   flushMs: number,
   seen?: SeenRecords,
+  keys?: KeySignal,
 ): void {
   const latest = useRef(callbacks);
   latest.current = callbacks;
@@ -133,6 +142,14 @@ export function useDenialFeed(
       windowStart = now;
     };
     const pace = (): number => (saturated ? Math.max(busyMs, SATURATED_REDRAW_MS) : busyMs);
+    let pressesSeen = keys?.presses ?? 0;
+    /** Whether a key came since the last look: its render waits in the queue the feed yields to. */
+    const keyPressed = (): boolean => {
+      if (keys === undefined || keys.presses === pressesSeen) return false;
+      pressesSeen = keys.presses;
+      return true;
+    };
+    const giveWay = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
     const pump = async (): Promise<void> => {
       let sinceCheck = 0;
       let sliceStart = performance.now();
@@ -140,6 +157,7 @@ export function useDenialFeed(
       for (;;) {
         worked(segmentStart, performance.now());
         const next = await iterator.next();
+        if (keyPressed()) await giveWay();
         segmentStart = performance.now();
         if (next.done || stopped) return;
         const takenAt = feedTrace ? epochNow() : 0;
@@ -168,9 +186,11 @@ export function useDenialFeed(
           if (++sinceCheck < CHECK_EVERY) continue;
           sinceCheck = 0;
           const now = performance.now();
-          if (now - sliceStart < SLICE_MS) continue;
+          if (now - sliceStart < SLICE_MS && !keyPressed()) continue;
           worked(segmentStart, now);
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          await giveWay();
+          // A key pressed while the feed waited is drawn before the next slice.
+          if (keyPressed()) await giveWay();
           if (stopped) return;
           sliceStart = segmentStart = performance.now();
         }
@@ -192,5 +212,5 @@ export function useDenialFeed(
       if (timer) clearTimeout(timer);
       void iterator.return?.();
     };
-  }, [store, input, flushMs, seen]);
+  }, [store, input, flushMs, seen, keys]);
 }

@@ -30,11 +30,13 @@ const SHOW_CURSOR = '\u001B[?25h';
 const QUIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
- * Ink redraws at most this often (bench/tui.mjs renders with the same limit). Redraws follow state
- * changes only (a batch of denials at most every 80 ms, a key), so a higher limit costs nothing
- * when idle and halves the wait of a key pressed just after a redraw.
+ * Ink's frame limit (bench/tui.mjs renders with the same), high enough not to hold any frame back:
+ * at 60, a key rendered within 17 ms after a redraw had its frame drawn 17 ms after its render
+ * (Ink's trailing edge). What changes the state is paced before it gets here: denials
+ * (useDenialFeed, every 25-160 ms), a run's output (useRunWork, every 33 ms), stats (twice a
+ * second), keys (a human's pace).
  */
-export const MAX_FPS = 60;
+export const MAX_FPS = 1000;
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');

@@ -1,7 +1,12 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App, type AppProps } from '../../../components/App.js';
-import { BUSY_REDRAW_MS, SATURATED_REDRAW_MS, type DenialFeed } from '../../../components/useDenialFeed.js';
+import {
+  BUSY_REDRAW_MS,
+  CHECK_EVERY,
+  SATURATED_REDRAW_MS,
+  type DenialFeed,
+} from '../../../components/useDenialFeed.js';
 import type { Denial } from '../../../src/model/denial.js';
 import type { SourceLine } from '../../../src/sources/types.js';
 import { GroupStore } from '../../../src/ui/group-store.js';
@@ -86,6 +91,34 @@ describe('the denial feed', () => {
     await until(() => (lastFrame() ?? '').includes('1:AppArmor off'));
     // The key was drawn between two slices of the batch, not after it.
     expect(added).toBeLessThan(total);
+  }, 60_000);
+
+  it('gives way to a key before its next slice: the key is drawn with no denial added since', async () => {
+    const total = 400_000;
+    let added = 0;
+    const countingDenialOf = (source: SourceLine): Denial | undefined => {
+      added++;
+      return denialOf(source);
+    };
+    async function* oneLongBatch(): AsyncGenerator<readonly SourceLine[]> {
+      yield Array.from({ length: total }, (_, index) => line(index % 2 ? 'shadow' : 'exit'));
+    }
+    const ui = app({ batches: oneLongBatch(), denialOf: countingDenialOf });
+    let addedWhenDrawn = -1;
+    const write = ui.stdout.write;
+    ui.stdout.write = (frame: string) => {
+      if (addedWhenDrawn < 0 && frame.includes('1:AppArmor off')) addedWhenDrawn = added;
+      write(frame);
+    };
+    // Pressed between two slices (once warm, a slice adds thousands): the next slice is queued
+    // before the key's render.
+    await until(() => added > 50_000);
+    const addedWhenPressed = added;
+    ui.stdin.write('1');
+    await until(() => addedWhenDrawn >= 0);
+    expect(addedWhenPressed).toBeLessThan(total);
+    // Without giving way, a whole slice (8 ms: thousands of these denials) came first.
+    expect(addedWhenDrawn - addedWhenPressed).toBeLessThanOrEqual(CHECK_EVERY);
   }, 60_000);
 
   it("redraws a busy group's counters less often, and still shows a quiet group's event", async () => {
