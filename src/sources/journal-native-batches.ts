@@ -8,9 +8,10 @@ import type { SourceLine, SourceOptions } from './types.js';
 const MAX_FAILED_STARTS = 5;
 const RESTART_DELAY_MS = 200;
 /**
- * The reader looks for new entries every POLL_MS for BUSY_FOR_MS after the last one it read, then
- * every IDLE_POLL_MS: each look is a thread wake-up, ~80 us of CPU on a VM (100 a second: ~8 ms
- * of CPU a second); journalctl --follow would wait for journald's notice, up to 250 ms.
+ * The reader looks for new entries every `pollMs` for `busyForMs` after the last one it read,
+ * then every `idlePollMs`: each look is a thread wake-up, ~80 us of CPU on this VM (100 a second
+ * cost ~8 ms of CPU a second; 10 a second, ~1 ms). journalctl --follow waits for journald's
+ * change notice instead, up to 250 ms.
  */
 export const JOURNAL_POLL = { pollMs: 10, busyForMs: 2000, idlePollMs: 100 } as const;
 

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLine } from '../../src/parse/index.js';
 import { journaldSource } from '../../src/sources/index.js';
-import { journalAddon } from '../../src/sources/journal-native.js';
+import { JOURNAL_FIELDS } from '../../src/sources/journal-entry.js';
+import { journalAddon, nativeJournalEvents } from '../../src/sources/journal-native.js';
+import { JOURNAL_POLL } from '../../src/sources/journal-native-batches.js';
 import { follow } from './support/collect.js';
 import { killDaemon, startDaemons } from './support/faults.js';
 import { triggerSeccompDenial } from './support/seccomp.js';
@@ -41,6 +43,21 @@ print(len(values) + 1)
 function journalctlCount(match: string): number {
   const out = execFileSync('journalctl', ['--output=cat', '--no-pager', match], { encoding: 'utf8' });
   return out === '' ? 0 : out.trimEnd().split('\n').length;
+}
+
+/** Every entry of the journal in `directory`, as the native reader prints it (no dedupe). */
+async function readAllUnfiltered(directory: string): Promise<string[]> {
+  const lines: string[] = [];
+  const events = nativeJournalEvents(journalAddon()!, {
+    fields: JOURNAL_FIELDS,
+    matches: [],
+    directory,
+    start: 'head',
+    follow: false,
+    ...JOURNAL_POLL,
+  });
+  for await (const event of events) if (event.kind === 'lines') lines.push(...event.lines);
+  return lines;
 }
 
 async function readAll(options: Parameters<typeof journaldSource>[0]): Promise<string[]> {
@@ -136,6 +153,24 @@ describe.runIf(journalAddon() !== null)('native journal reader (real journald)',
     expect(denials(native)).toEqual(denials(viaJournalctl));
     const seen = native.filter((line) => line.includes(`pid=${denial.pid} `));
     expect(seen.length).toBe(1);
+
+    // Where a restart resumes: after a cursor, the entries after it and nothing else.
+    const addon = journalAddon()!;
+    const middle = Math.floor(native.length / 2);
+    const after = (JSON.parse(native[middle]!) as { __CURSOR: string }).__CURSOR;
+    const resumed: string[] = [];
+    for await (const event of nativeJournalEvents(addon, {
+      fields: JOURNAL_FIELDS,
+      matches: [],
+      directory: copy,
+      after,
+      start: 'head',
+      follow: false,
+      ...JOURNAL_POLL,
+    }))
+      if (event.kind === 'lines') resumed.push(...event.lines);
+    const unfiltered = await readAllUnfiltered(copy);
+    expect(resumed).toEqual(unfiltered.slice(unfiltered.indexOf(native[middle]!) + 1));
   });
 
   it('follows through a rotation (journalctl --rotate): every entry once, in order', async () => {
