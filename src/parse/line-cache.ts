@@ -22,6 +22,9 @@ import { isoFromMillis } from './time.js';
 const KERNEL_AUDIT_LINE =
   /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S{1,255}) kernel: (\[ *\d{1,12}\.\d{1,9}\] )?audit: type=(\d{4}) audit\((\d{1,12})\.(\d{3}):(\d{1,20})\): ?/;
 
+/** Keys learnt on first sight before their hits decide (see LineCache.eager). */
+const EAGER_TRIAL = 256;
+
 /** Longer lines are parsed in full (the build cache does not remember such bodies either). */
 const MAX_LINE = 4096;
 
@@ -48,8 +51,8 @@ interface OwnParts {
 }
 
 const ALWAYS_PARSED: Entry = Object.freeze({ denial: undefined, identity: {} });
-// A key seen once is only marked (as in the build cache): a log whose lines never repeat would
-// otherwise pay for checking and keeping every one of them.
+// Once keys stop coming back (see LineCache.eager), a key seen once is only marked, as in the
+// build cache: a log whose lines never repeat would pay for checking and keeping every one.
 const SEEN_ONCE: Entry = Object.freeze({ denial: undefined, identity: {} });
 
 function ownParts(line: string, source: SourceName | undefined): OwnParts | undefined {
@@ -190,10 +193,20 @@ function reproduces(entry: Entry, line: string, parts: OwnParts): boolean {
 export class LineCache {
   private readonly entries = new Map<string, Entry>();
   private hits = 0;
+  /** Keys learnt since the entries were last forgotten. */
+  private learnt = 0;
   private skipping = 0;
   private lastSkip = 0;
 
   constructor(private readonly capacity = 2048) {}
+
+  /**
+   * Whether a key is learnt on its first line: while keys come back (a flood: one full parse per
+   * key instead of two, each slow while the parser is still cold), not once most did not.
+   */
+  private get eager(): boolean {
+    return this.learnt < EAGER_TRIAL || this.hits >= this.learnt * 4;
+  }
 
   /**
    * What `fresh()` (a full parse of `line` from `source`) gives: for a known key, its first
@@ -216,10 +229,11 @@ export class LineCache {
     }
     const result = fresh();
     if (this.entries.size >= this.capacity) this.forget();
-    if (known === undefined) {
+    if (known === undefined && !this.eager) {
       this.entries.set(parts.key, SEEN_ONCE);
       return result;
     }
+    this.learnt++;
     const entry = result.kind === 'denial' ? entryFor(result.denial, parts.own) : undefined;
     this.entries.set(
       parts.key,
@@ -238,5 +252,6 @@ export class LineCache {
       this.lastSkip = 0;
     }
     this.hits = 0;
+    this.learnt = 0;
   }
 }

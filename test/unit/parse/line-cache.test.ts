@@ -110,7 +110,8 @@ describe('the line cache', () => {
       (_, i) =>
         `Nov  ${1 + (i % 9)} 10:00:${two(i)} host kernel: [ ${i}.5] audit: type=1326 audit(17000000${two(i)}.${String(i * 7).padStart(3, '0')}:${i}): ${body(100 + i, `0x${(0xf7f00000 + i).toString(16)}`)}`,
     );
-    expect(throughCache(cache, lines)).toBe(48);
+    // Learnt from its first line while keys come back: every later line is answered.
+    expect(throughCache(cache, lines)).toBe(49);
   });
 
   it('parses rsyslog repeats, other envelopes, other types and long lines in full, with the same result', () => {
@@ -140,5 +141,21 @@ describe('the line cache', () => {
         expectSame(parseLine(line, 'journald'), line, 'journald');
       }
     }
+  });
+});
+
+describe('the line cache on lines that never repeat', () => {
+  it('stops learning keys on first sight once they do not come back, with the same results', () => {
+    const rng = new Rng(35);
+    const lines = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `Nov 22 10:00:00 host kernel: audit: type=1400 audit(1700000000.${String(i % 1000).padStart(3, '0')}:${i}): apparmor="DENIED" operation="open" class="file" profile="snap.a.b" name="/tmp/f${i}-${rng.int(1e6)}" pid=${i} comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+    );
+    const cache = new LineCache(1024);
+    expect(throughCache(cache, lines)).toBe(0);
+    // Then a flood: after the stretch the cache skips (as the build cache does), learnt and answered.
+    const flood = Array.from({ length: 200 }, (_, i) => lines[0]!.replace(/pid=\d+/, `pid=${i + 1}`));
+    expect(throughCache(cache, flood)).toBeGreaterThan(100);
   });
 });
