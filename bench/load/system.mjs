@@ -11,6 +11,15 @@ export function rssMiB(pid) {
   return Number(kib) / 1024;
 }
 
+/**
+ * The file-backed part of a process's resident memory, in MiB: mapped files such as the journal
+ * files the native journal reader maps (page cache journald shares), not memory of its own.
+ */
+export function rssFileMiB(pid) {
+  const kib = /RssFile:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kib) / 1024;
+}
+
 /** CPU time (user + system) a live process has used, in ms. */
 export function cpuMs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
