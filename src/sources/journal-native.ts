@@ -82,6 +82,7 @@ export async function* nativeJournalEvents(
   });
   const onAbort = (): void => reader.stop();
   signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) reader.stop();
   try {
     for (;;) {
       const event = queue.shift();
