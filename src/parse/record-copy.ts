@@ -32,7 +32,8 @@ const LIMIT = 256;
  */
 export function copierFor(keys: readonly string[], replaced: ReadonlySet<Replaceable>): Copier | undefined {
   if (keys.includes('__proto__')) return undefined;
-  const signature = `${[...replaced].join(',')}\u0000${keys.join('\u0000')}`;
+  // JSON: no two lists share a signature (joined names would: [''] and [], ['a\u0000b'] and ['a', 'b']).
+  const signature = JSON.stringify([[...replaced], keys]);
   let copier = copiers.get(signature);
   if (copier !== undefined) return copier;
   if (copiers.size >= LIMIT) return undefined;
@@ -44,7 +45,12 @@ export function copierFor(keys: readonly string[], replaced: ReadonlySet<Replace
       : `${name}: template[${name}]`;
   });
   // Names only from JSON.stringify and REPLACEABLE: no text of the log becomes code.
-  copier = new Function('template', ...REPLACEABLE, `return { ${members.join(', ')} };`) as Copier;
+  try {
+    copier = new Function('template', ...REPLACEABLE, `return { ${members.join(', ')} };`) as Copier;
+  } catch {
+    // Code generation refused (node --disallow-code-generation-from-strings): callers spread.
+    return undefined;
+  }
   copiers.set(signature, copier);
   return copier;
 }
