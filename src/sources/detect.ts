@@ -39,10 +39,8 @@ export async function detectSource(paths: DetectPaths = {}): Promise<DetectedSou
   const auditLog = paths.auditLog ?? AUDIT_LOG;
   const syslogFiles = paths.syslogFiles ?? SYSLOG_CANDIDATES;
   if ((await onPath('journalctl')) && (await exists(socket))) {
-    return {
-      source: journaldSource(),
-      reason: 'following journald (journalctl --follow); use --source to choose',
-    };
+    const source = journaldSource();
+    return { source, reason: `following ${source.description}; use --source to choose` };
   }
   const syslogPath = await liveSyslogPath(syslogFiles);
   if (syslogPath !== undefined) {

@@ -50,7 +50,7 @@ describe('journald source (real systemd-journald, journalctl --follow --output=j
   });
 
   it('resumes after journalctl dies, losing and repeating nothing', async () => {
-    const follower = follow(journaldSource());
+    const follower = follow(journaldSource({ journalctl: 'journalctl' }));
     await follower.ready;
     const before = await triggerSeccompDenial({ syscall: 39 });
     await follower.waitFor((lines) => linesFor(before.pid)(lines).length > 0);

@@ -45,7 +45,10 @@ describe('detectSource / sourceByName', () => {
   it('prefers journald when it runs, and says so in one line', async () => {
     const { source, reason } = await detectSource();
     expect(source.name).toBe('journald');
-    expect(reason).toBe('following journald (journalctl --follow); use --source to choose');
+    expect(reason).toBe(`following ${source.description}; use --source to choose`);
+    expect(reason).toMatch(
+      /^following journald \((sd-journal|journalctl) --follow\); use --source to choose$/,
+    );
   });
 
   it('falls back to a syslog file, then /dev/kmsg, then audit.log, and fails in one line without any', async () => {

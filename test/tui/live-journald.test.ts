@@ -33,7 +33,7 @@ describe('the UI following real journald', () => {
       cwd: workDir,
     });
     try {
-      await pane.waitForText('journald (journalctl --follow)', 45_000);
+      await pane.waitForText('journald (sd-journal --follow)', 45_000);
       // The UI draws before journalctl is positioned; a short settle keeps the first denial in view.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const triggeredAt = Date.now();
