@@ -152,9 +152,12 @@ function joined(part: BuiltPart, base: RecordBase, own: PerProcess | undefined):
   return out as unknown as Denial;
 }
 
-/** The logged fields with this line's pid= and ip= values, in the same order. */
+/**
+ * The logged fields with this line's pid= and ip= values, in the same order, on the same prototype
+ * as the tokenizer's (none inherited: `fields.constructor` is no function).
+ */
 function fieldsWith(fields: Readonly<Record<string, string>>, own: PerProcess): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(Object.getPrototypeOf(fields) as object | null) as Record<string, string>;
   for (const key in fields) {
     out[key] =
       key === 'pid' && own.pid !== undefined

@@ -96,11 +96,7 @@ function withOwnParts(first: Denial, line: string, parts: OwnParts, entry?: Entr
     fields =
       entry?.copyFields !== undefined
         ? (entry.copyFields(fields!, 0, 0, 0, 0, 0, own.pid, own.ip, 0) as Denial['fields'])
-        : {
-            ...fields,
-            ...(own.pid !== undefined ? { pid: own.pid } : {}),
-            ...(own.ip !== undefined ? { ip: own.ip } : {}),
-          };
+        : fieldsWith(fields!, own);
   }
   const pid = own?.pid !== undefined ? Number(own.pid) : first.pid;
   const ip = own?.ip !== undefined ? own.ip : first.ip;
@@ -129,6 +125,20 @@ function withOwnParts(first: Denial, line: string, parts: OwnParts, entry?: Entr
   return denial;
 }
 
+/** A copy of `fields` (its prototype too: the tokenizer's) with this line's pid and ip. */
+function fieldsWith(
+  fields: Readonly<Record<string, string>>,
+  own: PerProcess,
+): Readonly<Record<string, string>> {
+  const copy: Record<string, string> = Object.assign(
+    Object.create(Object.getPrototypeOf(fields) as object | null) as Record<string, string>,
+    fields,
+  );
+  if (own.pid !== undefined) copy.pid = own.pid;
+  if (own.ip !== undefined) copy.ip = own.ip;
+  return copy;
+}
+
 /** The entry for a key whose first denial reproduces: its copiers made for its member lists. */
 function entryFor(denial: Denial, own: PerProcess | undefined): Entry {
   const replaced = new Set<Replaceable>(ENVELOPE_MEMBERS);
@@ -142,8 +152,8 @@ function entryFor(denial: Denial, own: PerProcess | undefined): Entry {
     fieldsReplaced.add('ip');
   }
   if (own !== undefined) replaced.add('fields');
-  const copy = copierFor(Object.keys(denial), replaced);
-  const copyFields = own !== undefined ? copierFor(Object.keys(denial.fields!), fieldsReplaced) : undefined;
+  const copy = copierFor(denial, replaced);
+  const copyFields = own !== undefined ? copierFor(denial.fields!, fieldsReplaced) : undefined;
   // A copy: the caller may add members (enrichment) to the denial it is handed.
   return {
     denial: { ...denial },
@@ -153,10 +163,11 @@ function entryFor(denial: Denial, own: PerProcess | undefined): Entry {
   };
 }
 
-/** Equal members with equal values in the same order (member objects compared the same way). */
+/** Equal prototypes, members and values, in the same order (member objects compared the same way). */
 function sameRecord(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
   const aKeys = Object.keys(a);
   const bKeys = Object.keys(b);
   if (aKeys.length !== bKeys.length) return false;

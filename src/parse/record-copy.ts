@@ -22,21 +22,27 @@ export type Copier = (
   fields: unknown,
 ) => Record<string, unknown>;
 
-const copiers = new Map<string, Copier>();
+/** Copiers by prototype (plain records, the tokenizer's fields objects), then by member list. */
+const copiers = new Map<object | null, Map<string, Copier>>();
+let count = 0;
 const LIMIT = 256;
 
 /**
- * A function copying a record whose own members are `keys` (in order), taking the `replaced`
- * ones from its arguments (by REPLACEABLE's order). Undefined when a name cannot be written as a
- * plain literal member (`__proto__` would set the prototype) or too many lists were seen.
+ * A function copying `template` (its prototype and own members, in order), taking the `replaced`
+ * members from its arguments (by REPLACEABLE's order). Undefined when a name cannot be written as
+ * a plain literal member (`__proto__` would set the prototype) or too many lists were seen.
  */
-export function copierFor(keys: readonly string[], replaced: ReadonlySet<Replaceable>): Copier | undefined {
+export function copierFor(template: object, replaced: ReadonlySet<Replaceable>): Copier | undefined {
+  const keys = Object.keys(template);
   if (keys.includes('__proto__')) return undefined;
+  const prototype = Object.getPrototypeOf(template) as object | null;
+  let byList = copiers.get(prototype);
+  if (byList === undefined) copiers.set(prototype, (byList = new Map()));
   // JSON: no two lists share a signature (joined names would: [''] and [], ['a\u0000b'] and ['a', 'b']).
   const signature = JSON.stringify([[...replaced], keys]);
-  let copier = copiers.get(signature);
+  let copier = byList.get(signature);
   if (copier !== undefined) return copier;
-  if (copiers.size >= LIMIT) return undefined;
+  if (count >= LIMIT) return undefined;
   const members = keys.map((key) => {
     const name = JSON.stringify(key);
     const argument = REPLACEABLE.indexOf(key as Replaceable);
@@ -46,11 +52,17 @@ export function copierFor(keys: readonly string[], replaced: ReadonlySet<Replace
   });
   // Names only from JSON.stringify and REPLACEABLE: no text of the log becomes code.
   try {
-    copier = new Function('template', ...REPLACEABLE, `return { ${members.join(', ')} };`) as Copier;
+    // `__proto__: prototype` in a literal sets its prototype (the template's, e.g. the fields').
+    const make = new Function(
+      'prototype',
+      `return function copy(template, ${REPLACEABLE.join(', ')}) { return { __proto__: prototype, ${members.join(', ')} }; };`,
+    ) as (prototype: object | null) => Copier;
+    copier = make(prototype);
   } catch {
     // Code generation refused (node --disallow-code-generation-from-strings): callers spread.
     return undefined;
   }
-  copiers.set(signature, copier);
+  byList.set(signature, copier);
+  count++;
   return copier;
 }

@@ -13,7 +13,7 @@ const SEEDS = seedLines().map((line) => line.replace(/\n/g, ' '));
 function expectSameAsUncached(line: string): void {
   const cached = parseLine(line, 'journald');
   const fresh = parseLineUncached(line, 'journald');
-  expect(cached, line).toEqual(fresh);
+  expect(cached, line).toStrictEqual(fresh);
   expect(JSON.stringify(cached), line).toBe(JSON.stringify(fresh));
 }
 

@@ -54,7 +54,7 @@ function reprocessed(body: string, rng: Rng): string {
 
 function expectSame(cached: ParseResult, line: string, source: 'file' | 'journald' = 'file'): void {
   const fresh = parseLineUncached(line, source);
-  expect(cached, line).toEqual(fresh);
+  expect(cached, line).toStrictEqual(fresh);
   expect(JSON.stringify(cached), line).toBe(JSON.stringify(fresh));
 }
 
