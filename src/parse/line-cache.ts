@@ -67,7 +67,9 @@ function ownParts(line: string, source: SourceName | undefined): OwnParts | unde
   const cut = maskedBody(family, body);
   // The printk stamp's presence and width change no member: only its digits are the line's own.
   // The month's name decides whether the stamp is one (the day's and time's digits do not).
-  const key = `${source ?? ''}\u0000${line.slice(0, 3)}\u0000${m[2]!}\u0000${m[3] === undefined ? '' : 't'}\u0000${type}\u0000${cut === undefined ? `-\u0000${body}` : `${cut.mark}\u0000${cut.rest}`}`;
+  // The host may hold NULs: its length keeps it from running into the parts after it.
+  const host = m[2]!;
+  const key = `${source ?? ''}\u0000${line.slice(0, 3)}\u0000${host.length}:${host}\u0000${m[3] === undefined ? '' : 't'}\u0000${type}\u0000${cut === undefined ? `-\u0000${body}` : `${cut.mark}\u0000${cut.rest}`}`;
   return {
     key,
     timeText: m[1]!,

@@ -159,3 +159,24 @@ describe('the line cache on lines that never repeat', () => {
     expect(throughCache(cache, flood)).toBeGreaterThan(100);
   });
 });
+
+describe('the line cache key', () => {
+  it('never takes a host holding NULs and a body holding NULs for another line', () => {
+    // Both an AppArmor and a seccomp record's members, after a separator trimStart keeps.
+    const rest =
+      '\u001dapparmor="DENIED" operation="open" profile="snap.a.b" name="/x" auid=0 uid=0 gid=0 ses=1 comm="c" exe="/snap/a/1/x" sig=0 arch=c000003e syscall=2 compat=0 code=0x50000 requested_mask="r" denied_mask="r"';
+    // Without the host's length in the key these two would share one: A's body repeats B's host
+    // tail and key parts (NUL-separated); B is a seccomp record without a printk stamp.
+    const lineA = (s: number): string =>
+      `Nov 22 10:00:00 a kernel: [ 1.5] audit: type=1400 audit(1700000000.${String(s).padStart(3, '0')}:1): X\u0000\u00001326\u0000-\u0000${rest}`;
+    const lineB = (s: number): string =>
+      `Nov 22 10:00:00 a\u0000t\u00001400\u0000-\u0000X kernel: audit: type=1326 audit(1700000000.${String(s).padStart(3, '0')}:2): ${rest}`;
+    const kinds = [lineA(0), lineB(1)].map((line) => {
+      const parsed = parseLineUncached(line, 'file');
+      return parsed.kind === 'denial' ? parsed.denial.kind : parsed.kind;
+    });
+    expect(kinds).toEqual(['apparmor', 'seccomp']);
+    const lines = Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? lineA(i) : lineB(i)));
+    throughCache(new LineCache(), lines);
+  });
+});
