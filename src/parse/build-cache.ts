@@ -244,7 +244,10 @@ export class BuildCache {
     const cut = masked(family, body);
     // The mark ('-' when nothing was cut) comes before the body: a body holding NULs cannot pass
     // for a masked one.
-    const key = `${family}\u0000${base.auditType ?? ''}\u0000${typeof base.auditType}\u0000${cut ? cut.mark : '-'}\u0000${cut ? cut.rest : body}`;
+    // A type name may hold NULs (`type=APPARMOR_X\0...`): its length keeps it from running into
+    // the mark and body after it.
+    const type = base.auditType === undefined ? '' : String(base.auditType);
+    const key = `${family}\u0000${typeof base.auditType}\u0000${type.length}:${type}\u0000${cut ? cut.mark : '-'}\u0000${cut ? cut.rest : body}`;
     const remembered = this.entries.get(key);
     if (remembered === UNMASKABLE) return builder(base, tokenize(body));
     const own = cut?.own;

@@ -203,3 +203,20 @@ describe('the build cache with per-process values masked', () => {
     expect(builds).toBe(2);
   });
 });
+
+describe('the build cache key', () => {
+  it('never takes a type name holding NULs and a body holding NULs for another record', () => {
+    const rest =
+      '\u001dapparmor="DENIED" operation="open" profile="snap.a.b" comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0';
+    // Without the type's length in the key, the second line's type name and the first line's
+    // body give both one key: the first would be joined from the second's build (no path).
+    const first = `type=APPARMOR_X msg=audit(1.002:3): name="/y"\u0000string\u0000-\u0000${rest}`;
+    const second = `type=APPARMOR_X\u0000string\u0000-\u0000name="/y" msg=audit(1.002:4): ${rest}`;
+    const path = (line: string): string | undefined => {
+      const parsed = parseLineUncached(line);
+      return parsed.kind === 'denial' ? parsed.denial.path : parsed.kind;
+    };
+    expect([path(first), path(second)]).toEqual(['/y', undefined]);
+    for (const line of [first, second, first, second, first]) expectSameAsUncached(line);
+  });
+});
