@@ -7,6 +7,7 @@ import { rulesCacheDir, rulesDir } from '../paths.js';
 import { Enricher } from '../scan/enrich.js';
 import type { DenialFilter } from '../scan/filter.js';
 import { denialOf, denials, denialsFromBatches, type PipelineOptions } from '../scan/pipeline.js';
+import { tuneForBatchReplay } from '../scan/batch-tuning.js';
 import { startSuggestionThread } from '../scan/suggestion-thread.js';
 import { denialBatchesThreaded } from '../scan/threaded-pipeline.js';
 import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
@@ -293,9 +294,11 @@ export const main: CommandMain = async (argv, io) => {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const restore = await prepareSystem(options, io);
-  // A saved file printed in bulk has its suggestions made on a thread of their own.
+  const batchReplay = options.replayFile !== undefined && !options.ui;
+  // A saved file printed in bulk is the one batch job: V8 tuned for it, suggestions on a thread.
+  if (batchReplay) tuneForBatchReplay();
   const thread =
-    options.replayFile !== undefined && !options.ui
+    batchReplay && options.replayFile !== undefined
       ? startSuggestionThread(
           { rulesDir: rulesDir(), cacheDir: rulesCacheDir() },
           fileBytes(options.replayFile),

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Denial, Suggestion } from '../model/denial.js';
 import { packageRoot } from '../paths.js';
-import { tuneForBatchReplay } from './batch-tuning.js';
 import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
 /** Where a request's suggestions land once the thread has answered. */
@@ -102,8 +101,6 @@ export function startSuggestionThread(
   data: SuggestionThreadData,
   fileBytes: number,
 ): SuggestionThread | undefined {
-  // Only a saved file's replay (not the UI) starts here: the one batch job V8 is tuned for.
-  tuneForBatchReplay();
   const wanted = process.env.SNAPPY_DEBUG_SUGGEST_THREAD;
   if (wanted === '0' || (wanted !== '1' && fileBytes < THREAD_MIN_BYTES)) return undefined;
   const dist = join(packageRoot(), 'dist', 'src');
