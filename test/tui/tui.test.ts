@@ -7,6 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -297,6 +298,7 @@ describe('colours and exits', () => {
     try {
       await pane.waitForText('waiting for denials...', START_TIMEOUT);
       expect(pane.alternateScreen()).toBe(true);
+      execFileSync('pkill', ['-USR1', '-f', `^node ${CRASH}`]);
       const screen = await pane.waitForText('EXIT=70');
       expect(pane.alternateScreen()).toBe(false);
       // The message (with its stack) may wrap at 80 columns.
