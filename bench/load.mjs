@@ -43,6 +43,7 @@ import {
   auditSocketDrops,
   childPid,
   cpuMs,
+  cpuMsIfAlive,
   journalCopies,
   journaldPid,
   quantile,
@@ -101,6 +102,8 @@ function fail(message) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** CPU used since `before`, or null when the process ended meanwhile (its CPU is unknown). */
+const since = (now, before) => (now === null ? null : now - before);
 const terminal = new Terminal(`snappy-debug-load-${process.pid}`, MARKER.name);
 
 /** Runs the generator; calls onLine for each line it prints; resolves with its summary. */
@@ -248,8 +251,8 @@ async function measure() {
   const cpu = {
     uiMs: cpuMs(pid) - cpuBefore.ui,
     readerMs: threadCpuMs(pid, 'journal-reader') - cpuBefore.reader,
-    journalctlMs: follower ? cpuMs(follower) - cpuBefore.journalctl : null,
-    journaldMs: journald ? cpuMs(journald) - cpuBefore.journald : null,
+    journalctlMs: follower ? since(cpuMsIfAlive(follower), cpuBefore.journalctl) : null,
+    journaldMs: journald ? since(cpuMsIfAlive(journald), cpuBefore.journald) : null,
   };
   const journaldAuditDrops = journald ? auditSocketDrops(journald) - dropsBefore : null;
   loadRunning = false;

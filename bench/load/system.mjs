@@ -27,6 +27,16 @@ export function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
+/** cpuMs(pid), or null once the process is gone (a journald or journalctl restarted meanwhile). */
+export function cpuMsIfAlive(pid) {
+  try {
+    return cpuMs(pid);
+  } catch (error) {
+    if (error.code === 'ENOENT' || error.code === 'ESRCH') return null;
+    throw error;
+  }
+}
+
 /** CPU time (user + system) of the threads of `pid` named `comm`, in ms (0 when there are none). */
 export function threadCpuMs(pid, comm) {
   let total = 0;
