@@ -322,6 +322,13 @@ const traced = markerStages(
   result.generatedAt,
 );
 const last30 = rss.filter((s) => s.t >= rss.at(-1).t - 30);
+/** The process's own memory: resident minus mapped files (journal files are journald's page cache). */
+const own = rss.map((s) => ({ t: s.t, rss: s.rss - s.file }));
+const ownMax = (from, to) => Math.max(...own.filter((s) => s.t >= from && s.t < to).map((s) => s.rss));
+const end = own.at(-1).t + 1e-9;
+const half = Math.min(30, end / 2);
+// Maxima of two windows, not a line through a garbage collector's sawtooth: a leak raises the later one.
+const ownGrowth = ownMax(end - half, end) - ownMax(end - 2 * half, end - half);
 const report = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
@@ -412,6 +419,10 @@ const report = {
     /** Of the resident memory, mapped files (the binary, libraries, the journal files read natively). */
     fileMax: round(Math.max(...rss.map((s) => s.file))),
     samples: rss.map((s) => round(s.rss)),
+    fileSamples: rss.map((s) => round(s.file)),
+    /** Own memory (resident minus mapped files): max in the last 30 s minus max in the 30 s before. */
+    ownMaxGrowthLast30s: round(ownGrowth),
+    ownWindowSeconds: round(half),
   },
   loadAverage: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, v.map((x) => round(x, 2))])),
 };
@@ -538,8 +549,14 @@ const rows = [
   [
     'resident memory trend, last 30 s',
     `${r.rssMiB.last30sSlopePerMinute} MiB/min`,
-    'flat (< 5 MiB/min)',
-    Math.abs(r.rssMiB.last30sSlopePerMinute) < 5,
+    '(witness: a line through GC sawteeth)',
+    undefined,
+  ],
+  [
+    `own memory (less mapped files): max, last ${r.rssMiB.ownWindowSeconds} s vs the ${r.rssMiB.ownWindowSeconds} s before`,
+    `${r.rssMiB.ownMaxGrowthLast30s >= 0 ? '+' : ''}${r.rssMiB.ownMaxGrowthLast30s} MiB`,
+    'bounded (< +10 MiB)',
+    r.rssMiB.ownMaxGrowthLast30s < 10,
   ],
 ];
 const widths = [34, 34, 20];
