@@ -49,7 +49,8 @@ describe('scanlog restores kernel.printk_ratelimit', () => {
   it('an error thrown while following (journalctl missing): one error line, exit 1, restored', async () => {
     const child = spawn(process.execPath, [CLI, 'scanlog', '--source', 'journald', '--json'], {
       cwd: ROOT,
-      env: { ...process.env, PATH: '/nonexistent' },
+      // The native journal reader needs no journalctl: the journalctl reader is the one that can miss it.
+      env: { ...process.env, PATH: '/nonexistent', SNAPPY_DEBUG_JOURNAL_READER: 'journalctl' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
