@@ -1,8 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { render, Text, useInput } from 'ink';
 import { useState } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_FPS } from '../../../src/ui/run-tui.js';
+
+// Under CI=true Ink writes only the last frame, at unmount (is-in-ci, read when Ink loads): this
+// test times the frames a terminal gets, so Ink must load believing it is not in CI.
+vi.hoisted(() => {
+  process.env.CI = '0';
+});
 
 /** A terminal that keeps what Ink writes. */
 class Screen extends EventEmitter {
