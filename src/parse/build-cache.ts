@@ -7,6 +7,7 @@
  */
 import type { Denial } from '../model/denial.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
+import { CacheSkip } from './cache-skip.js';
 import type { RecordFamily } from './record.js';
 import type { Tokens } from './tokenize.js';
 
@@ -223,11 +224,11 @@ export class BuildCache {
 
   /** Hits since the entries were last forgotten. */
   private hits = 0;
-  /** Builds still to make without the cache, and how long the last such stretch was. */
-  private skipping = 0;
-  private lastSkip = 0;
+  private readonly skip: CacheSkip;
 
-  constructor(private readonly capacity = 2048) {}
+  constructor(private readonly capacity = 2048) {
+    this.skip = new CacheSkip(capacity);
+  }
 
   build(
     family: RecordFamily,
@@ -237,10 +238,7 @@ export class BuildCache {
     tokenize: (body: string) => Tokens,
   ): BuildResult {
     if (body.length > MAX_BODY) return builder(base, tokenize(body));
-    if (this.skipping > 0) {
-      this.skipping--;
-      return builder(base, tokenize(body));
-    }
+    if (this.skip.skip()) return builder(base, tokenize(body));
     const cut = masked(family, body);
     // The mark ('-' when nothing was cut) comes before the body: a body holding NULs cannot pass
     // for a masked one.
@@ -268,21 +266,10 @@ export class BuildCache {
     return built;
   }
 
-  /**
-   * Forgets every entry. When the entries filled up with next to no repeat (a saved file whose
-   * records each have their own pid), the next stretch of builds skips the cache: the key and its
-   * lookup cost about a tenth of a parse there (bench file: ~80 ms of ~700). The stretch doubles
-   * while repeats stay rare, up to 32 fills' worth, so a flood that starts meanwhile is cached
-   * again soon.
-   */
+  /** Forgets every entry; a fill with next to no repeat skips the cache a while (CacheSkip). */
   private forget(): void {
     this.entries.clear();
-    if (this.hits * 16 < this.capacity) {
-      this.lastSkip = Math.min(Math.max(this.lastSkip * 2, this.capacity * 2), this.capacity * 32);
-      this.skipping = this.lastSkip;
-    } else {
-      this.lastSkip = 0;
-    }
+    this.skip.filled(this.hits);
     this.hits = 0;
   }
 }

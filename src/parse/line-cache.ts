@@ -9,6 +9,7 @@
  */
 import type { Denial, SourceName } from '../model/denial.js';
 import { maskedBody, markRepeat, type PerProcess } from './build-cache.js';
+import { CacheSkip } from './cache-skip.js';
 import type { ParseResult } from './index.js';
 import { familyOfType } from './record.js';
 import { copierFor, type Copier, type Replaceable } from './record-copy.js';
@@ -208,10 +209,11 @@ export class LineCache {
   private hits = 0;
   /** Keys learnt since the entries were last forgotten. */
   private learnt = 0;
-  private skipping = 0;
-  private lastSkip = 0;
+  private readonly skip: CacheSkip;
 
-  constructor(private readonly capacity = 2048) {}
+  constructor(private readonly capacity = 2048) {
+    this.skip = new CacheSkip(capacity);
+  }
 
   /**
    * Whether a key is learnt on its first line: while keys come back (a flood: one full parse per
@@ -226,10 +228,7 @@ export class LineCache {
    * denial with this line's own parts (a new object); otherwise `fresh()`, learning the key.
    */
   parse(line: string, source: SourceName | undefined, fresh: () => ParseResult): ParseResult {
-    if (this.skipping > 0) {
-      this.skipping--;
-      return fresh();
-    }
+    if (this.skip.skip()) return fresh();
     const parts = ownParts(line, source);
     if (parts === undefined) return fresh();
     const known = this.entries.get(parts.key);
@@ -258,12 +257,7 @@ export class LineCache {
   /** As BuildCache.forget: a stretch of lines skips the cache when it hardly ever hit. */
   private forget(): void {
     this.entries.clear();
-    if (this.hits * 16 < this.capacity) {
-      this.lastSkip = Math.min(Math.max(this.lastSkip * 2, this.capacity * 2), this.capacity * 32);
-      this.skipping = this.lastSkip;
-    } else {
-      this.lastSkip = 0;
-    }
+    this.skip.filled(this.hits);
     this.hits = 0;
     this.learnt = 0;
   }
