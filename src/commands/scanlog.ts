@@ -297,13 +297,12 @@ export const main: CommandMain = async (argv, io) => {
   const batchReplay = options.replayFile !== undefined && !options.ui;
   // A saved file printed in bulk is the one batch job: V8 tuned for it, suggestions on a thread.
   if (batchReplay) tuneForBatchReplay();
-  const thread =
-    batchReplay && options.replayFile !== undefined
-      ? startSuggestionThread(
-          { rulesDir: rulesDir(), cacheDir: rulesCacheDir() },
-          fileBytes(options.replayFile),
-        )
-      : undefined;
+  const thread = batchReplay
+    ? startSuggestionThread(
+        { rulesDir: rulesDir(), cacheDir: rulesCacheDir() },
+        fileBytes(options.replayFile),
+      )
+    : undefined;
   try {
     const onGap = (gap: SourceGap): void => {
       stats.gaps++;

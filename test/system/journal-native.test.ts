@@ -182,6 +182,19 @@ describe.runIf(journalAddon() !== null)('native journal reader (real journald)',
     expect(resumed).toEqual(unfiltered.slice(unfiltered.indexOf(native[middle]!) + 1));
   });
 
+  /** Stops `follower` a moment after the last marker: every one sent seen once, in order, no cursor twice. */
+  async function stopAndExpectEachOnce(
+    follower: ReturnType<typeof follow>,
+    tag: string,
+    sent: readonly string[],
+  ): Promise<void> {
+    await new Promise((r) => setTimeout(r, 200));
+    await follower.stop();
+    expect(markersOf(follower.lines, tag)).toEqual(sent);
+    const cursors = cursorsOf(follower.lines);
+    expect(new Set(cursors).size).toBe(cursors.length);
+  }
+
   it('follows through a rotation (journalctl --rotate): every entry once, in order', async () => {
     const tag = `jn-rotate-${process.pid}`;
     const source = journaldSource();
@@ -192,11 +205,7 @@ describe.runIf(journalAddon() !== null)('native journal reader (real journald)',
     execFileSync('journalctl', ['--rotate']);
     sent.push(...logMarkers(tag, 201, 400));
     await follower.waitFor((lines) => markersOf(lines, tag).length >= sent.length, 30_000);
-    await new Promise((r) => setTimeout(r, 200));
-    await follower.stop();
-    expect(markersOf(follower.lines, tag)).toEqual(sent);
-    const cursors = cursorsOf(follower.lines);
-    expect(new Set(cursors).size).toBe(cursors.length);
+    await stopAndExpectEachOnce(follower, tag, sent);
   });
 
   it('follows through journald killed (SIGKILL) and restarted: nothing lost, nothing repeated', async () => {
@@ -209,11 +218,7 @@ describe.runIf(journalAddon() !== null)('native journal reader (real journald)',
     startDaemons();
     sent.push(...logMarkers(tag, 101, 200));
     await follower.waitFor((lines) => markersOf(lines, tag).length >= sent.length, 30_000);
-    await new Promise((r) => setTimeout(r, 200));
-    await follower.stop();
-    expect(markersOf(follower.lines, tag)).toEqual(sent);
-    const cursors = cursorsOf(follower.lines);
-    expect(new Set(cursors).size).toBe(cursors.length);
+    await stopAndExpectEachOnce(follower, tag, sent);
   });
 
   it('names a journal directory it cannot open, in one line', async () => {
