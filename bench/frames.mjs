@@ -4,19 +4,21 @@
 // frame Ink writes into a 100x30 in-memory terminal.
 //   --out FILE       writes the frames (each followed by a form feed) to FILE; their sha256 is printed,
 //                    so two builds (or two node_modules) can be compared byte for byte
-//   --profile        then presses 'j' 60 times (100 ms apart) under V8's sampling heap profiler,
-//                    counting objects collected by minor and major GCs too: bytes allocated per
-//                    60 presses, the functions that allocated most, and CPU time per press
-// Usage: node bench/frames.mjs [--events N] [--groups N] [--out FILE] [--profile]
+// Then presses 'j' 60 times (100 ms apart) under V8's sampling heap profiler, counting objects
+// that minor and major GCs collected too: bytes allocated per 60 presses, the functions that
+// allocated most, and CPU time per press; figures go to bench/out/frames.json (not with --out).
+// Frames are in colour (FORCE_COLOR=3 unless set), as in a terminal.
+// Usage: node bench/frames.mjs [--events N] [--groups N] [--out FILE]
 // Run it from the checkout whose node_modules should render (ink resolves from here); BENCH_DIST
 // points at another dist/ built against the same node_modules.
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 
 process.env.NODE_ENV ??= 'production';
+process.env.FORCE_COLOR ??= '3';
 const { createElement } = await import('react');
 const dist = new URL(process.env.BENCH_DIST ?? '../dist/', import.meta.url);
 const { render } = await import('ink');
@@ -30,7 +32,6 @@ const { values } = parseArgs({
     events: { type: 'string', default: '1000000' },
     groups: { type: 'string', default: '100000' },
     out: { type: 'string' },
-    profile: { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(values.events);
@@ -177,7 +178,7 @@ const sha256 = createHash('sha256').update(scripted).digest('hex');
 if (values.out) writeFileSync(values.out, scripted);
 console.log(`frames: ${terminal.frames.length} for ${SCRIPT.length} keys, sha256 ${sha256}`);
 
-if (values.profile) {
+{
   for (let i = 0; i < 5; i++) await press(terminal, keyboard, 'j');
   const session = new Session();
   session.connect();
@@ -213,6 +214,23 @@ if (values.profile) {
   );
   const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 12);
   for (const [name, bytes] of top) console.log(`  ${mb(bytes).padStart(7)} MB  ${name}`);
+  if (!values.out) {
+    const report = {
+      events: EVENTS,
+      groups: store.size,
+      scriptedKeys: SCRIPT.length,
+      scriptedFrames: terminal.frames.length,
+      framesSha256: sha256,
+      presses: 60,
+      framesWhilePressing: frames,
+      allocatedMBPer60Presses: Number(mb(total)),
+      allocatedKBPerFrame: Math.round(total / frames / 1e3),
+      cpuMsPerPress: Number(((cpu.user + cpu.system) / 1000 / 60).toFixed(2)),
+      topAllocatorsMB: Object.fromEntries(top.map(([name, bytes]) => [name, Number(mb(bytes))])),
+    };
+    mkdirSync(new URL('out/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('out/frames.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+  }
 }
 instance.unmount();
 process.exit(0);
