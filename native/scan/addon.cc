@@ -2,20 +2,34 @@
 // JavaScript only the lines that hold a denial marker (see marker-search.cc), one chunk per call:
 //   const scanner = new CandidateScanner(fd, ['apparmor=', ...], chunkBytes);
 //   await scanner.next()  // { text: 'line\nline', candidates: 2, lines: 51234 } or null at the end
+// With a fourth argument `true`, each chunk also has `facts`: a Float64Array of five numbers per
+// candidate line (see repeat-key.h): its key's number (0: none), 0 on the key's first sight, 1 on
+// a later one, 2 when the line was rendered, 3 when it was rendered but for its tail; its audit
+// stamp's milliseconds; its pid (-1: the key does not mask one); the length of its rendered JSON.
+// `rendered` (a Buffer) holds the rendered lines, in order, and `text` only the other lines
+// (`textLines` of them). next(templates) hands over the keys' templates (repeat-render.h) for the
+// chunks read from then on:
+// [{ key, before, afterTime, pid: string | null, afterPid, tail: string | null }].
 // The descriptor stays the caller's: it must stay open until the last next() has settled.
 #include <napi.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <unistd.h>
+#include <unordered_map>
 #include <vector>
 
 #include "marker-search.h"
+#include "repeat-key.h"
+#include "repeat-render.h"
 
 namespace {
+
+constexpr size_t kFirstKeyedRead = 256 << 10;
 
 struct ScanState {
   int fd = -1;
@@ -25,6 +39,14 @@ struct ScanState {
   // The unfinished last line of the previous read, kept at the front of the buffer.
   size_t kept = 0;
   std::vector<scan::Marker> markers;
+  bool keyed = false;
+  scan::KeyTable keys{1 << 16};
+  scan::LineKey line_key;
+  // Bytes read at most next time: a keyed scan starts small and doubles up to the buffer's size,
+  // so that the templates learnt from the first lines come back early (see next(templates)).
+  size_t read_limit = 0;
+  // Set by next() on the main thread, read by the worker: never while a read is under way.
+  std::unordered_map<uint32_t, scan::RepeatTemplate> templates;
 };
 
 class NextChunk : public Napi::AsyncWorker {
@@ -40,7 +62,9 @@ class NextChunk : public Napi::AsyncWorker {
     for (;;) {
       if (state.kept == state.buffer.size()) state.buffer.resize(state.buffer.size() * 2);
       char *data = state.buffer.data();
-      const ssize_t got = read(state.fd, data + state.kept, state.buffer.size() - state.kept);
+      const size_t room = std::min(state.buffer.size() - state.kept, state.read_limit);
+      state.read_limit = std::min(state.read_limit * 2, state.buffer.size());
+      const ssize_t got = read(state.fd, data + state.kept, room);
       if (got < 0) {
         if (errno == EINTR) continue;
         error_ = errno;
@@ -80,6 +104,13 @@ class NextChunk : public Napi::AsyncWorker {
     chunk.Set("text", Napi::String::New(env, text));
     chunk.Set("candidates", Napi::Number::New(env, static_cast<double>(result_.candidate_lines)));
     chunk.Set("lines", Napi::Number::New(env, static_cast<double>(result_.total_lines)));
+    if (state_->keyed) {
+      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, facts_.size() * sizeof(double));
+      if (!facts_.empty()) std::memcpy(buffer.Data(), facts_.data(), facts_.size() * sizeof(double));
+      chunk.Set("facts", Napi::Float64Array::New(env, facts_.size(), buffer, 0));
+      chunk.Set("rendered", Napi::Buffer<char>::Copy(env, rendered_.data(), rendered_.size()));
+      chunk.Set("textLines", Napi::Number::New(env, static_cast<double>(text_lines_)));
+    }
     deferred_.Resolve(chunk);
   }
 
@@ -95,12 +126,57 @@ class NextChunk : public Napi::AsyncWorker {
  private:
   void Found(const char *data, size_t length) {
     found_ = true;
+    const size_t from = result_.candidates.size();
     scan::find_candidates(data, length, state_->markers, result_);
+    if (state_->keyed) KeyLines(from);
+  }
+
+  // Facts for the candidate lines found since `from` (each ends in \n in result_.candidates); the
+  // text of the lines rendered is taken out.
+  void KeyLines(size_t from) {
+    ScanState &state = *state_;
+    std::string &text = result_.candidates;
+    size_t kept = from;
+    while (from < text.size()) {
+      const size_t end = text.find('\n', from);
+      double number = 0;
+      double seen = 0;
+      double millis = 0;
+      double pid = -1;
+      double rendered = 0;
+      if (scan::line_key(text.data() + from, end - from, state.line_key)) {
+        bool was_seen = false;
+        const uint32_t key = state.keys.number_of(state.line_key.key, was_seen);
+        number = key;
+        seen = was_seen ? 1 : 0;
+        millis = state.line_key.millis;
+        pid = static_cast<double>(state.line_key.pid);
+        const auto repeat = was_seen ? state.templates.find(key) : state.templates.end();
+        const size_t before = rendered_.size();
+        if (repeat != state.templates.end() &&
+            scan::render_repeat(repeat->second, text.data() + from, end - from, state.line_key.millis,
+                                state.line_key.pid, rendered_)) {
+          seen = repeat->second.tail.empty() ? 3 : 2;
+          rendered = static_cast<double>(rendered_.size() - before);
+        }
+      }
+      facts_.insert(facts_.end(), {number, seen, millis, pid, rendered});
+      if (seen < 2) {
+        if (kept != from) std::memmove(&text[kept], &text[from], end + 1 - from);
+        kept += end + 1 - from;
+        text_lines_++;
+      }
+      from = end + 1;
+    }
+    text.resize(kept);
   }
 
   std::shared_ptr<ScanState> state_;
   Napi::Promise::Deferred deferred_;
   scan::RegionResult result_;
+  std::vector<double> facts_;
+  std::string rendered_;
+  size_t text_lines_ = 0;
   bool found_ = false;
   int error_ = 0;
 };
@@ -114,15 +190,18 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
   explicit CandidateScanner(const Napi::CallbackInfo &info)
       : Napi::ObjectWrap<CandidateScanner>(info), state_(std::make_shared<ScanState>()) {
     Napi::Env env = info.Env();
-    if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsNumber()) {
-      throw Napi::TypeError::New(env, "CandidateScanner(fd, markers, chunkBytes): wrong arguments");
+    if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsNumber() ||
+        (info.Length() > 3 && !info[3].IsBoolean() && !info[3].IsUndefined())) {
+      throw Napi::TypeError::New(env, "CandidateScanner(fd, markers, chunkBytes[, keyed]): wrong arguments");
     }
+    state_->keyed = info.Length() > 3 && info[3].IsBoolean() && info[3].As<Napi::Boolean>().Value();
     state_->fd = info[0].As<Napi::Number>().Int32Value();
     const double chunk_bytes = info[2].As<Napi::Number>().DoubleValue();
     if (state_->fd < 0 || !(chunk_bytes >= 1 && chunk_bytes <= (1 << 30))) {
       throw Napi::RangeError::New(env, "CandidateScanner: a descriptor and 1 B to 1 GiB chunks are needed");
     }
     state_->buffer.resize(static_cast<size_t>(chunk_bytes));
+    state_->read_limit = state_->keyed ? std::min<size_t>(kFirstKeyedRead, state_->buffer.size()) : state_->buffer.size();
     Napi::Array markers = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < markers.Length(); i++) {
       Napi::Value marker = markers.Get(i);
@@ -136,11 +215,41 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
  private:
   Napi::Value Next(const Napi::CallbackInfo &info) {
     if (state_->busy) throw Napi::Error::New(info.Env(), "CandidateScanner: next() while a read is under way");
+    if (info.Length() > 0 && !info[0].IsUndefined()) TakeTemplates(info[0]);
     state_->busy = true;
     auto *worker = new NextChunk(info.Env(), state_);
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
+  }
+
+  void TakeTemplates(Napi::Value value) {
+    Napi::Env env = value.Env();
+    if (!value.IsArray()) throw Napi::TypeError::New(env, "CandidateScanner: next(templates) takes an array");
+    Napi::Array templates = value.As<Napi::Array>();
+    const auto text = [&](Napi::Object from, const char *name) {
+      Napi::Value member = from.Get(name);
+      if (!member.IsString()) throw Napi::TypeError::New(env, std::string("CandidateScanner: template ") + name + " must be a string");
+      return member.As<Napi::String>().Utf8Value();
+    };
+    for (uint32_t i = 0; i < templates.Length(); i++) {
+      Napi::Value item = templates.Get(i);
+      if (!item.IsObject()) throw Napi::TypeError::New(env, "CandidateScanner: every template must be an object");
+      Napi::Object from = item.As<Napi::Object>();
+      Napi::Value key = from.Get("key");
+      if (!key.IsNumber() || key.As<Napi::Number>().DoubleValue() < 1) {
+        throw Napi::TypeError::New(env, "CandidateScanner: a template's key must be a key number");
+      }
+      scan::RepeatTemplate repeat;
+      repeat.before = text(from, "before");
+      repeat.after_time = text(from, "afterTime");
+      repeat.fixed_pid = !from.Get("pid").IsNull();
+      if (repeat.fixed_pid) repeat.pid = text(from, "pid");
+      repeat.after_pid = text(from, "afterPid");
+      if (!from.Get("tail").IsNull()) repeat.tail = text(from, "tail");
+      if (state_->templates.size() >= (1 << 13)) state_->templates.clear();
+      state_->templates[key.As<Napi::Number>().Uint32Value()] = std::move(repeat);
+    }
   }
 
   std::shared_ptr<ScanState> state_;

@@ -10,6 +10,7 @@ import { denialOf, denials, denialsFromBatches, type PipelineOptions } from '../
 import { tuneForBatchReplay } from '../scan/batch-tuning.js';
 import { startSuggestionThread } from '../scan/suggestion-thread.js';
 import { denialBatchesThreaded } from '../scan/threaded-pipeline.js';
+import { RenderedHead, RepeatTemplates } from '../scan/repeat-lane.js';
 import { formatScanStats, newScanStats, type ScanStats } from '../scan/stats.js';
 import { DENIAL_MARKERS } from '../parse/index.js';
 import { scanCandidates } from '../sources/candidate-scan.js';
@@ -101,7 +102,7 @@ function denialStream(
 ): AsyncGenerator<Denial> {
   return options.replayFile
     ? denialsFromBatches(
-        announced(scanCandidates(options.replayFile, DENIAL_MARKERS, signal), onReady),
+        announced(scanCandidates(options.replayFile, DENIAL_MARKERS, { signal }), onReady),
         pipeline,
       )
     : denials(options.source.lines(sourceOptions), pipeline);
@@ -252,11 +253,20 @@ class BatchedWriter {
   }
 }
 
-const isBatch = (item: Denial | readonly Denial[]): item is readonly Denial[] => Array.isArray(item);
+/** A denial, or the JSON line of one, or the bytes of such lines (see ThreadedItem). */
+type Printable = Denial | string | Uint8Array | RenderedHead;
+
+const isBatch = (item: Printable | readonly Printable[]): item is readonly Printable[] => Array.isArray(item);
+
+function writeBytes(out: FdWriter | BatchedWriter, bytes: Uint8Array): Promise<void> | undefined {
+  if (out instanceof FdWriter) return out.writeBytes(bytes);
+  out.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  return undefined;
+}
 
 /** A saved file's replay (`bulk`) goes straight to stdout's descriptor in large writes. */
 async function printDenials(
-  stream: AsyncIterable<Denial | readonly Denial[]>,
+  stream: AsyncIterable<Printable | readonly Printable[]>,
   json: boolean,
   io: CommandIO,
   bulk: boolean,
@@ -267,7 +277,15 @@ async function printDenials(
   for await (const item of stream) {
     for (const denial of isBatch(item) ? item : [item]) {
       let wait: Promise<void> | undefined | void;
-      if (json && out instanceof FdWriter) {
+      if (typeof denial === 'string') {
+        wait = out.write(denial);
+      } else if (denial instanceof Uint8Array) {
+        wait = writeBytes(out, denial);
+      } else if (denial instanceof RenderedHead) {
+        wait = writeBytes(out, denial.head);
+        if (wait) await wait;
+        wait = writeBytes(out, denial.tail!);
+      } else if (json && out instanceof FdWriter) {
         appendJsonLine(denial, out.batch);
         wait = out.flushIfFull();
       } else if (json) {
@@ -353,11 +371,20 @@ export const main: CommandMain = async (argv, io) => {
         },
       });
     }
+    // JSON lines of repeats are made from their keys' templates, by the native scan once it has them.
+    const templates = options.json ? new RepeatTemplates() : undefined;
     const stream =
       thread && options.replayFile !== undefined
         ? denialBatchesThreaded(
-            announced(scanCandidates(options.replayFile, DENIAL_MARKERS, abort.signal), onReady),
-            { ...pipeline, thread },
+            announced(
+              scanCandidates(options.replayFile, DENIAL_MARKERS, {
+                signal: abort.signal,
+                keyed: templates !== undefined,
+                templates: () => templates?.takeForScan(),
+              }),
+              onReady,
+            ),
+            { ...pipeline, thread, ...(templates ? { jsonRepeats: templates } : {}) },
           )
         : denialStream(options, pipeline, sourceOptions, abort.signal, onReady);
     await printDenials(stream, options.json, io, options.replayFile !== undefined);

@@ -28,6 +28,12 @@ export class FdWriter {
     return this.flushIfFull();
   }
 
+  /** The same for bytes encoded earlier (copied: the caller may reuse them). */
+  writeBytes(bytes: Uint8Array): Promise<void> | undefined {
+    this.batch.bytes(bytes);
+    return this.flushIfFull();
+  }
+
   flushIfFull(): Promise<void> | undefined {
     return this.batch.length >= BATCH ? this.flush() : undefined;
   }

@@ -126,3 +126,29 @@ function templateParts(d: Denial): TemplateParts {
     suggestions: suggestionsJson(d.suggestions),
   };
 }
+
+/**
+ * formatJsonLine's text of a denial cut where repeats of it differ: `before` the time's JSON,
+ * `afterTime` up to the pid's, `afterPid` up to the raw line's; the suggestions' part comes from
+ * suggestionsTail(). Undefined for a denial formatJsonLine does not make from a template.
+ */
+export interface JsonLinePieces {
+  readonly before: string;
+  readonly afterTime: string;
+  readonly afterPid: string;
+}
+
+export function jsonLinePieces(d: Denial): JsonLinePieces | undefined {
+  if (typeof d.raw !== 'string' || typeof d.kind !== 'string') return undefined;
+  const parts = templateParts(d);
+  return {
+    before: `{"kind":${JSON.stringify(d.kind)},"time":`,
+    afterTime: `,"source":${JSON.stringify(d.source ?? null)},${parts.access},"pid":`,
+    afterPid: `,${parts.process},"repeat":${JSON.stringify(d.repeat ?? 1)},"raw":`,
+  };
+}
+
+/** The end of a JSON line from its `,"suggestions":` on (the newline included). */
+export function suggestionsTail(suggestions: readonly Suggestion[] | undefined): string {
+  return `,"suggestions":${suggestionsJson(suggestions)}}\n`;
+}

@@ -7,7 +7,7 @@ import { buildAppArmor, type BuildResult, type RecordBase } from './apparmor.js'
 import { BuildCache } from './build-cache.js';
 import { buildCgroup } from './cgroup.js';
 import { stripPrefix } from './prefix.js';
-import { LineCache } from './line-cache.js';
+import { LineCache, type RepeatParts } from './line-cache.js';
 import { findRecord, type Envelope } from './record.js';
 import { buildSeccomp } from './seccomp.js';
 import { isoFromMillis } from './time.js';
@@ -138,6 +138,23 @@ function parseCandidate(
  */
 export function parseLine(line: string, source?: SourceName, now?: Date): ParseResult {
   return parseWith(buildCache, line, source, now);
+}
+
+/**
+ * parseLine, and the line's parts when the line cache holds its key with a denial that every line
+ * of the key is made from (see LineCache.lastBasis and repeatBasis).
+ */
+export function parseLineWithBasis(
+  line: string,
+  source: SourceName,
+): { readonly result: ParseResult; readonly basis: RepeatParts | undefined } {
+  const result = parseLine(line, source);
+  return { result, basis: lineCache.lastBasis };
+}
+
+/** Tells the line cache of `lines` repeats handled without parseLine (see LineCache.credit). */
+export function creditRepeats(lines: number): void {
+  lineCache.credit(lines);
 }
 
 /** parseLine building every record afresh: the reference the cache is tested against. */

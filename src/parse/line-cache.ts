@@ -210,6 +210,11 @@ export class LineCache {
   /** Keys learnt since the entries were last forgotten. */
   private learnt = 0;
   private readonly skip: CacheSkip;
+  /**
+   * After parse(): the line's parts when its key is held with a denial every line of the key is
+   * made from (the line's own denial is that one with these parts), else undefined.
+   */
+  lastBasis: RepeatParts | undefined;
 
   constructor(private readonly capacity = 2048) {
     this.skip = new CacheSkip(capacity);
@@ -228,6 +233,7 @@ export class LineCache {
    * denial with this line's own parts (a new object); otherwise `fresh()`, learning the key.
    */
   parse(line: string, source: SourceName | undefined, fresh: () => ParseResult): ParseResult {
+    this.lastBasis = undefined;
     if (this.skip.skip()) return fresh();
     const parts = ownParts(line, source);
     if (parts === undefined) return fresh();
@@ -237,6 +243,7 @@ export class LineCache {
       this.hits++;
       const denial = withOwnParts(known.denial, line, parts, known);
       markRepeat(denial, known.identity);
+      this.lastBasis = basisOf(parts);
       return { kind: 'denial', denial };
     }
     const result = fresh();
@@ -247,11 +254,18 @@ export class LineCache {
     }
     this.learnt++;
     const entry = result.kind === 'denial' ? entryFor(result.denial, parts.own) : undefined;
-    this.entries.set(
-      parts.key,
-      entry !== undefined && reproduces(entry, line, parts) ? entry : ALWAYS_PARSED,
-    );
+    const reproducing = entry !== undefined && reproduces(entry, line, parts);
+    this.entries.set(parts.key, reproducing ? entry : ALWAYS_PARSED);
+    if (reproducing) this.lastBasis = basisOf(parts);
     return result;
+  }
+
+  /**
+   * Counts `lines` repeats of known keys that were taken care of without parse() (see
+   * scan/repeat-lane.ts) as hits: they keep keys learnt on first sight as hits do.
+   */
+  credit(lines: number): void {
+    this.hits += lines;
   }
 
   /** As BuildCache.forget: a stretch of lines skips the cache when it hardly ever hit. */
@@ -261,4 +275,30 @@ export class LineCache {
     this.hits = 0;
     this.learnt = 0;
   }
+}
+
+/** What a line's own parts are, as a repeat of its key takes them (see repeatBasis). */
+export interface RepeatParts {
+  /** seconds * 1000 + millis of the audit stamp. */
+  readonly millis: number;
+  /** The pid= value its key masks, as a number; undefined when the key keeps pid= in. */
+  readonly pid: number | undefined;
+}
+
+function basisOf(parts: OwnParts): RepeatParts {
+  const pid = parts.own?.pid;
+  return { millis: parts.seconds * 1000 + parts.millis, pid: pid === undefined ? undefined : Number(pid) };
+}
+
+/**
+ * The key this cache files `line` under, with its instant and masked pid (as repeatBasis gives
+ * them), or undefined when it takes such a line apart in full: what the native scan's keys must
+ * agree with (native/scan/repeat-key.cc).
+ */
+export function lineKeyOf(
+  line: string,
+  source: SourceName | undefined,
+): { readonly key: string; readonly basis: RepeatParts } | undefined {
+  const parts = ownParts(line, source);
+  return parts && { key: parts.key, basis: basisOf(parts) };
 }

@@ -5,16 +5,37 @@ import { packageRoot } from '../paths.js';
 
 /** One chunk of a saved log as the addon hands it over: only the lines holding a marker. */
 export interface NativeChunk {
-  /** The candidate lines joined by \n (no trailing \n; '' when there are none). */
+  /** The candidate lines joined by \n (no trailing \n; '' when there are none); a keyed scanner leaves out those it rendered. */
   readonly text: string;
   readonly candidates: number;
   /** Every line of the chunk, candidates included. */
   readonly lines: number;
+  /** With a keyed scanner: five numbers per candidate line (see CandidateBatch.facts). */
+  readonly facts?: Float64Array;
+  /** With a keyed scanner: the JSON lines it rendered (see CandidateBatch.rendered). */
+  readonly rendered?: Buffer;
+  /** With a keyed scanner: the lines in `text` (those it did not render). */
+  readonly textLines?: number;
+}
+
+/** A key's JSON line cut where its repeats differ (see scan/repeat-lane.ts), for the native scan. */
+export interface RenderTemplate {
+  readonly key: number;
+  readonly before: string;
+  readonly afterTime: string;
+  /** The pid's JSON when every line of the key has the same; null when each has its own. */
+  readonly pid: string | null;
+  readonly afterPid: string;
+  /** From `,"suggestions":` to the newline; null while the suggestions are not known. */
+  readonly tail: string | null;
 }
 
 export interface NativeScanner {
-  /** The next chunk, scanned on a libuv worker thread; null at the end of the file. One call at a time. */
-  next(): Promise<NativeChunk | null>;
+  /**
+   * The next chunk, scanned on a libuv worker thread; null at the end of the file. One call at a
+   * time. A keyed scanner renders the repeats of `templates`' keys from then on.
+   */
+  next(templates?: readonly RenderTemplate[]): Promise<NativeChunk | null>;
 }
 
 export interface ScanAddon {
@@ -22,6 +43,7 @@ export interface ScanAddon {
     fd: number,
     markers: readonly string[],
     chunkBytes: number,
+    keyed?: boolean,
   ) => NativeScanner;
 }
 

@@ -1,9 +1,23 @@
 import type { Denial, Suggestion } from '../model/denial.js';
+import { suggestionsTail } from '../output/json.js';
 import { repeatOf } from '../parse/build-cache.js';
+import { creditRepeats, parseLineWithBasis } from '../parse/index.js';
 import type { CandidateBatch } from '../sources/candidate-scan.js';
 import { accessKey, CACHE_LIMIT, Enricher } from './enrich.js';
-import type { DenialFilter } from './filter.js';
+import { matchesFilter, type DenialFilter } from './filter.js';
 import { denialOf } from './pipeline.js';
+import {
+  agrees,
+  FACTS_PER_LINE,
+  FILTERED_OUT,
+  RENDERED,
+  RENDERED_HEAD,
+  RenderedHead,
+  suggestionsTailBytes,
+  type RepeatTemplates,
+  repeatJson,
+  shownTemplate,
+} from './repeat-lane.js';
 import type { ScanStats } from './stats.js';
 import type { SuggestionSlot, SuggestionThread } from './suggestion-thread.js';
 
@@ -13,13 +27,36 @@ export interface ThreadedPipelineOptions {
   readonly thread: SuggestionThread;
   /** Tests only: a smaller bound than MAX_WAITING. */
   readonly maxWaiting?: number;
+  /**
+   * For JSON output only: repeats the native scan recognised (batches with facts) are handed
+   * over as their JSON lines instead of denials (see repeat-lane.ts), made from these templates.
+   * The scan is to be given their takeAnswered() before each read, to render repeats itself.
+   */
+  readonly jsonRepeats?: RepeatTemplates;
 }
 
 /**
+ * What is handed over: a denial, or (with jsonRepeats) a repeat's JSON line, newline included,
+ * or the bytes of consecutive JSON lines the native scan rendered.
+ */
+export type ThreadedItem = Denial | string | Uint8Array | RenderedHead;
+
+/** The slot of rendered lines: their suggestions are in their text. */
+const IN_TEXT: SuggestionSlot = Object.freeze({ suggestions: Object.freeze([]) });
+
+/**
  * Denials waiting for their suggestions before at most this many: beyond it, parsing waits
- * for the thread (a file whose every denial is new must not be held in memory whole).
+ * for the thread (a file whose every denial is new must not be held in memory whole). Rendered
+ * lines weigh what they hold: one denial per WEIGHT_BYTES (a denial with its texts is about that).
  */
 const MAX_WAITING = 8192;
+const WEIGHT_BYTES = 2048;
+
+function weightOf(item: ThreadedItem): number {
+  if (item instanceof Uint8Array) return item.byteLength / WEIGHT_BYTES;
+  if (item instanceof RenderedHead) return item.head.byteLength / WEIGHT_BYTES;
+  return 1;
+}
 
 /**
  * denialsFromBatches with the suggestions made on the suggestion thread: the same denials with
@@ -31,46 +68,148 @@ const MAX_WAITING = 8192;
 export async function* denialBatchesThreaded(
   batches: AsyncIterable<CandidateBatch>,
   options: ThreadedPipelineOptions,
-): AsyncGenerator<readonly Denial[]> {
+): AsyncGenerator<readonly ThreadedItem[]> {
   const { thread, stats, maxWaiting = MAX_WAITING } = options;
-  const pipeline = { filter: options.filter, stats, enricher: new Enricher() };
+  const { filter } = options;
+  const enricher = new Enricher();
+  const pipeline = { filter, stats, enricher };
   const slots = new Map<string, SuggestionSlot>();
   /** The same by the parser's remembered build (see repeatOf): no key to make for a repeat. */
   const byRepeat = new WeakMap<object, SuggestionSlot>();
-  let denials: Denial[] = [];
+  const templates = options.jsonRepeats;
+  let denials: ThreadedItem[] = [];
   let waiting: SuggestionSlot[] = [];
   let head = 0;
-  try {
-    for await (const { lines, skipped } of batches) {
-      stats.lines += skipped;
-      for (const line of lines) {
-        const denial = denialOf(line, 'file', pipeline);
-        if (denial === undefined) continue;
-        const repeat = repeatOf(denial);
-        let slot = repeat === undefined ? undefined : byRepeat.get(repeat);
-        if (slot === undefined) {
-          const key = accessKey(denial);
-          slot = slots.get(key);
-          if (slot === undefined) {
-            if (slots.size >= CACHE_LIMIT) slots.clear();
-            slots.set(key, (slot = {}));
-            thread.request(denial, slot);
-          }
-          if (repeat !== undefined) byRepeat.set(repeat, slot);
-        }
-        denials.push(denial);
-        waiting.push(slot);
+  /** The weight of denials[head..]: see weightOf. */
+  let queued = 0;
+  const enqueue = (item: ThreadedItem, slot: SuggestionSlot): void => {
+    denials.push(item);
+    waiting.push(slot);
+    queued += weightOf(item);
+  };
+
+  const slotOf = (denial: Denial): SuggestionSlot => {
+    const repeat = repeatOf(denial);
+    let slot = repeat === undefined ? undefined : byRepeat.get(repeat);
+    if (slot === undefined) {
+      const key = accessKey(denial);
+      slot = slots.get(key);
+      if (slot === undefined) {
+        if (slots.size >= CACHE_LIMIT) slots.clear();
+        slots.set(key, (slot = {}));
+        thread.request(denial, slot);
       }
+      if (repeat !== undefined) byRepeat.set(repeat, slot);
+    }
+    return slot;
+  };
+
+  /** denialOf for a repeated line of a native key without a template: learns the key's. */
+  const learnt = (
+    templates: RepeatTemplates,
+    line: string,
+    key: number,
+    millis: number,
+    pid: number,
+  ): Denial | undefined => {
+    stats.lines++;
+    const { result, basis } = parseLineWithBasis(line, 'file');
+    if (result.kind !== 'denial') {
+      if (result.kind === 'unparsed') stats.unparsed++;
+      templates.set(key, undefined);
+      return undefined;
+    }
+    stats.denials++;
+    // No basis yet (the line cache may not learn a key on first sight): asked again next time.
+    const learn = agrees(basis, millis, pid);
+    if (basis !== undefined && !learn) templates.set(key, undefined);
+    if (!matchesFilter(result.denial, filter)) {
+      if (learn) templates.set(key, FILTERED_OUT);
+      return undefined;
+    }
+    stats.shown++;
+    const denial = enricher.enrichOwned(result.denial, 'file');
+    const slot = slotOf(denial);
+    if (learn) templates.set(key, shownTemplate(denial, slot, basis));
+    return denial;
+  };
+
+  try {
+    for await (const { lines, skipped, facts, rendered } of batches) {
+      stats.lines += skipped;
+      const lane = templates !== undefined && facts !== undefined && rendered !== undefined;
+      /** The rendered lines since the last item: one item when another comes. */
+      let runStart = 0;
+      let runEnd = 0;
+      const count = lane ? facts.length / FACTS_PER_LINE : lines.length;
+      /** The next of `lines` (with facts, lines rendered whole or but for their tail are not in it). */
+      let next = 0;
+      /** Lines of known keys handled without a parse. */
+      let repeats = 0;
+      for (let i = 0; i < count; i++) {
+        let denial: Denial | undefined;
+        const at = i * FACTS_PER_LINE;
+        const sight = lane ? facts[at + 1]! : 0;
+        if (sight === RENDERED) {
+          repeats++;
+          stats.lines++;
+          stats.denials++;
+          stats.shown++;
+          runEnd += facts![at + 4]!;
+          continue;
+        }
+        if (runEnd > runStart) {
+          enqueue(rendered!.subarray(runStart, runEnd), IN_TEXT);
+          runStart = runEnd;
+        }
+        if (sight === RENDERED_HEAD) {
+          runEnd += facts![at + 4]!;
+          const template = templates!.get(facts![at]!);
+          if (template?.shown !== true) throw new Error('scanlog: a rendered repeat of an unknown key');
+          repeats++;
+          stats.lines++;
+          stats.denials++;
+          stats.shown++;
+          enqueue(new RenderedHead(rendered!.subarray(runStart, runEnd)), template.slot);
+          runStart = runEnd;
+          continue;
+        }
+        const line = lines[next++]!;
+        if (lane && facts[at]! !== 0) {
+          const key = facts[at]!;
+          const template = templates!.get(key);
+          if (template === null) {
+            denial = learnt(templates!, line, key, facts[at + 2]!, facts[at + 3]!);
+          } else if (template !== undefined) {
+            repeats++;
+            stats.lines++;
+            stats.denials++;
+            if (!template.shown) continue;
+            stats.shown++;
+            enqueue(repeatJson(template, line, facts[at + 2]!, facts[at + 3]!), template.slot);
+            continue;
+          } else {
+            denial = denialOf(line, 'file', pipeline);
+          }
+        } else {
+          denial = denialOf(line, 'file', pipeline);
+        }
+        if (denial === undefined) continue;
+        enqueue(denial, slotOf(denial));
+      }
+      if (runEnd > runStart) enqueue(rendered!.subarray(runStart, runEnd), IN_TEXT);
+      if (repeats > 0) creditRepeats(repeats);
       thread.send();
-      let ready: Denial[] = [];
+      let ready: ThreadedItem[] = [];
       for (; head < denials.length; head++) {
         let suggestions = waiting[head]!.suggestions;
         if (suggestions === undefined) {
-          if (denials.length - head <= maxWaiting) break;
+          if (queued <= maxWaiting) break;
           if (ready.length > 0) yield ready;
           ready = [];
           suggestions = await thread.until(waiting[head]!);
         }
+        queued -= weightOf(denials[head]!);
         ready.push(withSuggestions(denials[head]!, suggestions));
       }
       if (ready.length > 0) yield ready;
@@ -80,7 +219,7 @@ export async function* denialBatchesThreaded(
         head = 0;
       }
     }
-    let ready: Denial[] = [];
+    let ready: ThreadedItem[] = [];
     for (; head < denials.length; head++) {
       let suggestions = waiting[head]!.suggestions;
       if (suggestions === undefined) {
@@ -96,7 +235,13 @@ export async function* denialBatchesThreaded(
   }
 }
 
-function withSuggestions(denial: Denial, suggestions: readonly Suggestion[]): Denial {
-  (denial as { suggestions?: readonly Suggestion[] }).suggestions = suggestions;
-  return denial;
+function withSuggestions(item: ThreadedItem, suggestions: readonly Suggestion[]): ThreadedItem {
+  if (typeof item === 'string') return item + suggestionsTail(suggestions);
+  if (item instanceof Uint8Array) return item;
+  if (item instanceof RenderedHead) {
+    item.tail = suggestionsTailBytes(suggestions);
+    return item;
+  }
+  (item as { suggestions?: readonly Suggestion[] }).suggestions = suggestions;
+  return item;
 }

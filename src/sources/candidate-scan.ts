@@ -1,12 +1,30 @@
 import { open } from 'node:fs/promises';
-import { scanAddon, type NativeChunk, type ScanAddon } from '../scan/native-scan.js';
+import { scanAddon, type NativeChunk, type RenderTemplate, type ScanAddon } from '../scan/native-scan.js';
 import { cannotRead, opening } from './open-error.js';
 
 /** Lines of a saved file that hold at least one marker, in file order, and how many lines were passed over. */
 export interface CandidateBatch {
+  /** With facts: only the lines not rendered (see `facts`). */
   readonly lines: readonly string[];
   /** Lines in this stretch of the file that held no marker (never parsed). */
   readonly skipped: number;
+  /**
+   * From a keyed native scan only: per candidate line (rendered or not) five numbers, the number of its line-cache key
+   * (0: none), 0 on that key's first sight, 1 on a later one, 2 when its JSON line was rendered;
+   * its audit instant in milliseconds; its masked pid (-1: none); its rendered line's length in
+   * bytes. See native/scan/repeat-key.h and scan/repeat-lane.ts.
+   */
+  readonly facts?: Float64Array;
+  /** The rendered JSON lines, one after the other in line order. */
+  readonly rendered?: Buffer;
+}
+
+export interface ScanOptions {
+  readonly signal?: AbortSignal;
+  /** Ask the native scan for each line's facts (the JavaScript scan gives none). */
+  readonly keyed?: boolean;
+  /** Asked before each read: the templates a keyed native scan renders repeats from from then on. */
+  readonly templates?: () => readonly RenderTemplate[] | undefined;
 }
 
 const CHUNK = 8 << 20;
@@ -25,10 +43,12 @@ const NEWLINE = 0x0a;
 export function scanCandidates(
   path: string,
   markers: readonly string[],
-  signal?: AbortSignal,
+  options: ScanOptions = {},
 ): AsyncGenerator<CandidateBatch> {
   const addon = scanAddon();
-  return addon ? scanCandidatesNative(addon, path, markers, signal) : scanCandidatesJs(path, markers, signal);
+  return addon
+    ? scanCandidatesNative(addon, path, markers, options.signal, NATIVE_CHUNK, options)
+    : scanCandidatesJs(path, markers, options.signal);
 }
 
 /** The addon's scan; `chunkBytes` is only for tests (lines across chunk edges). */
@@ -38,12 +58,13 @@ export async function* scanCandidatesNative(
   markers: readonly string[],
   signal?: AbortSignal,
   chunkBytes = NATIVE_CHUNK,
+  keying: Pick<ScanOptions, 'keyed' | 'templates'> = {},
 ): AsyncGenerator<CandidateBatch> {
   const handle = await opening(path, () => open(path, 'r'));
   // The descriptor must outlive the read under way on the worker thread: settle it before closing.
   let pending: Promise<NativeChunk | null> | undefined;
   try {
-    const scanner = new addon.CandidateScanner(handle.fd, markers, chunkBytes);
+    const scanner = new addon.CandidateScanner(handle.fd, markers, chunkBytes, keying.keyed === true);
     pending = scanner.next();
     for (;;) {
       if (signal?.aborted) return;
@@ -52,11 +73,12 @@ export async function* scanCandidatesNative(
       });
       pending = undefined;
       if (chunk === null) return;
-      pending = scanner.next();
-      yield {
-        lines: chunk.candidates === 0 ? [] : chunk.text.split('\n'),
-        skipped: chunk.lines - chunk.candidates,
-      };
+      pending = scanner.next(keying.templates?.());
+      const lines = (chunk.textLines ?? chunk.candidates) === 0 ? [] : chunk.text.split('\n');
+      const skipped = chunk.lines - chunk.candidates;
+      yield chunk.facts
+        ? { lines, skipped, facts: chunk.facts, rendered: chunk.rendered! }
+        : { lines, skipped };
     }
   } finally {
     await pending?.catch(() => undefined);

@@ -1,0 +1,144 @@
+/**
+ * JSON lines of repeats without their denials. The native scan keys every kernel audit line the
+ * way the line cache does (native/scan/repeat-key.cc) and says which lines repeat a key seen
+ * before, with their own audit instant and pid. The line cache makes such a line's denial from
+ * the key's first one with the line's own stamps, texts, pid, ip and fields; of those, the JSON
+ * line holds only the time, the pid and the raw line. So once one line of a key has been parsed
+ * (and found to reproduce from its own parts), its JSON text is kept cut at those three places,
+ * and every later line of the key is spliced into it.
+ */
+import type { Denial, Suggestion } from '../model/denial.js';
+import { jsonLinePieces, suggestionsTail } from '../output/json.js';
+import type { RepeatParts } from '../parse/line-cache.js';
+import { isoFromMillis } from '../parse/time.js';
+import type { RenderTemplate } from './native-scan.js';
+import type { SuggestionSlot } from './suggestion-thread.js';
+
+/** Per candidate line in CandidateBatch.facts: key number, sight, instant, pid, rendered length. */
+export const FACTS_PER_LINE = 5;
+/**
+ * CandidateBatch.facts' sight of a line: a later one of its key; rendered by the native scan;
+ * rendered up to its tail (its key's suggestions were not known yet).
+ */
+export const SEEN = 1;
+export const RENDERED = 2;
+export const RENDERED_HEAD = 3;
+
+/** A shown key's lines: their JSON line but for the time, pid and raw line; suggestions in `slot`. */
+export interface ShownTemplate {
+  readonly shown: true;
+  readonly slot: SuggestionSlot;
+  readonly before: string;
+  readonly afterTime: string;
+  /** The pid's JSON when the key does not mask it (every line of the key has the same); else null. */
+  readonly pid: string | null;
+  readonly afterPid: string;
+}
+
+/** How a key's later lines are handled. */
+export type RepeatTemplate =
+  | ShownTemplate
+  /** Filtered out (the filter reads only members every line of the key shares): only counted. */
+  | { readonly shown: false }
+  /** Parsed in full, line by line. */
+  | undefined;
+
+/**
+ * Templates kept at most; keys met beyond it are parsed in full. Never forgotten: the native scan
+ * renders from the templates it was given and leaves out those lines' text, so a line rendered
+ * up to its tail needs its key's template here.
+ */
+const KEPT = 8192;
+
+export class RepeatTemplates {
+  private readonly templates = new Map<number, RepeatTemplate>();
+  /** Shown keys whose templates the native scan does not have yet, or not with their suggestions. */
+  private unsent: { readonly key: number; readonly template: ShownTemplate }[] = [];
+  private fresh: RenderTemplate[] = [];
+
+  /** The template of `key`; null when the key has none yet. */
+  get(key: number): RepeatTemplate | null {
+    const template = this.templates.get(key);
+    return template === undefined && !this.templates.has(key) ? null : template;
+  }
+
+  set(key: number, template: RepeatTemplate): void {
+    if (this.templates.size >= KEPT && !this.templates.has(key)) return;
+    this.templates.set(key, template);
+    if (template?.shown !== true) return;
+    const suggestions = template.slot.suggestions;
+    this.fresh.push(renderTemplate(key, template, suggestions));
+    if (suggestions === undefined) this.unsent.push({ key, template });
+  }
+
+  /**
+   * For the native scan: the templates learnt since the last call, and those whose suggestions
+   * have come since (again, now with their tail).
+   */
+  takeForScan(): RenderTemplate[] | undefined {
+    const taken = this.fresh;
+    this.fresh = [];
+    if (this.unsent.length > 0) {
+      const still: typeof this.unsent = [];
+      for (const { key, template } of this.unsent) {
+        const suggestions = template.slot.suggestions;
+        if (suggestions === undefined) still.push({ key, template });
+        else taken.push(renderTemplate(key, template, suggestions));
+      }
+      this.unsent = still;
+    }
+    return taken.length > 0 ? taken : undefined;
+  }
+}
+
+/**
+ * Whether the line cache's parts of a line (see parseLineWithBasis) are the native scan's: its
+ * instant and pid read the same.
+ */
+export function agrees(basis: RepeatParts | undefined, millis: number, pid: number): basis is RepeatParts {
+  if (basis === undefined || basis.millis !== millis) return false;
+  return basis.pid === undefined ? pid === -1 : basis.pid === pid;
+}
+
+/** The template of a shown key from one of its lines' denial as printed (without suggestions). */
+export function shownTemplate(denial: Denial, slot: SuggestionSlot, basis: RepeatParts): RepeatTemplate {
+  const pieces = jsonLinePieces(denial);
+  if (pieces === undefined) return undefined;
+  return {
+    shown: true,
+    slot,
+    ...pieces,
+    pid: basis.pid === undefined ? JSON.stringify(denial.pid ?? null) : null,
+  };
+}
+
+function renderTemplate(
+  key: number,
+  template: ShownTemplate,
+  suggestions: readonly Suggestion[] | undefined,
+): RenderTemplate {
+  const { before, afterTime, pid, afterPid } = template;
+  return { key, before, afterTime, pid, afterPid, tail: suggestions ? suggestionsTail(suggestions) : null };
+}
+
+const tails = new WeakMap<readonly Suggestion[], Buffer>();
+
+/** suggestionsTail() as UTF-8, made once per suggestions array. */
+export function suggestionsTailBytes(suggestions: readonly Suggestion[]): Buffer {
+  let tail = tails.get(suggestions);
+  if (tail === undefined) tails.set(suggestions, (tail = Buffer.from(suggestionsTail(suggestions))));
+  return tail;
+}
+
+/** A line the native scan rendered but for its tail, which `slot` holds once it is answered. */
+export class RenderedHead {
+  tail: Buffer | undefined;
+  constructor(readonly head: Uint8Array) {}
+}
+
+export const FILTERED_OUT: RepeatTemplate = Object.freeze({ shown: false });
+
+/** A repeat's JSON line up to its suggestions (see suggestionsTail). */
+export function repeatJson(template: ShownTemplate, line: string, millis: number, pid: number): string {
+  return `${template.before}"${isoFromMillis(millis)!}"${template.afterTime}${template.pid ?? String(pid)}${template.afterPid}${JSON.stringify(line)}`;
+}

@@ -1,0 +1,152 @@
+// scanlog --json on a saved file hands repeats over as JSON text made from their key's template
+// (src/scan/repeat-lane.ts: spliced in JavaScript, or rendered by the native scan itself) instead
+// of parsing them: the text must be byte for byte what parsing each line and formatting its
+// denial gives, on lines never seen before, with the same counts.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatJsonLine } from '../../src/output/json.js';
+import { DENIAL_MARKERS, parseLine } from '../../src/parse/index.js';
+import { rulesCacheDir, rulesDir } from '../../src/paths.js';
+import { Enricher } from '../../src/scan/enrich.js';
+import type { DenialFilter } from '../../src/scan/filter.js';
+import { scanAddon, type ScanAddon } from '../../src/scan/native-scan.js';
+import { denialsFromBatches } from '../../src/scan/pipeline.js';
+import { RenderedHead, RepeatTemplates } from '../../src/scan/repeat-lane.js';
+import { newScanStats } from '../../src/scan/stats.js';
+import { SuggestionThread } from '../../src/scan/suggestion-thread.js';
+import { denialBatchesThreaded } from '../../src/scan/threaded-pipeline.js';
+import { scanCandidatesJs, scanCandidatesNative } from '../../src/sources/candidate-scan.js';
+import { loadRules, type RuleSet } from '../../src/suggest/index.js';
+import { auditLine, relogged } from '../support/audit-lines.js';
+import { ensureBuilt, ROOT } from '../support/build.js';
+import { seedLines } from '../support/mutate.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'repeat-lane-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let addon: ScanAddon;
+let rules: RuleSet;
+const data = { rulesDir: rulesDir(), cacheDir: rulesCacheDir() };
+const workerEntry = join(ROOT, 'dist/src/scan/suggest-worker.js');
+
+beforeAll(() => {
+  ensureBuilt();
+  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), 'build/scan.node'], { stdio: 'inherit' });
+  const loaded = scanAddon();
+  if (!loaded) throw new Error('native/build/scan.node did not load');
+  addon = loaded;
+  rules = loadRules(rulesDir(), { cacheDir: rulesCacheDir() });
+}, 120_000);
+
+/** Each line parsed and formatted on its own (the JavaScript scan: no keys, no templates). */
+async function parsedOneByOne(path: string, filter: DenialFilter): Promise<{ text: Buffer; stats: object }> {
+  const stats = newScanStats();
+  let text = '';
+  for await (const denial of denialsFromBatches(scanCandidatesJs(path, DENIAL_MARKERS), {
+    filter,
+    stats,
+    enricher: new Enricher(rules),
+  })) {
+    text += formatJsonLine(denial);
+  }
+  return { text: Buffer.from(text), stats };
+}
+
+/**
+ * A suggestion thread that has answered once: it then answers within the scan of a small file, so
+ * that later chunks are rendered whole (else every repeat would be rendered but for its tail).
+ */
+async function answering(): Promise<SuggestionThread> {
+  const thread = new SuggestionThread(workerEntry, data);
+  const result = parseLine(WARM_UP, 'file');
+  if (result.kind !== 'denial') throw new Error('the warm-up line is no denial');
+  const slot = {};
+  thread.request(new Enricher().enrich(result.denial), slot);
+  await thread.until(slot);
+  return thread;
+}
+
+const WARM_UP =
+  'Nov 22 10:02:30 devbox kernel: audit: type=1400 audit(1763805750.150:4001): apparmor="DENIED" operation="open" profile="snap.warm.up" name="/etc/fstab" pid=12 comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0';
+
+/** The repeat lane, as scanlog --json prints it. */
+async function throughRepeatLane(
+  path: string,
+  filter: DenialFilter,
+  chunkBytes: number,
+): Promise<{ text: Buffer; stats: object; kinds: Record<string, number> }> {
+  const stats = newScanStats();
+  const templates = new RepeatTemplates();
+  const parts: Buffer[] = [];
+  const kinds: Record<string, number> = { denial: 0, spliced: 0, rendered: 0, head: 0 };
+  const batches = scanCandidatesNative(addon, path, DENIAL_MARKERS, undefined, chunkBytes, {
+    keyed: true,
+    templates: () => templates.takeForScan(),
+  });
+  for await (const items of denialBatchesThreaded(batches, {
+    filter,
+    stats,
+    thread: await answering(),
+    jsonRepeats: templates,
+  })) {
+    for (const item of items) {
+      if (typeof item === 'string') {
+        kinds.spliced!++;
+        parts.push(Buffer.from(item));
+      } else if (item instanceof Uint8Array) {
+        kinds.rendered!++;
+        parts.push(Buffer.from(item));
+      } else if (item instanceof RenderedHead) {
+        kinds.head!++;
+        parts.push(Buffer.from(item.head), item.tail!);
+      } else {
+        kinds.denial!++;
+        parts.push(Buffer.from(formatJsonLine(item)));
+      }
+    }
+  }
+  return { text: Buffer.concat(parts), stats, kinds };
+}
+
+const FILTERS: readonly DenialFilter[] = [{ includeUnconfined: true }, {}, { snap: 'steam' }];
+
+describe('the repeat lane', () => {
+  it('prints what parsing each line prints (generated lines, their repeats, noise)', async () => {
+    const seen = { spliced: 0, rendered: 0, head: 0 };
+    const seeds = seedLines().map((line) => line.replace(/\n/g, ' '));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(auditLine, { minLength: 1, maxLength: 30 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 50, maxLength: 400 }),
+        fc.array(fc.nat(seeds.length - 1), { maxLength: 10 }),
+        fc.constantFrom(...FILTERS),
+        fc.constantFrom(700, 4096, 1 << 20),
+        async (originals, picks, noise, filter, chunkBytes) => {
+          const lines = [
+            ...originals,
+            ...picks.map(([which, seed]) => relogged(originals[which % originals.length]!, seed)),
+          ];
+          for (const at of noise) lines.splice(at % lines.length, 0, seeds[at]!);
+          const path = join(dir, 'lines.log');
+          writeFileSync(path, `${lines.join('\n')}\n`);
+          const expected = await parsedOneByOne(path, filter);
+          const got = await throughRepeatLane(path, filter, chunkBytes);
+          expect(got.stats).toStrictEqual(expected.stats);
+          expect(got.text.equals(expected.text)).toBe(true);
+          seen.spliced += got.kinds.spliced!;
+          seen.rendered += got.kinds.rendered!;
+          seen.head += got.kinds.head!;
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // Every way a repeat is handed over was taken.
+    expect(seen.spliced).toBeGreaterThan(0);
+    expect(seen.rendered).toBeGreaterThan(0);
+    expect(seen.head).toBeGreaterThan(0);
+  }, 120_000);
+});
