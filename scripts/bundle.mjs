@@ -124,12 +124,25 @@ const warm = spawnSync(
 );
 if (warm.status !== 0) throw new Error(`bundle: cannot write the code cache of ${runBundle}`);
 
-// The suggestion thread's entry (scan/suggestion-thread.ts starts it for a saved file) as one
-// module, so the thread loads one file instead of some thirty before it answers the first
-// denials. Beside the chunks, for the same reason: its rules loader finds the normaliser there.
+// The suggestion thread (scan/suggestion-thread.ts starts it for a saved file): a small CommonJS
+// entry (suggest/worker-start.ts) that loads the engine, src/scan/suggest-worker.ts bundled as
+// CommonJS, through the V8 code cache scripts/prebuild-rules.mjs writes after warming it up. A
+// CommonJS entry spares the thread Node's ES module loader. Beside the chunks, for the same
+// reason: its rules loader finds the normaliser there.
 await build({
   ...shared,
+  format: 'cjs',
   banner: {},
-  entryPoints: { [`${chunkDir}/suggest-worker`]: 'src/scan/suggest-worker.ts' },
-  outdir,
+  define: { 'import.meta.url': '__bundleUrl' },
+  entryPoints: ['src/scan/suggest-worker.ts'],
+  outfile: join(outdir, chunkDir, 'suggest-engine.cjs'),
 });
+await build({
+  ...shared,
+  format: 'cjs',
+  banner: { js: "const __startUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__startUrl' },
+  entryPoints: ['src/suggest/worker-start.ts'],
+  outfile: join(outdir, chunkDir, 'suggest-worker.cjs'),
+});
+rmSync(join(outdir, chunkDir, 'suggest-worker.js'), { force: true });

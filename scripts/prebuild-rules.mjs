@@ -1,13 +1,74 @@
 #!/usr/bin/env node
 // Part of `npm run build`: validates every rule file once and caches the normalised rules in
 // dist/rules-cache, so that scanlog starts in milliseconds instead of parsing 1 MB of YAML, and
-// `run` parses only the interfaces a snap plugs.
+// `run` parses only the interfaces a snap plugs. Then writes the suggestion thread's V8 code
+// cache (see src/suggest/worker-start.ts), warmed up on the rules' own sample denials.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadInterfaceRules, loadRules } from '../dist/src/suggest/load.js';
 import { rulesCacheDir, rulesDir } from '../dist/src/paths.js';
+import { SUGGEST_ENGINE_BUNDLE, SUGGEST_ENGINE_CACHE } from '../dist/src/suggest/worker-files.js';
 
-const rules = loadRules(rulesDir(), { strict: true, cacheDir: rulesCacheDir() });
-// and the one-interface-per-line cache `run` reads only the interfaces it needs from
-loadInterfaceRules([], rulesDir(), { cacheDir: rulesCacheDir() });
-if (process.env.npm_lifecycle_event !== 'build' || process.argv.includes('--verbose')) {
-  console.log(`rules: ${rules.interfaces.length} interfaces, ${rules.advice.length} advice rules`);
+const WARM = '--warm-suggest-engine';
+const suggestDir = fileURLToPath(new URL('../dist/src/suggest/', import.meta.url));
+const engine = {
+  bundlePath: join(suggestDir, SUGGEST_ENGINE_BUNDLE),
+  cachePath: join(suggestDir, SUGGEST_ENGINE_CACHE),
+};
+
+if (process.argv.includes(WARM)) await warmSuggestEngine();
+else buildCaches();
+
+function buildCaches() {
+  const rules = loadRules(rulesDir(), { strict: true, cacheDir: rulesCacheDir() });
+  // and the one-interface-per-line cache `run` reads only the interfaces it needs from
+  loadInterfaceRules([], rulesDir(), { cacheDir: rulesCacheDir() });
+  if (process.env.npm_lifecycle_event !== 'build' || process.argv.includes('--verbose')) {
+    console.log(`rules: ${rules.interfaces.length} interfaces, ${rules.advice.length} advice rules`);
+  }
+  rmSync(engine.cachePath, { force: true });
+  if (!existsSync(engine.bundlePath)) return;
+  // A fresh node, so that the cache holds what a thread compiles and the process's flags are a thread's.
+  const warm = spawnSync(process.execPath, [fileURLToPath(import.meta.url), WARM], { stdio: 'inherit' });
+  if (warm.status !== 0) throw new Error(`prebuild-rules: cannot write ${engine.cachePath}`);
+}
+
+/**
+ * Loads the engine bundle as the thread does (with the V8 flags a replay sets), answers every
+ * sample denial of every rule file with it, and writes the code compiled meanwhile.
+ */
+async function warmSuggestEngine() {
+  const { tuneForBatchReplay } = await import('../dist/src/scan/batch-tuning.js');
+  const { loadCachedBundle } = await import('../dist/src/launch/code-cache.js');
+  const { parseLine } = await import('../dist/src/parse/index.js');
+  const { Enricher } = await import('../dist/src/scan/enrich.js');
+  const { parse: parseYaml } = await import('yaml');
+  tuneForBatchReplay();
+  const bundle = loadCachedBundle(engine);
+  const { answer, threadRules } = bundle.exports;
+  const rules = threadRules({ rulesDir: rulesDir(), cacheDir: rulesCacheDir() });
+  const namer = new Enricher();
+  const denials = sampleLines(parseYaml)
+    .map((line) => parseLine(line))
+    .filter((parsed) => parsed.kind === 'denial')
+    .map((parsed) => namer.enrich(parsed.denial, 'file'));
+  answer({ ids: denials.map((_, i) => i), denials }, rules, () => {});
+  bundle.writeCache();
+}
+
+/** samples.match and samples.no_match of every rule file. */
+function sampleLines(parseYaml) {
+  const lines = [];
+  for (const kind of ['interfaces', 'advice']) {
+    const dir = join(rulesDir(), kind);
+    for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
+      const samples = parseYaml(readFileSync(join(dir, name), 'utf8'))?.samples ?? {};
+      for (const list of [samples.match, samples.no_match]) {
+        if (Array.isArray(list)) lines.push(...list.filter((line) => typeof line === 'string'));
+      }
+    }
+  }
+  return lines;
 }

@@ -1,31 +1,45 @@
 /**
- * The suggestion thread's entry (see suggestion-thread.ts): loads the rules the way the main
- * thread would and answers each batch of denials with their suggestions, in order.
+ * The suggestion thread's engine (see suggestion-thread.ts): loads the rules the way the main
+ * thread would and answers each batch of denials with their suggestions, in order. Started in a
+ * worker thread it serves its parent port at once; loaded anywhere else it only exports, so
+ * that the build can run it on sample denials before writing its V8 code cache.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Denial, Suggestion } from '../model/denial.js';
-import { loadRules, suggest } from '../suggest/index.js';
+import { loadRules, suggest, type RuleSet } from '../suggest/index.js';
 import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
 /** Answers go back in groups this large (or at the end of a request): few messages, early answers. */
 const GROUP = 32;
 
-const port = parentPort;
-if (port === null) throw new Error('suggest-worker: cannot run outside a worker thread');
-const { rulesDir, cacheDir } = workerData as SuggestionThreadData;
-const rules = loadRules(rulesDir, { cacheDir });
-
-port.on('message', ({ ids, denials }: SuggestionRequests) => {
+/** Suggests for one request, handing each group of answers to `post` as soon as it is made. */
+export function answer(
+  { ids, denials }: SuggestionRequests,
+  rules: RuleSet,
+  post: (answers: SuggestionAnswers) => void,
+): void {
   let groupIds: number[] = [];
   let groupSuggestions: Suggestion[][] = [];
   for (let i = 0; i < ids.length; i++) {
     groupIds.push(ids[i]!);
     groupSuggestions.push(suggest(denials[i] as Denial, rules));
     if (groupIds.length >= GROUP || i === ids.length - 1) {
-      const answers: SuggestionAnswers = { ids: groupIds, suggestions: groupSuggestions };
-      port.postMessage(answers);
+      post({ ids: groupIds, suggestions: groupSuggestions });
       groupIds = [];
       groupSuggestions = [];
     }
   }
-});
+}
+
+/** The rules as the thread loads them (the same call the build's warm-up makes). */
+export function threadRules({ rulesDir, cacheDir }: SuggestionThreadData): RuleSet {
+  return loadRules(rulesDir, { cacheDir });
+}
+
+if (parentPort !== null) {
+  const port = parentPort;
+  const rules = threadRules(workerData as SuggestionThreadData);
+  port.on('message', (requests: SuggestionRequests) =>
+    answer(requests, rules, (answers) => port.postMessage(answers)),
+  );
+}

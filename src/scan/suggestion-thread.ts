@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Denial, Suggestion } from '../model/denial.js';
 import { packageRoot } from '../paths.js';
+import { SUGGEST_WORKER_ENTRY } from '../suggest/worker-files.js';
 import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
 /** Where a request's suggestions land once the thread has answered. */
@@ -95,7 +96,8 @@ export const THREAD_MIN_BYTES = 32 << 20;
  * The suggestion thread for a saved file of `fileBytes` bytes when its built entry exists and
  * the file is large enough to pay for it. SNAPPY_DEBUG_SUGGEST_THREAD=0 asks for suggestions on
  * the main thread, =1 for the thread whatever the size (tests compare both). The entry is the
- * bundle `npm run build` makes (dist/src/suggest/suggest-worker.js), else tsc's module.
+ * entry `npm run build` makes (dist/src/suggest/suggest-worker.cjs, see suggest/worker-start.ts),
+ * else tsc's module.
  */
 export function startSuggestionThread(
   data: SuggestionThreadData,
@@ -104,7 +106,7 @@ export function startSuggestionThread(
   const wanted = process.env.SNAPPY_DEBUG_SUGGEST_THREAD;
   if (wanted === '0' || (wanted !== '1' && fileBytes < THREAD_MIN_BYTES)) return undefined;
   const dist = join(packageRoot(), 'dist', 'src');
-  const entry = [join(dist, 'suggest', 'suggest-worker.js'), join(dist, 'scan', 'suggest-worker.js')].find(
+  const entry = [join(dist, 'suggest', SUGGEST_WORKER_ENTRY), join(dist, 'scan', 'suggest-worker.js')].find(
     (path) => existsSync(path),
   );
   return entry === undefined ? undefined : new SuggestionThread(entry, data);
