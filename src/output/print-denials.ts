@@ -1,0 +1,80 @@
+import type { Denial } from '../model/denial.js';
+import type { CommandIO } from '../commands/types.js';
+import { RenderedHead } from '../scan/repeat-lane.js';
+import { FdWriter, fdOf } from './fd-writer.js';
+import { appendJsonLine, formatJsonLine } from './json.js';
+import { formatBlock } from './text.js';
+
+/**
+ * Writes text in batches: everything produced before the scan next waits for input goes out
+ * in one write (a saved file's 20,000 denials are a few writes, a live denial is written at once).
+ */
+class BatchedWriter {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(private readonly stream: CommandIO['stdout']) {}
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length > 1 << 16) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    this.stream.write(this.pending);
+    this.pending = '';
+  }
+}
+
+/** A denial, or the JSON line of one, or the bytes of such lines (see ThreadedItem). */
+export type Printable = Denial | string | Uint8Array | RenderedHead;
+
+const isBatch = (item: Printable | readonly Printable[]): item is readonly Printable[] => Array.isArray(item);
+
+function writeBytes(out: FdWriter | BatchedWriter, bytes: Uint8Array): Promise<void> | undefined {
+  if (out instanceof FdWriter) return out.writeBytes(bytes);
+  out.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  return undefined;
+}
+
+/** A saved file's replay (`bulk`) goes straight to stdout's descriptor in large writes. */
+export async function printDenials(
+  stream: AsyncIterable<Printable | readonly Printable[]>,
+  json: boolean,
+  io: CommandIO,
+  bulk: boolean,
+): Promise<void> {
+  const fd = bulk ? fdOf(io.stdout) : undefined;
+  const out = fd === undefined ? new BatchedWriter(io.stdout) : new FdWriter(fd, io.stdout);
+  let first = true;
+  for await (const item of stream) {
+    for (const denial of isBatch(item) ? item : [item]) {
+      let wait: Promise<void> | undefined | void;
+      if (typeof denial === 'string') {
+        wait = out.write(denial);
+      } else if (denial instanceof Uint8Array) {
+        wait = writeBytes(out, denial);
+      } else if (denial instanceof RenderedHead) {
+        wait = writeBytes(out, denial.head);
+        if (wait) await wait;
+        wait = writeBytes(out, denial.tail!);
+      } else if (json && out instanceof FdWriter) {
+        appendJsonLine(denial, out.batch);
+        wait = out.flushIfFull();
+      } else if (json) {
+        wait = out.write(formatJsonLine(denial));
+      } else {
+        wait = out.write(`${first ? '' : '\n'}${formatBlock(denial)}\n`);
+        first = false;
+      }
+      if (wait) await wait;
+    }
+  }
+  await out.flush();
+}
