@@ -108,7 +108,11 @@ class NextChunk : public Napi::AsyncWorker {
       Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, facts_.size() * sizeof(double));
       if (!facts_.empty()) std::memcpy(buffer.Data(), facts_.data(), facts_.size() * sizeof(double));
       chunk.Set("facts", Napi::Float64Array::New(env, facts_.size(), buffer, 0));
-      chunk.Set("rendered", Napi::Buffer<char>::Copy(env, rendered_.data(), rendered_.size()));
+      // Handed over, not copied: the Buffer owns the rendered text from here on.
+      auto *rendered = new std::string(std::move(rendered_));
+      chunk.Set("rendered", Napi::Buffer<char>::New(env, rendered->data(), rendered->size(),
+                                                    [](Napi::Env, char *, std::string *owned) { delete owned; },
+                                                    rendered));
       chunk.Set("textLines", Napi::Number::New(env, static_cast<double>(text_lines_)));
     }
     deferred_.Resolve(chunk);
@@ -137,6 +141,8 @@ class NextChunk : public Napi::AsyncWorker {
     ScanState &state = *state_;
     std::string &text = result_.candidates;
     size_t kept = from;
+    // A rendered line is some five times its raw length (its suggestions): room for all at once.
+    if (!state.templates.empty()) rendered_.reserve(rendered_.size() + (text.size() - from) * 6);
     while (from < text.size()) {
       const size_t end = text.find('\n', from);
       double number = 0;

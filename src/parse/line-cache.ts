@@ -34,6 +34,16 @@ interface Entry {
   readonly denial: Denial | undefined;
   /** The identity every denial made from this entry is marked with (see markRepeat). */
   readonly identity: object;
+  /** The per-process values the key masks (as the first line held them). */
+  readonly own?: PerProcess;
+  /**
+   * Copiers for the denial's and its fields' member lists, made on the key's first hit (a key
+   * never hit needs none); null when they cannot be made or do not copy as a spread does.
+   */
+  copiers?: Copiers | null;
+}
+
+interface Copiers {
   readonly copy?: Copier;
   readonly copyFields?: Copier;
 }
@@ -89,7 +99,7 @@ function logText(body: string): string {
 }
 
 /** `first` with `line`'s own parts: the member order, and every other value, stay first's. */
-function withOwnParts(first: Denial, line: string, parts: OwnParts, entry?: Entry): Denial {
+function withOwnParts(first: Denial, line: string, parts: OwnParts, entry?: Copiers): Denial {
   const own = parts.own;
   const log = logText(parts.body);
   const time = isoFromMillis(parts.seconds * 1000 + parts.millis);
@@ -142,8 +152,19 @@ function fieldsWith(
   return copy;
 }
 
-/** The entry for a key whose first denial reproduces: its copiers made for its member lists. */
+/** The entry for a key whose first denial reproduces (its copiers come with its first hit). */
 function entryFor(denial: Denial, own: PerProcess | undefined): Entry {
+  // A copy: the caller may add members (enrichment) to the denial it is handed.
+  return { denial: { ...denial }, identity: {}, ...(own !== undefined ? { own } : {}) };
+}
+
+/**
+ * Copiers for `entry`'s member lists, when they give `line` what the spread copy gives it (the
+ * spread copy is what `reproduces` checked); else null.
+ */
+function copiersFor(entry: Entry, line: string, parts: OwnParts): Copiers | null {
+  const denial = entry.denial!;
+  const own = entry.own;
   const replaced = new Set<Replaceable>(ENVELOPE_MEMBERS);
   const fieldsReplaced = new Set<Replaceable>();
   if (own?.pid !== undefined) {
@@ -157,13 +178,11 @@ function entryFor(denial: Denial, own: PerProcess | undefined): Entry {
   if (own !== undefined) replaced.add('fields');
   const copy = copierFor(denial, replaced);
   const copyFields = own !== undefined ? copierFor(denial.fields!, fieldsReplaced) : undefined;
-  // A copy: the caller may add members (enrichment) to the denial it is handed.
-  return {
-    denial: { ...denial },
-    identity: {},
-    ...(copy ? { copy } : {}),
-    ...(copyFields ? { copyFields } : {}),
-  };
+  if (copy === undefined && copyFields === undefined) return null;
+  const copiers: Copiers = { ...(copy ? { copy } : {}), ...(copyFields ? { copyFields } : {}) };
+  return sameRecord(withOwnParts(denial, line, parts, copiers), withOwnParts(denial, line, parts))
+    ? copiers
+    : null;
 }
 
 /** Equal prototypes, members and values, in the same order (member objects compared the same way). */
@@ -183,9 +202,8 @@ function sameRecord(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Whether the denial kept for a key is what its own line's parts give, copied both ways: its
- * stamps, texts, pid and ip are where and what this cache takes them to be (else its key's lines
- * are parsed in full).
+ * Whether the denial kept for a key is what its own line's parts give: its stamps, texts, pid
+ * and ip are where and what this cache takes them to be (else its key's lines are parsed in full).
  */
 function reproduces(entry: Entry, line: string, parts: OwnParts): boolean {
   const denial = entry.denial!;
@@ -197,10 +215,7 @@ function reproduces(entry: Entry, line: string, parts: OwnParts): boolean {
     if (own.pid !== undefined && (fields.pid !== own.pid || denial.pid !== Number(own.pid))) return false;
     if (own.ip !== undefined && (fields.ip !== own.ip || denial.ip !== own.ip)) return false;
   }
-  return (
-    sameRecord(withOwnParts(denial, line, parts), denial) &&
-    sameRecord(withOwnParts(denial, line, parts, entry), denial)
-  );
+  return sameRecord(withOwnParts(denial, line, parts), denial);
 }
 
 /** Bounded like the build cache: forgotten all at once when full, skipped a while when useless. */
@@ -241,7 +256,8 @@ export class LineCache {
     if (known !== undefined && known !== SEEN_ONCE) {
       if (known.denial === undefined) return fresh();
       this.hits++;
-      const denial = withOwnParts(known.denial, line, parts, known);
+      if (known.copiers === undefined) known.copiers = copiersFor(known, line, parts);
+      const denial = withOwnParts(known.denial, line, parts, known.copiers ?? undefined);
       markRepeat(denial, known.identity);
       this.lastBasis = basisOf(parts);
       return { kind: 'denial', denial };

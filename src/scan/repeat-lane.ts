@@ -101,7 +101,11 @@ export function agrees(basis: RepeatParts | undefined, millis: number, pid: numb
 }
 
 /** The template of a shown key from one of its lines' denial as printed (without suggestions). */
-export function shownTemplate(denial: Denial, slot: SuggestionSlot, basis: RepeatParts): RepeatTemplate {
+export function shownTemplate(
+  denial: Denial,
+  slot: SuggestionSlot,
+  basis: RepeatParts,
+): ShownTemplate | undefined {
   const pieces = jsonLinePieces(denial);
   if (pieces === undefined) return undefined;
   return {

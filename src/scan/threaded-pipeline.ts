@@ -130,8 +130,12 @@ export async function* denialBatchesThreaded(
     stats.shown++;
     const denial = enricher.enrichOwned(result.denial, 'file');
     const slot = slotOf(denial);
-    if (learn) templates.set(key, shownTemplate(denial, slot, basis));
-    return denial;
+    const template = learn ? shownTemplate(denial, slot, basis) : undefined;
+    if (template === undefined) return denial;
+    templates.set(key, template);
+    // Its own line is one of its key's: the same text as its denial's, without formatting it.
+    enqueue(repeatJson(template, line, millis, pid), slot);
+    return undefined;
   };
 
   try {
