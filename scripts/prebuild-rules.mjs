@@ -47,14 +47,14 @@ async function warmSuggestEngine() {
   const { parse: parseYaml } = await import('yaml');
   tuneForBatchReplay();
   const bundle = loadCachedBundle(engine);
-  const { answer, threadRules } = bundle.exports;
-  const rules = threadRules({ rulesDir: rulesDir(), cacheDir: rulesCacheDir() });
+  const { answer, threadSuggester } = bundle.exports;
+  const suggester = threadSuggester({ rulesDir: rulesDir(), cacheDir: rulesCacheDir() });
   const namer = new Enricher();
   const denials = sampleLines(parseYaml)
     .map((line) => parseLine(line))
     .filter((parsed) => parsed.kind === 'denial')
     .map((parsed) => namer.enrich(parsed.denial, 'file'));
-  answer({ ids: denials.map((_, i) => i), denials }, rules, () => {});
+  answer({ ids: denials.map((_, i) => i), denials }, suggester, () => {});
   bundle.writeCache();
 }
 

@@ -6,7 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Denial, Suggestion } from '../model/denial.js';
-import { loadRules, suggest, type RuleSet } from '../suggest/index.js';
+import { loadRules } from '../suggest/index.js';
+import { PidSharingSuggester } from '../suggest/pid-sharing.js';
 import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
 /** Answers go back in groups this large (or at the end of a request): few messages, early answers. */
@@ -15,14 +16,14 @@ const GROUP = 32;
 /** Suggests for one request, handing each group of answers to `post` as soon as it is made. */
 export function answer(
   { ids, denials }: SuggestionRequests,
-  rules: RuleSet,
+  suggester: PidSharingSuggester,
   post: (answers: SuggestionAnswers) => void,
 ): void {
   let groupIds: number[] = [];
   let groupSuggestions: Suggestion[][] = [];
   for (let i = 0; i < ids.length; i++) {
     groupIds.push(ids[i]!);
-    groupSuggestions.push(suggest(denials[i] as Denial, rules));
+    groupSuggestions.push(suggester.suggest(denials[i] as Denial));
     if (groupIds.length >= GROUP || i === ids.length - 1) {
       post({ ids: groupIds, suggestions: groupSuggestions });
       groupIds = [];
@@ -31,15 +32,18 @@ export function answer(
   }
 }
 
-/** The rules as the thread loads them (the same call the build's warm-up makes). */
-export function threadRules({ rulesDir, cacheDir }: SuggestionThreadData): RuleSet {
-  return loadRules(rulesDir, { cacheDir });
+/**
+ * The rules as the thread loads them, with the engine that shares work between denials of
+ * different processes' /proc/PID/ files (the same call the build's warm-up makes).
+ */
+export function threadSuggester({ rulesDir, cacheDir }: SuggestionThreadData): PidSharingSuggester {
+  return new PidSharingSuggester(loadRules(rulesDir, { cacheDir }));
 }
 
 if (parentPort !== null) {
   const port = parentPort;
-  const rules = threadRules(workerData as SuggestionThreadData);
+  const suggester = threadSuggester(workerData as SuggestionThreadData);
   port.on('message', (requests: SuggestionRequests) =>
-    answer(requests, rules, (answers) => port.postMessage(answers)),
+    answer(requests, suggester, (answers) => port.postMessage(answers)),
   );
 }

@@ -1,0 +1,122 @@
+import type { Denial, Suggestion } from '../model/denial.js';
+import { accessKind } from './access.js';
+import { globAccepts } from './glob.js';
+import { suggest } from './index.js';
+import { pidBlindness } from './pid-blind.js';
+import type { RuleSet } from './rules.js';
+import { variablesFor } from './variables.js';
+
+/** A process's own file: /proc/NUMBER/ and at least one character more. */
+const PID_PATH = /^\/proc\/([1-9][0-9]{0,9})(\/.+)$/s;
+const KEPT = 10_000;
+
+/**
+ * A denial's fields no suggestion depends on (the engine never reads them): left out of the
+ * sharing key. Every other field is in it, so the key is never coarser than what suggest() reads.
+ */
+const UNREAD: ReadonlySet<string> = new Set([
+  'raw',
+  'log',
+  'time',
+  'timeText',
+  'auditStamp',
+  'source',
+  'pid',
+  'comm',
+  'uid',
+  'auid',
+  'ses',
+  'peerPid',
+  'fields',
+  'repeat',
+  'suggestions',
+]);
+
+interface Shared {
+  /** The path the suggestions were made for, which their texts hold wherever they name it. */
+  readonly path: string;
+  readonly suggestions: Suggestion[];
+  /**
+   * Whether another path's suggestions are these with that path in place of this one: unknown
+   * until a second denial of the same shape has been suggested for in full and compared (a text
+   * that held this path other than as the denial's would show there), false when the process
+   * number appears in the texts outside the path.
+   */
+  substitutable: boolean | undefined;
+}
+
+/**
+ * suggest() for a stream of denials that shares the work between file denials that differ
+ * only in the process number after /proc/ (a snap's processes reading their own /proc/PID/
+ * files make most of a log's distinct denials): when the rule set cannot tell such paths apart
+ * (pidBlindness), the second one's suggestions are the first one's with its path in place of
+ * the first path, once a second one made in full has shown that to hold. Every answer is the
+ * one suggest() gives.
+ */
+export class PidSharingSuggester {
+  private readonly shared = new Map<string, Shared>();
+  /** Answers made from another denial's (benchmarks and tests watch it). */
+  sharedAnswers = 0;
+
+  constructor(private readonly rules: RuleSet) {}
+
+  suggest(denial: Denial): Suggestion[] {
+    const path = denial.path;
+    const numbered = path === undefined ? null : PID_PATH.exec(path);
+    if (numbered === null || path === undefined || accessKind(denial) !== 'file')
+      return suggest(denial, this.rules);
+    const variables = variablesFor(denial);
+    const blindness = pidBlindness(this.rules, variables);
+    const pid = numbered[1]!;
+    if (blindness === undefined || blindness.literalPids.has(pid)) return suggest(denial, this.rules);
+    let key = sharingKey(denial, numbered[2]!);
+    for (const glob of blindness.unknownGlobs) key += globAccepts(glob, path, variables) ? '1' : '0';
+    const known = this.shared.get(key);
+    if (known?.substitutable === true) {
+      this.sharedAnswers++;
+      return withPath(known.suggestions, known.path, path);
+    }
+    const suggestions = suggest(denial, this.rules);
+    if (known === undefined) {
+      if (this.shared.size >= KEPT) this.shared.clear();
+      const substitutable = onlyInPath(suggestions, path, pid) ? undefined : false;
+      this.shared.set(key, { path, suggestions, substitutable });
+    } else if (known.substitutable === undefined) {
+      const predicted = withPath(known.suggestions, known.path, path);
+      known.substitutable = JSON.stringify(predicted) === JSON.stringify(suggestions);
+    }
+    return suggestions;
+  }
+}
+
+/** Whether every text holds the process number only inside the path. */
+/** Every field a suggestion may depend on, the path without its process number. */
+function sharingKey(denial: Denial, afterPid: string): string {
+  let key = '';
+  for (const [name, value] of Object.entries(denial)) {
+    if (UNREAD.has(name)) continue;
+    const shown = name === 'path' ? afterPid : value;
+    key += `${name}\u0001${shown === undefined ? '\u0003' : JSON.stringify(shown)}\u0002`;
+  }
+  return key;
+}
+
+function onlyInPath(suggestions: readonly Suggestion[], path: string, pid: string): boolean {
+  for (const suggestion of suggestions) {
+    for (const value of Object.values(suggestion)) {
+      if (typeof value === 'string' && value.replaceAll(path, '').includes(pid)) return false;
+    }
+  }
+  return true;
+}
+
+function withPath(suggestions: readonly Suggestion[], from: string, to: string): Suggestion[] {
+  return suggestions.map((suggestion) => {
+    const copy: Record<string, unknown> = {};
+    for (const name in suggestion) {
+      const value = suggestion[name as keyof Suggestion];
+      copy[name] = typeof value === 'string' ? value.replaceAll(from, to) : value;
+    }
+    return copy as unknown as Suggestion;
+  });
+}
