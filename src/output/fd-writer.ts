@@ -1,21 +1,28 @@
-import { writeSync } from 'node:fs';
+import { writeSync, writevSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ByteBatch } from './byte-batch.js';
 
 /** Output is gathered up to this many bytes, then written with one system call or a few. */
 const BATCH = 1 << 20;
+/** Pieces one writev takes at most (IOV_MAX on Linux). */
+const MAX_PIECES = 1024;
 
 /**
  * Writes a command's output to its stream's file descriptor directly, in large batches: a saved
  * file's 35 MB of JSON lines in some 35 writes instead of 540 trips through a stream (its
- * buffering, callbacks and per-write encoding). Whatever the descriptor refuses for the moment
- * (EAGAIN on a non-blocking pipe) or at all (EPIPE after `| head`) is handed to the stream
- * instead, which then waits or reports the error as it always did (main.ts ends quietly on
- * EPIPE); the next batch waits until the stream has written it, so the order is kept.
+ * buffering, callbacks and per-write encoding). Bytes made elsewhere (the native scan's rendered
+ * lines) are not copied into the batch: they are written where they are, beside it, by writev.
+ * Whatever the descriptor refuses for the moment (EAGAIN on a non-blocking pipe) or at all
+ * (EPIPE after `| head`) is handed to the stream instead, which then waits or reports the error
+ * as it always did (main.ts ends quietly on EPIPE); the next batch waits until the stream has
+ * written it, so the order is kept.
  */
 export class FdWriter {
   /** Where output is gathered: append to it, then call flushIfFull(). */
   readonly batch = new ByteBatch(BATCH * 2);
+  /** What goes out before the batch's bytes since its last cut: its earlier cuts and others' bytes. */
+  private pieces: Uint8Array[] = [];
+  private piecesBytes = 0;
 
   constructor(
     private readonly fd: number,
@@ -28,32 +35,49 @@ export class FdWriter {
     return this.flushIfFull();
   }
 
-  /** The same for bytes encoded earlier (copied: the caller may reuse them). */
+  /** Bytes made elsewhere, written as they are: they must not change until the next flush. */
   writeBytes(bytes: Uint8Array): Promise<void> | undefined {
-    this.batch.bytes(bytes);
-    return this.flushIfFull();
+    if (this.batch.length > 0) this.addPiece(this.batch.cut());
+    this.addPiece(bytes);
+    return this.pieces.length >= MAX_PIECES - 1 ? this.flush() : this.flushIfFull();
   }
 
   flushIfFull(): Promise<void> | undefined {
-    return this.batch.length >= BATCH ? this.flush() : undefined;
+    return this.piecesBytes + this.batch.length >= BATCH ? this.flush() : undefined;
   }
 
   /** Writes what is gathered; a promise when part of it went through the stream. */
   flush(): Promise<void> | undefined {
-    if (this.batch.length === 0) return undefined;
-    const bytes = this.batch.take();
-    let written = 0;
-    while (written < bytes.length) {
-      try {
-        written += writeSync(this.fd, bytes, written, bytes.length - written);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'EAGAIN' && code !== 'EPIPE') throw error;
-        // A copy: the batch's buffer is written into again before the stream is done with it.
-        return this.throughStream(Buffer.from(bytes.subarray(written)));
+    if (this.batch.length > 0) this.addPiece(this.batch.cut());
+    let pieces = this.pieces;
+    this.pieces = [];
+    this.piecesBytes = 0;
+    try {
+      while (pieces.length > 0) {
+        let written: number;
+        try {
+          written =
+            pieces.length === 1
+              ? writeSync(this.fd, pieces[0]!, 0, pieces[0]!.length)
+              : writevSync(this.fd, pieces.slice(0, MAX_PIECES));
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'EAGAIN' && code !== 'EPIPE') throw error;
+          // A copy: the batch's buffer is written into again before the stream is done with it.
+          return this.throughStream(Buffer.concat(pieces));
+        }
+        pieces = unwritten(pieces, written);
       }
+      return undefined;
+    } finally {
+      this.batch.reset();
     }
-    return undefined;
+  }
+
+  private addPiece(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    this.pieces.push(piece);
+    this.piecesBytes += piece.length;
   }
 
   private throughStream(rest: Buffer): Promise<void> {
@@ -61,6 +85,15 @@ export class FdWriter {
       this.stream.write(rest, () => resolve());
     });
   }
+}
+
+/** The pieces, or their parts, after the first `written` bytes. */
+function unwritten(pieces: readonly Uint8Array[], written: number): Uint8Array[] {
+  let first = 0;
+  while (first < pieces.length && written >= pieces[first]!.length) written -= pieces[first++]!.length;
+  const rest = pieces.slice(first);
+  if (written > 0) rest[0] = rest[0]!.subarray(written);
+  return rest;
 }
 
 /** The descriptor behind a command's output stream (process.stdout's is 1), when it has one. */

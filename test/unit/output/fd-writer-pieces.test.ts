@@ -1,0 +1,88 @@
+// FdWriter writes bytes made elsewhere (the native scan's rendered JSON lines) where they are,
+// beside its own batch, with writev: the output must still be everything, in order, whatever
+// the mix of text, batch appends and such bytes, and whatever the descriptor refuses.
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FdWriter } from '../../../src/output/fd-writer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fd-writer-pieces-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Step =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'batch'; readonly text: string }
+  | { readonly kind: 'bytes'; readonly text: string; readonly offset: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('text' as const), text: fc.string({ unit: 'grapheme', maxLength: 300 }) }),
+  fc.record({ kind: fc.constant('batch' as const), text: fc.string({ maxLength: 3000 }) }),
+  fc.record({
+    kind: fc.constant('bytes' as const),
+    text: fc.oneof(fc.string({ maxLength: 2000 }), fc.constant('x'.repeat(300_000))),
+    offset: fc.nat(8),
+  }),
+);
+
+/** Runs the steps through a writer on `fd`; what they wrote, as the writer was given it. */
+async function run(writer: FdWriter, steps: readonly Step[]): Promise<Buffer> {
+  const expected: Buffer[] = [];
+  for (const s of steps) {
+    let wait: Promise<void> | undefined;
+    if (s.kind === 'text') wait = writer.write(s.text);
+    else if (s.kind === 'batch') {
+      writer.batch.text(s.text);
+      wait = writer.flushIfFull();
+    } else {
+      // A view into a larger buffer, as the native scan's lines are.
+      const whole = Buffer.concat([Buffer.alloc(s.offset, '!'), Buffer.from(s.text)]);
+      wait = writer.writeBytes(whole.subarray(s.offset));
+    }
+    expected.push(Buffer.from(s.text));
+    if (wait) await wait;
+  }
+  const last = writer.flush();
+  if (last) await last;
+  return Buffer.concat(expected);
+}
+
+describe('FdWriter with bytes written where they are', () => {
+  it('writes text, batch appends and bytes in order (file)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 3000 }), async (steps) => {
+        const path = join(dir, 'out');
+        const fd = openSync(path, 'w');
+        const stream = new PassThrough();
+        const expected = await run(new FdWriter(fd, stream), steps);
+        closeSync(fd);
+        expect(readFileSync(path).equals(expected)).toBe(true);
+        expect(stream.read()).toBeNull();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('hands what a full non-blocking pipe refuses to the stream, in order', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    const stream = new PassThrough();
+    const throughStream: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => throughStream.push(chunk));
+    const steps: Step[] = Array.from({ length: 3000 }, (_, i) =>
+      i % 3 === 0
+        ? { kind: 'bytes', text: `bytes ${i} ${'b'.repeat(i % 97)}\n`, offset: i % 5 }
+        : { kind: i % 3 === 1 ? 'text' : 'batch', text: `text ${i}\n` },
+    );
+    const expected = await run(new FdWriter(fd, stream), steps);
+    const inPipe = Buffer.alloc(expected.length);
+    const inPipeLength = readSync(fd, inPipe);
+    closeSync(fd);
+    expect(inPipeLength).toBeGreaterThan(0);
+    expect(Buffer.concat([inPipe.subarray(0, inPipeLength), ...throughStream]).equals(expected)).toBe(true);
+  });
+});
