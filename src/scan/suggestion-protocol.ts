@@ -6,7 +6,10 @@ export interface SuggestionThreadData {
   readonly cacheDir: string | false;
 }
 
-/** Main thread to suggestion thread: denials (syscall resolved) to suggest for, by request id. */
+/**
+ * Main thread to suggestion thread: denials (syscall resolved) to suggest for, by request id,
+ * each without the fields no suggestion reads (suggest/input.ts).
+ */
 export interface SuggestionRequests {
   readonly ids: readonly number[];
   readonly denials: readonly Denial[];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Denial, Suggestion } from '../model/denial.js';
 import { packageRoot } from '../paths.js';
+import { suggestionInput } from '../suggest/input.js';
 import { SUGGEST_WORKER_ENTRY } from '../suggest/worker-files.js';
 import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
@@ -39,7 +40,8 @@ export class SuggestionThread {
     const id = this.nextId++;
     this.waiting.set(id, slot);
     this.ids.push(id);
-    this.denials.push(denial);
+    // Only what suggest() reads crosses to the thread (the raw line and its fields are most of a denial).
+    this.denials.push(suggestionInput(denial));
   }
 
   /** Sends the requests made since the last send, as one message. */

@@ -2,6 +2,7 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { accessKind } from './access.js';
 import { globAccepts } from './glob.js';
 import { suggest } from './index.js';
+import { suggestionReads } from './input.js';
 import { pidBlindness } from './pid-blind.js';
 import type { RuleSet } from './rules.js';
 import { variablesFor } from './variables.js';
@@ -9,28 +10,6 @@ import { variablesFor } from './variables.js';
 /** A process's own file: /proc/NUMBER/ and at least one character more. */
 const PID_PATH = /^\/proc\/([1-9][0-9]{0,9})(\/.+)$/s;
 const KEPT = 10_000;
-
-/**
- * A denial's fields no suggestion depends on (the engine never reads them): left out of the
- * sharing key. Every other field is in it, so the key is never coarser than what suggest() reads.
- */
-const UNREAD: ReadonlySet<string> = new Set([
-  'raw',
-  'log',
-  'time',
-  'timeText',
-  'auditStamp',
-  'source',
-  'pid',
-  'comm',
-  'uid',
-  'auid',
-  'ses',
-  'peerPid',
-  'fields',
-  'repeat',
-  'suggestions',
-]);
 
 interface Shared {
   /** The path the suggestions were made for, which their texts hold wherever they name it. */
@@ -91,12 +70,13 @@ export class PidSharingSuggester {
 
 /** Whether every text holds the process number only inside the path. */
 /** Every field a suggestion may depend on, the path without its process number. */
+/** Every field a suggestion may depend on (suggestionReads), the path without its process number. */
 function sharingKey(denial: Denial, afterPid: string): string {
   let key = '';
-  for (const [name, value] of Object.entries(denial)) {
-    if (UNREAD.has(name)) continue;
-    const shown = name === 'path' ? afterPid : value;
-    key += `${name}\u0001${shown === undefined ? '\u0003' : JSON.stringify(shown)}\u0002`;
+  for (const name in denial) {
+    if (!suggestionReads(name)) continue;
+    const value = name === 'path' ? afterPid : denial[name as keyof Denial];
+    key += `${name}\u0001${value === undefined ? '\u0003' : JSON.stringify(value)}\u0002`;
   }
   return key;
 }

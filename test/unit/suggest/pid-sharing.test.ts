@@ -8,6 +8,7 @@ import type { Denial } from '../../../src/model/denial.js';
 import { parseLine } from '../../../src/parse/index.js';
 import { accessKey, Enricher } from '../../../src/scan/enrich.js';
 import { loadRules, suggest, type RuleSet } from '../../../src/suggest/index.js';
+import { suggestionInput } from '../../../src/suggest/input.js';
 import { expandBraces, pidBlindness } from '../../../src/suggest/pid-blind.js';
 import { PidSharingSuggester } from '../../../src/suggest/pid-sharing.js';
 import type { AdviceRule, InterfaceRule } from '../../../src/suggest/rules.js';
@@ -136,7 +137,7 @@ describe('sharing suggestions between /proc/PID/ denials', () => {
     );
   });
 
-  it('leaves out of the key only fields suggest() never reads', () => {
+  it('leaves out of the key, and of what the thread is sent, only fields suggest() never reads', () => {
     const denials = distinct(
       (
         parseYaml(readFileSync(join(ROOT, 'test/fixtures/corpus/denials.yaml'), 'utf8')) as { line: string }[]
@@ -161,6 +162,10 @@ describe('sharing suggestions between /proc/PID/ denials', () => {
         repeat: 9,
       } as Denial;
       expect(suggest(changed, rules)).toEqual(suggest(denial, rules));
+      // What the suggestion thread is sent instead of the denial.
+      const input = suggestionInput(denial);
+      expect(Object.keys(input).length).toBeLessThan(Object.keys(denial).length);
+      expect(suggest(input, rules)).toEqual(suggest(denial, rules));
     }
   });
 });
