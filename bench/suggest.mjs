@@ -7,7 +7,11 @@
 //    all-distinct worst case), CPU time; with BENCH_BASE=<another built checkout> that build's
 //    engine is timed in the same rounds, interleaved, and the ratio reported (medians);
 //  - suggest() cold: the realistic log's distinct denials in fresh processes (first and second
-//    pass, per-denial median and p90), interleaved with BENCH_BASE's engine when given.
+//    pass, per-denial median and p90), interleaved with BENCH_BASE's engine when given;
+//  - the suggestion thread cold, as scanlog starts it for a saved file: a fresh node tuned for a
+//    replay starts it and asks at once for the realistic log's distinct denials, 25 a message;
+//    time from the thread's creation to its first and last answer, and the process's CPU time
+//    meanwhile (the thread's, as the main thread only waits), interleaved with BENCH_BASE's.
 // Needs `npm run build` first (or BENCH_DIST=<tsc outDir>). Writes bench/out/suggest.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -164,6 +168,55 @@ if (coldSamples.base) {
   cold.coldCpuSpeedupVsBase = Number((cold.base.coldCpuMs / cold.coldCpuMs).toFixed(2));
 }
 
+// The suggestion thread cold: each build's own startSuggestionThread (its entry, its requests).
+const THREAD_CHILD = `
+import { readFileSync } from 'node:fs';
+const [dist, rulesDir, denialsFile] = process.argv.slice(2);
+const { tuneForBatchReplay } = await import(dist + '/src/scan/batch-tuning.js');
+tuneForBatchReplay();
+const { startSuggestionThread } = await import(dist + '/src/scan/suggestion-thread.js');
+const denials = JSON.parse(readFileSync(denialsFile, 'utf8'));
+const cpu = process.cpuUsage();
+const created = performance.now();
+const thread = startSuggestionThread({ rulesDir, cacheDir: dist + '/rules-cache' }, 1 << 30);
+const slots = denials.map(() => ({}));
+denials.forEach((denial, i) => { thread.request(denial, slots[i]); if (i % 25 === 24) thread.send(); });
+thread.send();
+await thread.until(slots[0]);
+const first = performance.now();
+for (const slot of slots) await thread.until(slot);
+const all = performance.now();
+const { user, system } = process.cpuUsage(cpu);
+await thread.close();
+console.log(JSON.stringify({ firstAnswerMs: first - created, allAnsweredMs: all - created, cpuMs: (user + system) / 1000 }));
+`;
+// A file, not --input-type=module -e: the thread would inherit that flag and refuse its entry.
+const threadChild = join(root, 'bench/out/suggest-thread-child.mjs');
+writeFileSync(threadChild, THREAD_CHILD);
+const threadSamples = {};
+for (let r = 0; r < coldRuns; r++) {
+  for (const engine of coldEngines) {
+    const child = spawnSync(
+      process.execPath,
+      [threadChild, engine.dist, join(engine.dist, '..', 'rules'), denialsFile],
+      { encoding: 'utf8', env: { ...process.env, SNAPPY_DEBUG_SUGGEST_THREAD: '1' } },
+    );
+    if (child.status !== 0) throw new Error(`suggestion thread run failed: ${child.stderr}`);
+    for (const [key, value] of Object.entries(JSON.parse(child.stdout)))
+      ((threadSamples[engine.name] ??= {})[key] ??= []).push(value);
+  }
+}
+const threadFigures = (name) =>
+  Object.fromEntries(
+    Object.entries(threadSamples[name]).map(([key, values]) => [key, Number(median(values).toFixed(1))]),
+  );
+const thread = { denials: logs.realistic.length, runs: coldRuns, ...threadFigures('this') };
+if (threadSamples.base) {
+  thread.base = threadFigures('base');
+  thread.allAnsweredSpeedupVsBase = Number((thread.base.allAnsweredMs / thread.allAnsweredMs).toFixed(2));
+  thread.cpuSpeedupVsBase = Number((thread.base.cpuMs / thread.cpuMs).toFixed(2));
+}
+
 const result = {
   interfaces: rules.interfaces.length,
   advice: rules.advice.length,
@@ -175,6 +228,7 @@ const result = {
   suggestVsParse: Number((suggestUs / parseUs).toFixed(1)),
   distinct: distinctFigures,
   cold,
+  thread,
 };
 mkdirSync(join(root, 'bench/out'), { recursive: true });
 writeFileSync(join(root, 'bench/out/suggest.json'), `${JSON.stringify(result, null, 2)}\n`);
