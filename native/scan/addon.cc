@@ -8,8 +8,8 @@
 // stamp's milliseconds; its pid (-1: the key does not mask one); the length of its rendered JSON.
 // `rendered` (a Buffer) holds the rendered lines, in order, and `text` only the other lines
 // (`textLines` of them). next(templates) hands over the keys' templates (repeat-render.h) for the
-// chunks read from then on:
-// [{ key, before, afterTime, pid: string | null, afterPid, tail: string | null }].
+// chunks read from then on: [{ key, before, afterTime, pid: string | null, afterPid, tail }]
+// where tail is a Buffer or null (not known yet), or [{ key, tail }] to add a known key's tail.
 // The descriptor stays the caller's: it must stay open until the last next() has settled.
 #include <napi.h>
 #include <uv.h>
@@ -246,15 +246,32 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
       if (!key.IsNumber() || key.As<Napi::Number>().DoubleValue() < 1) {
         throw Napi::TypeError::New(env, "CandidateScanner: a template's key must be a key number");
       }
+      const uint32_t number = key.As<Napi::Number>().Uint32Value();
+      Napi::Value tail = from.Get("tail");
+      if (!tail.IsNull() && !tail.IsBuffer()) {
+        throw Napi::TypeError::New(env, "CandidateScanner: a template's tail must be a Buffer or null");
+      }
+      // Without `before`: the tail of a key given earlier (its suggestions have come).
+      if (from.Get("before").IsUndefined()) {
+        const auto known = state_->templates.find(number);
+        if (known != state_->templates.end() && tail.IsBuffer()) {
+          Napi::Buffer<char> bytes = tail.As<Napi::Buffer<char>>();
+          known->second.tail.assign(bytes.Data(), bytes.Length());
+        }
+        continue;
+      }
       scan::RepeatTemplate repeat;
       repeat.before = text(from, "before");
       repeat.after_time = text(from, "afterTime");
       repeat.fixed_pid = !from.Get("pid").IsNull();
       if (repeat.fixed_pid) repeat.pid = text(from, "pid");
       repeat.after_pid = text(from, "afterPid");
-      if (!from.Get("tail").IsNull()) repeat.tail = text(from, "tail");
+      if (tail.IsBuffer()) {
+        Napi::Buffer<char> bytes = tail.As<Napi::Buffer<char>>();
+        repeat.tail.assign(bytes.Data(), bytes.Length());
+      }
       if (state_->templates.size() >= (1 << 13)) state_->templates.clear();
-      state_->templates[key.As<Napi::Number>().Uint32Value()] = std::move(repeat);
+      state_->templates[number] = std::move(repeat);
     }
   }
 

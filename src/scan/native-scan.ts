@@ -18,17 +18,22 @@ export interface NativeChunk {
   readonly textLines?: number;
 }
 
-/** A key's JSON line cut where its repeats differ (see scan/repeat-lane.ts), for the native scan. */
-export interface RenderTemplate {
-  readonly key: number;
-  readonly before: string;
-  readonly afterTime: string;
-  /** The pid's JSON when every line of the key has the same; null when each has its own. */
-  readonly pid: string | null;
-  readonly afterPid: string;
-  /** From `,"suggestions":` to the newline; null while the suggestions are not known. */
-  readonly tail: string | null;
-}
+/**
+ * A key's JSON line cut where its repeats differ (see scan/repeat-lane.ts), for the native scan;
+ * or, without the cuts, the tail of a key it was given before.
+ */
+export type RenderTemplate =
+  | {
+      readonly key: number;
+      readonly before: string;
+      readonly afterTime: string;
+      /** The pid's JSON when every line of the key has the same; null when each has its own. */
+      readonly pid: string | null;
+      readonly afterPid: string;
+      /** From `,"suggestions":` to the newline, as UTF-8; null while the suggestions are not known. */
+      readonly tail: Buffer | null;
+    }
+  | { readonly key: number; readonly tail: Buffer };
 
 export interface NativeScanner {
   /**

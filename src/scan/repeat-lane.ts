@@ -67,7 +67,9 @@ export class RepeatTemplates {
     this.templates.set(key, template);
     if (template?.shown !== true) return;
     const suggestions = template.slot.suggestions;
-    this.fresh.push(renderTemplate(key, template, suggestions));
+    const { before, afterTime, pid, afterPid } = template;
+    const tail = suggestions ? suggestionsTailBytes(suggestions) : null;
+    this.fresh.push({ key, before, afterTime, pid, afterPid, tail });
     if (suggestions === undefined) this.unsent.push({ key, template });
   }
 
@@ -83,7 +85,7 @@ export class RepeatTemplates {
       for (const { key, template } of this.unsent) {
         const suggestions = template.slot.suggestions;
         if (suggestions === undefined) still.push({ key, template });
-        else taken.push(renderTemplate(key, template, suggestions));
+        else taken.push({ key, tail: suggestionsTailBytes(suggestions) });
       }
       this.unsent = still;
     }
@@ -114,15 +116,6 @@ export function shownTemplate(
     ...pieces,
     pid: basis.pid === undefined ? JSON.stringify(denial.pid ?? null) : null,
   };
-}
-
-function renderTemplate(
-  key: number,
-  template: ShownTemplate,
-  suggestions: readonly Suggestion[] | undefined,
-): RenderTemplate {
-  const { before, afterTime, pid, afterPid } = template;
-  return { key, before, afterTime, pid, afterPid, tail: suggestions ? suggestionsTail(suggestions) : null };
 }
 
 const tails = new WeakMap<readonly Suggestion[], Buffer>();
