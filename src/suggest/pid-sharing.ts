@@ -75,10 +75,30 @@ function sharingKey(denial: Denial, afterPid: string): string {
   let key = '';
   for (const name in denial) {
     if (!suggestionReads(name)) continue;
-    const value = name === 'path' ? afterPid : denial[name as keyof Denial];
-    key += `${name}\u0001${value === undefined ? '\u0003' : JSON.stringify(value)}\u0002`;
+    key += `${name}:${encoded(name === 'path' ? afterPid : denial[name as keyof Denial])};`;
   }
   return key;
+}
+
+/** One text per value, different for values the engine could tell apart (NaN and null, 1 and "1"). */
+function encoded(value: unknown): string {
+  if (value === undefined) return 'u';
+  if (value === null) return 'z';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return `n${value}`;
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'object':
+      if (Array.isArray(value)) return `[${value.map(encoded).join(',')}]`;
+      return `{${Object.entries(value)
+        .map(([name, member]) => `${JSON.stringify(name)}:${encoded(member)}`)
+        .join(',')}}`;
+    default:
+      return `?${String(value)}`;
+  }
 }
 
 function onlyInPath(suggestions: readonly Suggestion[], path: string, pid: string): boolean {

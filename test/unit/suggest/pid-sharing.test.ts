@@ -137,6 +137,17 @@ describe('sharing suggestions between /proc/PID/ denials', () => {
     );
   });
 
+  it('keeps apart values suggest() tells apart (NaN and null, 1000 and "1000", absent)', () => {
+    const environ = denialOf(
+      'audit: type=1400 audit(1.2:3): apparmor="DENIED" operation="open" class="file" profile="snap.code.code" name="/proc/5/environ" pid=9 comm="x" requested_mask="r" denied_mask="r" fsuid=1000 ouid=0',
+    )!;
+    const owners = [0, 1000, '1000', Number.NaN, null, undefined];
+    const variants = owners.flatMap((ouid, i) =>
+      [10 + i, 20 + i, 30 + i].map((pid) => ({ ...withPid(environ, pid), ouid }) as Denial),
+    );
+    expect(expectSameAnswers(rules, [...variants, ...variants.reverse()])).toBeGreaterThan(0);
+  });
+
   it('leaves out of the key, and of what the thread is sent, only fields suggest() never reads', () => {
     const denials = distinct(
       (
