@@ -61,7 +61,7 @@ export async function printDenials(
       } else if (denial instanceof Uint8Array) {
         wait = writeBytes(out, denial);
       } else if (denial instanceof RenderedHead) {
-        wait = writeBytes(out, denial.head);
+        wait = typeof denial.head === 'string' ? out.write(denial.head) : writeBytes(out, denial.head);
         if (wait) await wait;
         wait = writeBytes(out, denial.tail!);
       } else if (json && out instanceof FdWriter) {

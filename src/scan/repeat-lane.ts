@@ -127,10 +127,13 @@ export function suggestionsTailBytes(suggestions: readonly Suggestion[]): Buffer
   return tail;
 }
 
-/** A line the native scan rendered but for its tail, which `slot` holds once it is answered. */
+/**
+ * A repeat's JSON line but for its tail (its suggestions, known once its slot is answered):
+ * rendered by the native scan (bytes) or spliced here (text).
+ */
 export class RenderedHead {
   tail: Buffer | undefined;
-  constructor(readonly head: Uint8Array) {}
+  constructor(readonly head: Uint8Array | string) {}
 }
 
 export const FILTERED_OUT: RepeatTemplate = Object.freeze({ shown: false });

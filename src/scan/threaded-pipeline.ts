@@ -1,5 +1,4 @@
 import type { Denial, Suggestion } from '../model/denial.js';
-import { suggestionsTail } from '../output/json.js';
 import { repeatOf } from '../parse/build-cache.js';
 import { creditRepeats, parseLineWithBasis } from '../parse/index.js';
 import type { CandidateBatch } from '../sources/candidate-scan.js';
@@ -36,10 +35,10 @@ export interface ThreadedPipelineOptions {
 }
 
 /**
- * What is handed over: a denial, or (with jsonRepeats) a repeat's JSON line, newline included,
- * or the bytes of consecutive JSON lines the native scan rendered.
+ * What is handed over: a denial, or (with jsonRepeats) a repeat's JSON line in two parts (its
+ * tail set once it is answered), or the bytes of consecutive JSON lines the native scan rendered.
  */
-export type ThreadedItem = Denial | string | Uint8Array | RenderedHead;
+export type ThreadedItem = Denial | Uint8Array | RenderedHead;
 
 /** The slot of rendered lines: their suggestions are in their text. */
 const IN_TEXT: SuggestionSlot = Object.freeze({ suggestions: Object.freeze([]) });
@@ -54,7 +53,8 @@ const WEIGHT_BYTES = 2048;
 
 function weightOf(item: ThreadedItem): number {
   if (item instanceof Uint8Array) return item.byteLength / WEIGHT_BYTES;
-  if (item instanceof RenderedHead) return item.head.byteLength / WEIGHT_BYTES;
+  if (item instanceof RenderedHead)
+    return typeof item.head === 'string' ? 1 : item.head.byteLength / WEIGHT_BYTES;
   return 1;
 }
 
@@ -134,7 +134,7 @@ export async function* denialBatchesThreaded(
     if (template === undefined) return denial;
     templates.set(key, template);
     // Its own line is one of its key's: the same text as its denial's, without formatting it.
-    enqueue(repeatJson(template, line, millis, pid), slot);
+    enqueue(new RenderedHead(repeatJson(template, line, millis, pid)), slot);
     return undefined;
   };
 
@@ -190,7 +190,10 @@ export async function* denialBatchesThreaded(
             stats.denials++;
             if (!template.shown) continue;
             stats.shown++;
-            enqueue(repeatJson(template, line, facts[at + 2]!, facts[at + 3]!), template.slot);
+            enqueue(
+              new RenderedHead(repeatJson(template, line, facts[at + 2]!, facts[at + 3]!)),
+              template.slot,
+            );
             continue;
           } else {
             denial = denialOf(line, 'file', pipeline);
@@ -240,7 +243,6 @@ export async function* denialBatchesThreaded(
 }
 
 function withSuggestions(item: ThreadedItem, suggestions: readonly Suggestion[]): ThreadedItem {
-  if (typeof item === 'string') return item + suggestionsTail(suggestions);
   if (item instanceof Uint8Array) return item;
   if (item instanceof RenderedHead) {
     item.tail = suggestionsTailBytes(suggestions);

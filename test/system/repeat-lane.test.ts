@@ -94,14 +94,12 @@ async function throughRepeatLane(
     jsonRepeats: templates,
   })) {
     for (const item of items) {
-      if (typeof item === 'string') {
-        kinds.spliced!++;
-        parts.push(Buffer.from(item));
-      } else if (item instanceof Uint8Array) {
+      if (item instanceof Uint8Array) {
         kinds.rendered!++;
         parts.push(Buffer.from(item));
       } else if (item instanceof RenderedHead) {
-        kinds.head!++;
+        if (typeof item.head === 'string') kinds.spliced!++;
+        else kinds.head!++;
         parts.push(Buffer.from(item.head), item.tail!);
       } else {
         kinds.denial!++;
