@@ -110,9 +110,9 @@ class NextChunk : public Napi::AsyncWorker {
       chunk.Set("facts", Napi::Float64Array::New(env, facts_.size(), buffer, 0));
       // Handed over, not copied: the Buffer owns the rendered text from here on.
       auto *rendered = new std::string(std::move(rendered_));
-      chunk.Set("rendered", Napi::Buffer<char>::New(env, rendered->data(), rendered->size(),
-                                                    [](Napi::Env, char *, std::string *owned) { delete owned; },
-                                                    rendered));
+      const auto release = [](Napi::Env, char *, std::string *owned) { delete owned; };
+      chunk.Set("rendered",
+                Napi::Buffer<char>::New(env, rendered->data(), rendered->size(), release, rendered));
       chunk.Set("textLines", Napi::Number::New(env, static_cast<double>(text_lines_)));
     }
     deferred_.Resolve(chunk);
@@ -207,7 +207,8 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
       throw Napi::RangeError::New(env, "CandidateScanner: a descriptor and 1 B to 1 GiB chunks are needed");
     }
     state_->buffer.resize(static_cast<size_t>(chunk_bytes));
-    state_->read_limit = state_->keyed ? std::min<size_t>(kFirstKeyedRead, state_->buffer.size()) : state_->buffer.size();
+    state_->read_limit =
+        state_->keyed ? std::min<size_t>(kFirstKeyedRead, state_->buffer.size()) : state_->buffer.size();
     Napi::Array markers = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < markers.Length(); i++) {
       Napi::Value marker = markers.Get(i);
@@ -231,16 +232,23 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
 
   void TakeTemplates(Napi::Value value) {
     Napi::Env env = value.Env();
-    if (!value.IsArray()) throw Napi::TypeError::New(env, "CandidateScanner: next(templates) takes an array");
+    if (!value.IsArray()) {
+      throw Napi::TypeError::New(env, "CandidateScanner: next(templates) takes an array");
+    }
     Napi::Array templates = value.As<Napi::Array>();
     const auto text = [&](Napi::Object from, const char *name) {
       Napi::Value member = from.Get(name);
-      if (!member.IsString()) throw Napi::TypeError::New(env, std::string("CandidateScanner: template ") + name + " must be a string");
+      if (!member.IsString()) {
+        throw Napi::TypeError::New(env,
+                                   std::string("CandidateScanner: template ") + name + " must be a string");
+      }
       return member.As<Napi::String>().Utf8Value();
     };
     for (uint32_t i = 0; i < templates.Length(); i++) {
       Napi::Value item = templates.Get(i);
-      if (!item.IsObject()) throw Napi::TypeError::New(env, "CandidateScanner: every template must be an object");
+      if (!item.IsObject()) {
+        throw Napi::TypeError::New(env, "CandidateScanner: every template must be an object");
+      }
       Napi::Object from = item.As<Napi::Object>();
       Napi::Value key = from.Get("key");
       if (!key.IsNumber() || key.As<Napi::Number>().DoubleValue() < 1) {

@@ -115,7 +115,9 @@ bool line_key(const char *data, size_t length, LineKey &out) {
   if (!digits(line, at, 3, millis_start) || at - millis_start != 3) return false;
   const double millis = number(line.substr(millis_start, 3));
   size_t serial_start;
-  if (!literal(line, at, ":") || !digits(line, at, 20, serial_start) || !literal(line, at, "):")) return false;
+  if (!literal(line, at, ":") || !digits(line, at, 20, serial_start) || !literal(line, at, "):")) {
+    return false;
+  }
   // `: ?` then the parser's trimStart: every leading space goes.
   while (at < length && line[at] == ' ') at++;
   const std::string_view body = line.substr(at);

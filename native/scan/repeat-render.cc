@@ -19,7 +19,8 @@ void civil_from_days(int64_t days, int64_t &year, unsigned &month, unsigned &day
   days += 719468;
   const int64_t era = days / 146097;
   const unsigned day_of_era = static_cast<unsigned>(days - era * 146097);
-  const unsigned year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
   const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned shifted_month = (5 * day_of_year + 2) / 153;
   day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
