@@ -1,14 +1,120 @@
 // vendor/ansi-tokenize stands in for @alcalzone/ansi-tokenize under Ink (package.json overrides):
-// every result must equal upstream's (installed as ansi-tokenize-upstream) on random terminal text.
+// every result must equal upstream's (installed as ansi-tokenize-upstream) on random strings made
+// of the pieces that matter: SGR and OSC 8 codes, broken codes, controls, and grapheme clusters
+// whose bounds depend on their neighbours (marks, joiners, flags, Prepend, Indic conjuncts).
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as upstream from 'ansi-tokenize-upstream';
 import * as ours from '@alcalzone/ansi-tokenize';
 import fc from 'fast-check';
-import { styledString } from './terminal-text.js';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
+
+const sgrNumbers = [
+  0, 1, 2, 3, 4, 5, 7, 8, 9, 21, 22, 23, 24, 27, 28, 29, 30, 31, 37, 39, 40, 41, 49, 53, 55, 90, 97, 100, 107,
+];
+const codePieces = [
+  ...sgrNumbers.map((n) => `\x1b[${n}m`),
+  '\x1b[m',
+  '\x1b[01m',
+  '\x1b[1;31m',
+  '\x1b[1;2;22;4m',
+  '\x1b[38;5;208m',
+  '\x1b[48;5;17;1m',
+  '\x1b[38;2;10;20;30m',
+  '\x1b[48;2;1;2;3;4;5m',
+  '\x1b[38;2;1m',
+  '\x1b[38;5m',
+  '\x1b[0;38;2;255;0;0;48;5;4m',
+  '\x1b[31',
+  '\x1b[3x',
+  '\x1b[',
+  '\x1b]8;;https://snapcraft.io\x07',
+  '\x1b]8;id=1;file:///tmp/x\x07',
+  '\x1b]8;;\x07',
+  '\x1b]8;;no-bell',
+  '\x1b]8no-semicolon\x07',
+  '\x1b]0;title\x07',
+  '\x9b[1m',
+  '\x9b[1;4m',
+  '\x9b]8;;u\x07',
+  '\x9b',
+  '\x1b',
+];
+const textPieces = [
+  'a',
+  'Z',
+  ' ',
+  '  ',
+  'snap.app',
+  '0',
+  '#',
+  '*',
+  '~',
+  ';',
+  'm',
+  '[',
+  ']',
+  '\r',
+  '\n',
+  '\r\n',
+  '\t',
+  '\x00',
+  '\x07',
+  '\x7f',
+  '\u0301',
+  '\u0308',
+  '\u200d',
+  '\ufe0f',
+  '\ufe0e',
+  '\u20e3',
+  '\u0903',
+  '\u093f',
+  '\u00ad',
+  '\u200b',
+  '🇦',
+  '🇧',
+  '🇨',
+  '👍',
+  '🏽',
+  '👨',
+  '👩',
+  '❤',
+  '©',
+  '😀',
+  '\u0600',
+  '\u0915',
+  '\u094d',
+  '\u0937',
+  '\u0e33',
+  '\u1100',
+  '\u1161',
+  '\u11a8',
+  '가',
+  '中',
+  '文',
+  'Ａ',
+  'ｶ',
+  'ﾞ',
+  '…',
+  '›',
+  '▃',
+  '█',
+  '─',
+  '│',
+  '·',
+  'é',
+  'ß',
+  '\ud83d',
+  '\ude00',
+];
+const piece = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...textPieces) },
+  { weight: 2, arbitrary: fc.constantFrom(...codePieces) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 4 }) },
+);
+const styledString = fc.array(piece, { maxLength: 40 }).map((pieces) => pieces.join(''));
 
 /** Plain data: a frozen shared array and a fresh one compare the same, and so does key order. */
 const json = (value: unknown) => JSON.stringify(value);
