@@ -401,7 +401,7 @@ const rows = [
   ['key press -> redraw, p95', `${report.keyPressP95Ms} ms`, 'under 50 ms', report.keyPressP95Ms < 50],
   ['resident memory right after load', mibAndMb(memory.rss), 'under 300 MB', memory.rss < 300e6],
   [
-    '  read at once (garbage not yet returned)',
+    '  read at once, garbage still in',
     mibAndMb(collected.atOnce),
     `(freed pages back ${Math.round(collected.waitedMs)} ms later)`,
     undefined,
