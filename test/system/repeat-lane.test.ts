@@ -147,4 +147,26 @@ describe('the repeat lane', () => {
     expect(seen.rendered).toBeGreaterThan(0);
     expect(seen.head).toBeGreaterThan(0);
   }, 120_000);
+
+  it('renders the instants JavaScript writes, to the last millisecond before year 10000', async () => {
+    // Leap days, century years (2100 is no leap year, 2000 is), the epoch, the last instant of
+    // year 9999 and the first one after it (left to JavaScript: six-digit years).
+    const seconds = [
+      0, 59, 86_399, 951_782_400, 951_868_799, 4_107_542_399, 4_107_542_400, 253_402_300_799, 253_402_300_800,
+      999_999_999_999, 1_763_805_601,
+    ];
+    const line = (s: number, ms: number, pid: number): string =>
+      `Nov 22 10:02:30 devbox kernel: audit: type=1400 audit(${s}.${String(ms).padStart(3, '0')}:7): apparmor="DENIED" operation="open" profile="snap.steam.steam" name="/etc/x" pid=${pid} comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`;
+    const lines: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      seconds.forEach((s, i) => lines.push(line(s, (round * 37 + i * 101) % 1000, 100 + round)));
+    }
+    const path = join(dir, 'instants.log');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const filter = { includeUnconfined: true };
+    const expected = await parsedOneByOne(path, filter);
+    const got = await throughRepeatLane(path, filter, 700);
+    expect(got.text.equals(expected.text)).toBe(true);
+    expect(got.kinds.rendered! + got.kinds.head!).toBeGreaterThan(0);
+  }, 60_000);
 });
