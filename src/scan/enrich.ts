@@ -1,6 +1,7 @@
 import type { Denial, SourceName, Suggestion } from '../model/denial.js';
 import { repeatOf } from '../parse/build-cache.js';
 import { resolveAuditSyscall } from '../seccomp/resolve.js';
+import { ownsFile } from '../suggest/access.js';
 import { suggest, type RuleSet } from '../suggest/index.js';
 
 /** Accesses whose suggestions are kept: all are forgotten at once beyond it. */
@@ -117,7 +118,7 @@ export function accessKey(d: Denial, syscall: Denial['syscall'] = d.syscall): st
     d.target,
     d.requestedMask,
     d.deniedMask,
-    d.fsuid === d.ouid,
+    ownsFile(d),
     d.capname ?? d.capability,
     d.family,
     d.sockType,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Denial } from '../../../src/model/denial.js';
 import { parseLine } from '../../../src/parse/index.js';
 import { Enricher, accessKey } from '../../../src/scan/enrich.js';
-import { loadRules } from '../../../src/suggest/index.js';
+import { loadRules, suggest } from '../../../src/suggest/index.js';
 import { rulesDir } from '../../../src/paths.js';
 
 function denialOf(line: string): Denial {
@@ -42,5 +42,30 @@ describe('Enricher', () => {
       ),
     );
     expect(seccomp.syscall).toMatchObject({ number: 165, name: 'mount', arch: 'x86_64' });
+  });
+});
+
+describe('Enricher and file ownership', () => {
+  // An owner-only grant (nfs-mount's @{PROC}/@{pid}/mounts) applies when the file's owner is the
+  // accessing user, or when the log leaves either side out; repeats must not borrow the other case.
+  const mounts = (owner: string): Denial =>
+    denialOf(
+      `Nov 22 10:00:18 host kernel: audit: type=1400 audit(1763805600.18:18): apparmor="DENIED" operation="open" class="file" profile="snap.bar.daemon" name="/proc/123/mounts" pid=123 comm="bar" requested_mask="r" denied_mask="r" fsuid=1000${owner}`,
+    );
+
+  it('keeps a denial without ouid apart from one owned by someone else', () => {
+    const rules = loadRules(rulesDir(), { cacheDir: false });
+    const unknownOwner = mounts('');
+    const otherOwner = mounts(' ouid=0');
+    const ids = (d: Denial) => suggest(d, rules).map((s) => s.id);
+    expect(ids(unknownOwner)).toContain('nfs-mount');
+    expect(ids(otherOwner)).not.toContain('nfs-mount');
+    for (const order of [
+      [unknownOwner, otherOwner],
+      [otherOwner, unknownOwner],
+    ]) {
+      const enricher = new Enricher(rules);
+      for (const d of order) expect(enricher.enrich({ ...d }).suggestions).toEqual(suggest(d, rules));
+    }
   });
 });
