@@ -1,4 +1,5 @@
 import type { Denial, Suggestion } from '../model/denial.js';
+import { CacheSkip } from '../parse/cache-skip.js';
 import { accessKind } from './access.js';
 import { globAccepts } from './glob.js';
 import { suggest } from './index.js';
@@ -10,6 +11,12 @@ import { variablesFor } from './variables.js';
 /** A process's own file: /proc/NUMBER/ and at least one character more. */
 const PID_PATH = /^\/proc\/([1-9][0-9]{0,9})(\/.+)$/s;
 const KEPT = 10_000;
+/**
+ * Shape lookups per look at how many found their shape: when next to none did (a log whose
+ * every denial is its own), the next stretch of /proc/PID/ denials is suggested for directly,
+ * without the key (some tenth of an evaluation), as CacheSkip does for the line cache.
+ */
+const WINDOW = 256;
 
 interface Shared {
   /** The path the suggestions were made for, which their texts hold wherever they name it. */
@@ -36,6 +43,11 @@ export class PidSharingSuggester {
   private readonly shared = new Map<string, Shared>();
   /** Answers made from another denial's (benchmarks and tests watch it). */
   sharedAnswers = 0;
+  /** /proc/PID/ denials suggested for without a shape lookup, shapes being rare (tests watch it). */
+  skippedLookups = 0;
+  private readonly skip = new CacheSkip(WINDOW);
+  private lookups = 0;
+  private found = 0;
 
   constructor(private readonly rules: RuleSet) {}
 
@@ -44,6 +56,10 @@ export class PidSharingSuggester {
     const numbered = path === undefined ? null : PID_PATH.exec(path);
     if (numbered === null || path === undefined || accessKind(denial) !== 'file')
       return suggest(denial, this.rules);
+    if (this.skip.skip()) {
+      this.skippedLookups++;
+      return suggest(denial, this.rules);
+    }
     const variables = variablesFor(denial);
     const blindness = pidBlindness(this.rules, variables);
     const pid = numbered[1]!;
@@ -51,6 +67,7 @@ export class PidSharingSuggester {
     let key = sharingKey(denial, numbered[2]!);
     for (const glob of blindness.unknownGlobs) key += globAccepts(glob, path, variables) ? '1' : '0';
     const known = this.shared.get(key);
+    this.counted(known !== undefined);
     if (known?.substitutable === true) {
       this.sharedAnswers++;
       return withPath(known.suggestions, known.path, path);
@@ -66,10 +83,16 @@ export class PidSharingSuggester {
     }
     return suggestions;
   }
+
+  private counted(found: boolean): void {
+    if (found) this.found++;
+    if (++this.lookups < WINDOW) return;
+    this.skip.filled(this.found);
+    this.lookups = 0;
+    this.found = 0;
+  }
 }
 
-/** Whether every text holds the process number only inside the path. */
-/** Every field a suggestion may depend on, the path without its process number. */
 /** Every field a suggestion may depend on (suggestionReads), the path without its process number. */
 function sharingKey(denial: Denial, afterPid: string): string {
   let key = '';
@@ -101,6 +124,7 @@ function encoded(value: unknown): string {
   }
 }
 
+/** Whether every text holds the process number only inside the path. */
 function onlyInPath(suggestions: readonly Suggestion[], path: string, pid: string): boolean {
   for (const suggestion of suggestions) {
     for (const value of Object.values(suggestion)) {
