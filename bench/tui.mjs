@@ -357,6 +357,14 @@ loads.beforeBurst = loadavg();
 const burstResult = await burst(large.store, 10_000, BURST_SECONDS);
 loads.end = loadavg();
 
+/** The most this process has had resident at any moment (the kernel's VmHWM), in bytes. */
+function highWaterRss() {
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (kib === null) throw new Error('bench/tui.mjs: cannot read VmHWM from /proc/self/status');
+  return Number(kib[1]) * 1024;
+}
+
+const highWater = highWaterRss();
 const report = {
   records: PARSED ? 'parsed' : 'synthetic',
   colourLevel: chalk.level,
@@ -382,10 +390,17 @@ const report = {
   externalMiB: mib(memory.external),
   arrayBuffersMiB: mib(memory.arrayBuffers),
   burst10kPerSecond: burstResult,
+  rssHighWaterMiB: mib(highWater),
 };
 
 const b = burstResult;
 const rows = [
+  [
+    'resident high-water mark, whole run',
+    mibAndMb(highWater),
+    'under 300 MB (VmHWM, burst included)',
+    highWater < 300e6,
+  ],
   [
     `first frame at ${groupsLoaded} groups`,
     `${report.firstFrameMs} ms`,
