@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -14,24 +13,21 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DENIAL_MARKERS } from '../../../src/parse/index.js';
-import { scanAddon, type ScanAddon } from '../../../src/scan/native-scan.js';
+import type { ScanAddon } from '../../../src/scan/native-scan.js';
 import {
   scanCandidatesJs,
   scanCandidatesNative,
   type CandidateBatch,
 } from '../../../src/sources/candidate-scan.js';
 import { ROOT } from '../../support/build.js';
+import { builtScanAddon } from '../../support/scan-addon.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'native-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let addon: ScanAddon;
 beforeAll(() => {
-  // The addon is part of `npm run build:native`; build it here too when a source is newer.
-  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), 'build/scan.node'], { stdio: 'inherit' });
-  const loaded = scanAddon();
-  if (!loaded) throw new Error('native/build/scan.node did not load');
-  addon = loaded;
+  addon = builtScanAddon();
 }, 120_000);
 
 interface Scanned {

@@ -1,6 +1,5 @@
 // The native scan keys kernel audit lines itself (native/scan/repeat-key.cc) so that repeats can
 // skip the parser: its keys must be the line cache's (src/parse/line-cache.ts), line for line.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +7,18 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENIAL_MARKERS } from '../../../src/parse/index.js';
 import { lineKeyOf } from '../../../src/parse/line-cache.js';
-import { scanAddon, type ScanAddon } from '../../../src/scan/native-scan.js';
+import type { ScanAddon } from '../../../src/scan/native-scan.js';
 import { FACTS_PER_LINE } from '../../../src/scan/repeat-lane.js';
 import { scanCandidatesNative } from '../../../src/sources/candidate-scan.js';
 import { auditLine, relogged } from '../../support/audit-lines.js';
-import { ROOT } from '../../support/build.js';
+import { builtScanAddon } from '../../support/scan-addon.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'repeat-key-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let addon: ScanAddon;
 beforeAll(() => {
-  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), 'build/scan.node'], { stdio: 'inherit' });
-  const loaded = scanAddon();
-  if (!loaded) throw new Error('native/build/scan.node did not load');
-  addon = loaded;
+  addon = builtScanAddon();
 }, 120_000);
 
 interface Keyed {
