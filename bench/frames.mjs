@@ -16,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
+import { Keyboard } from './ink-keyboard.mjs';
 
 process.env.NODE_ENV ??= 'production';
 process.env.FORCE_COLOR ??= '3';
@@ -75,26 +76,6 @@ class Terminal extends EventEmitter {
     this.emit('frame');
     return true;
   };
-}
-
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  data = null;
-  press = (data) => {
-    this.data = data;
-    this.emit('readable');
-  };
-  read = () => {
-    const { data } = this;
-    this.data = null;
-    return data;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -16,6 +16,7 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
+import { Keyboard } from './ink-keyboard.mjs';
 
 // As runTui does: React's development build profiles every prop diff (see src/ui/run-tui.tsx).
 process.env.NODE_ENV ??= 'production';
@@ -124,26 +125,6 @@ class Terminal extends EventEmitter {
     this.emit('frame');
     return true;
   };
-}
-
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  data = null;
-  press = (data) => {
-    this.data = data;
-    this.emit('readable');
-  };
-  read = () => {
-    const { data } = this;
-    this.data = null;
-    return data;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
 }
 
 const nextFrame = (terminal) => new Promise((resolve) => terminal.once('frame', resolve));

@@ -14,6 +14,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Keyboard } from '../ink-keyboard.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIELDS =
@@ -31,17 +32,6 @@ class Terminal extends EventEmitter {
     this.bytes += text.length;
     return true;
   };
-}
-
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  read = () => null;
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
 }
 
 async function child(build, file, rate, seconds) {
