@@ -11,10 +11,13 @@ import { setFlagsFromString } from 'node:v8';
  */
 const REPLAY_INTERRUPT_BUDGET = 8 * 67_584;
 
+/** The same as command-line flags: a suggestion process and its V8 startup snapshot run with them. */
+export const REPLAY_V8_FLAGS: readonly string[] = [`--interrupt-budget=${REPLAY_INTERRUPT_BUDGET}`];
+
 let tuned = false;
 
 export function tuneForBatchReplay(): void {
   if (tuned) return;
   tuned = true;
-  setFlagsFromString(`--interrupt-budget=${REPLAY_INTERRUPT_BUDGET}`);
+  setFlagsFromString(REPLAY_V8_FLAGS.join(' '));
 }
