@@ -3,11 +3,13 @@
 // start loads a handful of files instead of some two hundred (the CLI's modules and execa's).
 // Commands and the UI stay in chunks loaded on demand (`scanlog --json` never loads ink or react).
 // tsc's per-module output stays next to it for scripts and benchmarks that import single modules.
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { generateSyslog } from '../bench/gen-syslog.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The chunks live beside tsc's dist/src/suggest/normalise.js: the rules loader stamps its cache
@@ -48,9 +50,22 @@ const runCommandExternal = {
   },
 };
 
+// A bulk replay (scan/replay-run.ts) is a bundle of its own too, loaded through its code cache
+// by scan/replay-entry.ts: scan/scanlog-run.ts's import of it is pointed there.
+const replayEntry = {
+  name: 'replay-entry',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/replay-run\.js$/, namespace: 'file' }, (args) =>
+      args.importer.endsWith(join('src', 'scan', 'scanlog-run.ts'))
+        ? { path: join(root, 'src', 'scan', 'replay-entry.ts') }
+        : undefined,
+    );
+  },
+};
+
 const { metafile } = await build({
   ...shared,
-  plugins: [runCommandExternal],
+  plugins: [runCommandExternal, replayEntry],
   entryPoints: { main: 'src/main.ts' },
   outdir,
   chunkNames: `${chunkDir}/chunk-[hash]`,
@@ -123,6 +138,43 @@ const warm = spawnSync(
   { stdio: 'inherit' },
 );
 if (warm.status !== 0) throw new Error(`bundle: cannot write the code cache of ${runBundle}`);
+
+// scanlog's bulk replay, CommonJS for the same reason as run's. Its cache is written after a
+// warm-up: the node that writes it first replays a generated log (as JSON and as text) with the
+// V8 flags a replay runs with, so that the cache holds every function a replay runs compiled.
+const replayBundle = join(outdir, chunkDir, 'scanlog-replay.cjs');
+const replayCache = join(outdir, chunkDir, 'scanlog-replay.cache');
+rmSync(replayCache, { force: true });
+await build({
+  ...shared,
+  format: 'cjs',
+  banner: {},
+  define: { 'import.meta.url': '__bundleUrl' },
+  entryPoints: ['src/scan/replay-bundle.ts'],
+  outfile: replayBundle,
+});
+const warmUpDir = mkdtempSync(join(tmpdir(), 'snappy-debug-warm-up.'));
+try {
+  const warmUpLog = join(warmUpDir, 'syslog.log');
+  await generateSyslog(warmUpLog, 100_000);
+  const warmReplay = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { tuneForBatchReplay } from ${JSON.stringify(pathToFileURL(join(outdir, 'scan', 'batch-tuning.js')).href)};
+       import { loadCachedBundle } from ${JSON.stringify(pathToFileURL(join(outdir, 'launch', 'code-cache.js')).href)};
+       tuneForBatchReplay();
+       const bundle = loadCachedBundle({ bundlePath: ${JSON.stringify(replayBundle)}, cachePath: ${JSON.stringify(replayCache)} });
+       await bundle.exports.warmUp(${JSON.stringify(warmUpLog)});
+       bundle.writeCache();`,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (warmReplay.status !== 0) throw new Error(`bundle: cannot write the code cache of ${replayBundle}`);
+} finally {
+  rmSync(warmUpDir, { recursive: true, force: true });
+}
 
 // The suggestion thread (scan/suggestion-thread.ts starts it for a saved file): a small CommonJS
 // entry (suggest/worker-start.ts) that loads the engine, src/scan/suggest-worker.ts bundled as
