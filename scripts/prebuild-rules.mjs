@@ -2,14 +2,16 @@
 // Part of `npm run build`: validates every rule file once and caches the normalised rules in
 // dist/rules-cache, so that scanlog starts in milliseconds instead of parsing 1 MB of YAML, and
 // `run` parses only the interfaces a snap plugs. Then writes the suggestion thread's V8 code
-// cache (see src/suggest/worker-start.ts), warmed up on the rules' own sample denials.
+// cache (see src/suggest/worker-start.ts), warmed up on the rules' own sample denials, and the
+// V8 startup snapshot of the suggestion process (scripts/build-suggest-snapshot.mjs).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadInterfaceRules, loadRules } from '../dist/src/suggest/load.js';
 import { rulesCacheDir, rulesDir } from '../dist/src/paths.js';
 import { SUGGEST_ENGINE_BUNDLE, SUGGEST_ENGINE_CACHE } from '../dist/src/suggest/worker-files.js';
+import { buildSuggestSnapshot, sampleDenials } from './build-suggest-snapshot.mjs';
 
 const WARM = '--warm-suggest-engine';
 const suggestDir = fileURLToPath(new URL('../dist/src/suggest/', import.meta.url));
@@ -19,7 +21,10 @@ const engine = {
 };
 
 if (process.argv.includes(WARM)) await warmSuggestEngine();
-else buildCaches();
+else {
+  buildCaches();
+  await buildSuggestSnapshot();
+}
 
 function buildCaches() {
   const rules = loadRules(rulesDir(), { strict: true, cacheDir: rulesCacheDir() });
@@ -42,33 +47,11 @@ function buildCaches() {
 async function warmSuggestEngine() {
   const { tuneForBatchReplay } = await import('../dist/src/scan/batch-tuning.js');
   const { loadCachedBundle } = await import('../dist/src/launch/code-cache.js');
-  const { parseLine } = await import('../dist/src/parse/index.js');
-  const { Enricher } = await import('../dist/src/scan/enrich.js');
-  const { parse: parseYaml } = await import('yaml');
   tuneForBatchReplay();
   const bundle = loadCachedBundle(engine);
   const { answer, threadSuggester } = bundle.exports;
   const suggester = threadSuggester({ rulesDir: rulesDir(), cacheDir: rulesCacheDir() });
-  const namer = new Enricher();
-  const denials = sampleLines(parseYaml)
-    .map((line) => parseLine(line))
-    .filter((parsed) => parsed.kind === 'denial')
-    .map((parsed) => namer.enrich(parsed.denial, 'file'));
+  const denials = await sampleDenials();
   answer({ ids: denials.map((_, i) => i), denials }, suggester, () => {});
   bundle.writeCache();
-}
-
-/** samples.match and samples.no_match of every rule file. */
-function sampleLines(parseYaml) {
-  const lines = [];
-  for (const kind of ['interfaces', 'advice']) {
-    const dir = join(rulesDir(), kind);
-    for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
-      const samples = parseYaml(readFileSync(join(dir, name), 'utf8'))?.samples ?? {};
-      for (const list of [samples.match, samples.no_match]) {
-        if (Array.isArray(list)) lines.push(...list.filter((line) => typeof line === 'string'));
-      }
-    }
-  }
-  return lines;
 }

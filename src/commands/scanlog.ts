@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { rulesCacheDir, rulesDir } from '../paths.js';
 import { tuneForBatchReplay } from '../scan/batch-tuning.js';
-import { startSuggestionThread } from '../scan/suggestion-thread.js';
+import { startSuggestionThread, type SuggestionThread } from '../scan/suggestion-thread.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError, type CommandIO, type CommandMain } from './types.js';
 
@@ -149,5 +149,13 @@ export const main: CommandMain = async (argv, io) => {
     return await runScanlog(args, io, thread);
   } finally {
     await thread?.close();
+    if (thread && process.env.SNAPPY_DEBUG_SUGGEST_TIMES === '1') io.stderr.write(`${answerTimes(thread)}\n`);
   }
 };
+
+/** When the suggestion thread's first and last answers came, for benchmarks (SNAPPY_DEBUG_SUGGEST_TIMES=1). */
+function answerTimes(thread: SuggestionThread): string {
+  const at = (ms: number | undefined): string => (ms === undefined ? 'never' : `${Math.round(ms)} ms`);
+  const engine = thread.engine === 'worker' ? 'worker thread' : 'snapshot process';
+  return `suggestions (${engine}): first answer at ${at(thread.firstAnswerAt)}, last at ${at(thread.lastAnswerAt)}`;
+}

@@ -5,6 +5,13 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { packageRoot } from '../paths.js';
 import { suggestionInput } from '../suggest/input.js';
 import { SUGGEST_WORKER_ENTRY } from '../suggest/worker-files.js';
+import {
+  currentSuggestSnapshot,
+  SuggestionProcess,
+  type BackendEvents,
+  type SuggestionBackend,
+  type SuggestionSnapshot,
+} from './suggestion-process.js';
 import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
 /** Where a request's suggestions land once the thread has answered. */
@@ -12,27 +19,71 @@ export interface SuggestionSlot {
   suggestions?: readonly Suggestion[];
 }
 
+/** The engine on a worker thread: started at once, its compiled code from the build's code cache. */
+class WorkerBackend implements SuggestionBackend {
+  private readonly worker: Worker;
+
+  constructor(workerPath: string, data: SuggestionThreadData, events: BackendEvents) {
+    this.worker = new Worker(workerPath, { workerData: data });
+    this.worker.on('message', (answers: SuggestionAnswers) => events.answered(answers));
+    this.worker.on('error', (error) => events.stopped(error, true));
+    this.worker.on('exit', (code) =>
+      events.stopped(new Error(`the suggestion thread stopped (exit status ${code})`), false),
+    );
+  }
+
+  post(requests: SuggestionRequests): void {
+    this.worker.postMessage(requests);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
 /**
- * The suggestion engine on a worker thread of its own, so that a saved file's new denials are
- * matched against the rules while the main thread parses and prints the rest (two cores: the
- * engine's cold matching is about as long as everything else a replay does).
+ * The suggestion engine beside the main thread, so that a saved file's new denials are matched
+ * against the rules while the main thread parses and prints the rest (two cores: the engine's
+ * cold matching is about as long as everything else a replay does). Given a snapshot, the engine
+ * runs in a process started from it (suggestion-process.ts), ready long before a worker thread
+ * would be; should that process end before its first answer (a blob this node refuses, say), a
+ * worker thread takes over and is sent every request again. Otherwise a worker thread.
  */
 export class SuggestionThread {
-  private readonly worker: Worker;
+  private backend: SuggestionBackend;
   private readonly waiting = new Map<number, SuggestionSlot>();
   private ids: number[] = [];
   private denials: Denial[] = [];
   private nextId = 0;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
+  /** What was sent to a process that has not answered yet, to send again to a worker should it fail. */
+  private unanswered: SuggestionRequests[] | undefined;
+  private closed = false;
+  /** When the first and the last answers came (performance.now(): ms since this process started). */
+  firstAnswerAt: number | undefined;
+  lastAnswerAt: number | undefined;
 
-  constructor(workerPath: string, data: SuggestionThreadData) {
-    this.worker = new Worker(workerPath, { workerData: data });
-    this.worker.on('message', (answers: SuggestionAnswers) => this.answered(answers));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => {
-      if (this.waiting.size > 0) this.fail(new Error(`the suggestion thread stopped (exit status ${code})`));
-    });
+  constructor(
+    private readonly workerPath: string,
+    private readonly data: SuggestionThreadData,
+    snapshot?: SuggestionSnapshot,
+  ) {
+    if (snapshot === undefined) {
+      this.backend = this.startWorker();
+    } else {
+      this.unanswered = [];
+      const backend: SuggestionBackend = new SuggestionProcess(snapshot, data, {
+        answered: (answers) => this.answered(answers),
+        stopped: (error, always) => this.stopped(backend, error, always),
+      });
+      this.backend = backend;
+    }
+  }
+
+  /** Where the suggestions are made now (a process falls back to a worker). */
+  get engine(): SuggestionProcess | 'worker' {
+    return this.backend instanceof SuggestionProcess ? this.backend : 'worker';
   }
 
   /** Asks for `denial`'s suggestions (sent with the next send()); they land in `slot`. */
@@ -48,7 +99,8 @@ export class SuggestionThread {
   send(): void {
     if (this.ids.length === 0) return;
     const requests: SuggestionRequests = { ids: this.ids, denials: this.denials };
-    this.worker.postMessage(requests);
+    this.backend.post(requests);
+    this.unanswered?.push(requests);
     this.ids = [];
     this.denials = [];
   }
@@ -64,16 +116,41 @@ export class SuggestionThread {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.closed = true;
+    await this.backend.close();
+  }
+
+  private startWorker(): SuggestionBackend {
+    const backend: SuggestionBackend = new WorkerBackend(this.workerPath, this.data, {
+      answered: (answers) => this.answered(answers),
+      stopped: (error, always) => this.stopped(backend, error, always),
+    });
+    return backend;
   }
 
   private answered({ ids, suggestions }: SuggestionAnswers): void {
+    this.unanswered = undefined;
+    this.lastAnswerAt = performance.now();
+    this.firstAnswerAt ??= this.lastAnswerAt;
     for (let i = 0; i < ids.length; i++) {
       const slot = this.waiting.get(ids[i]!);
       this.waiting.delete(ids[i]!);
       if (slot) slot.suggestions = suggestions[i]!;
     }
     this.wakeUp();
+  }
+
+  private stopped(backend: SuggestionBackend, error: Error, always: boolean): void {
+    if (backend !== this.backend || this.closed) return;
+    const resend = this.unanswered;
+    if (resend !== undefined) {
+      this.unanswered = undefined;
+      void backend.close();
+      this.backend = this.startWorker();
+      for (const requests of resend) this.backend.post(requests);
+      return;
+    }
+    if (always || this.waiting.size > 0) this.fail(error);
   }
 
   private fail(error: Error): void {
@@ -99,7 +176,9 @@ export const THREAD_MIN_BYTES = 32 << 20;
  * the file is large enough to pay for it. SNAPPY_DEBUG_SUGGEST_THREAD=0 asks for suggestions on
  * the main thread, =1 for the thread whatever the size (tests compare both). The entry is the
  * entry `npm run build` makes (dist/src/suggest/suggest-worker.cjs, see suggest/worker-start.ts),
- * else tsc's module.
+ * else tsc's module. The engine runs in a process started from the build's V8 snapshot when
+ * that is current (suggestion-process.ts), unless SNAPPY_DEBUG_SUGGEST_PROCESS=0 asks for the
+ * worker thread.
  */
 export function startSuggestionThread(
   data: SuggestionThreadData,
@@ -111,5 +190,10 @@ export function startSuggestionThread(
   const entry = [join(dist, 'suggest', SUGGEST_WORKER_ENTRY), join(dist, 'scan', 'suggest-worker.js')].find(
     (path) => existsSync(path),
   );
-  return entry === undefined ? undefined : new SuggestionThread(entry, data);
+  if (entry === undefined) return undefined;
+  const snapshot =
+    process.env.SNAPPY_DEBUG_SUGGEST_PROCESS === '0'
+      ? undefined
+      : currentSuggestSnapshot(join(dist, 'suggest'));
+  return new SuggestionThread(entry, data, snapshot);
 }
