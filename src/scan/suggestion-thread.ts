@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Denial, Suggestion } from '../model/denial.js';
 import { packageRoot } from '../paths.js';
 import { suggestionInput } from '../suggest/input.js';
@@ -19,11 +20,16 @@ export interface SuggestionSlot {
   suggestions?: readonly Suggestion[];
 }
 
+// Required when a worker is wanted: a replay that has a suggestion process does not load it
+// before it starts that process (as an ES module import it costs a start some milliseconds).
+const require = createRequire(import.meta.url);
+
 /** The engine on a worker thread: started at once, its compiled code from the build's code cache. */
 class WorkerBackend implements SuggestionBackend {
   private readonly worker: Worker;
 
   constructor(workerPath: string, data: SuggestionThreadData, events: BackendEvents) {
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     this.worker = new Worker(workerPath, { workerData: data });
     this.worker.on('message', (answers: SuggestionAnswers) => events.answered(answers));
     this.worker.on('error', (error) => events.stopped(error, true));
