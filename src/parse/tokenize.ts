@@ -7,7 +7,8 @@
  * whole record in single quotes: `msg='apparmor="DENIED" operation=... '`. auditd's enriched format
  * appends translated fields after a 0x1d byte (`ouid=0\x1dOUID="root"`).
  *
- * One linear scan, no regular expressions: lines can be a megabyte long.
+ * One linear scan (runs of characters matched by single-class regular expressions, no
+ * backtracking): lines can be a megabyte long.
  */
 import { abstractAddress, decodeHex, isUpperHex } from './hex.js';
 
@@ -55,8 +56,6 @@ const UNTRUSTED_KEYS: ReadonlySet<string> = new Set([
 const NO_INHERITED_MEMBERS: object = Object.freeze(Object.create(null) as object);
 
 const SPACE = 0x20;
-const TAB = 0x09;
-const GROUP_SEPARATOR = 0x1d;
 const EQUALS = 0x3d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
@@ -65,10 +64,6 @@ const CLOSE_PAREN = 0x29;
 const AT = 0x40;
 const HASH = 0x23;
 const BACKSLASH = 0x5c;
-
-function isSeparator(code: number): boolean {
-  return code === SPACE || code === TAB || code === GROUP_SEPARATOR || code === 0x0a || code === 0x0d;
-}
 
 /**
  * Escaped control characters separate values like the characters they stand for: rsyslog writes
@@ -87,17 +82,6 @@ function escapedControlAt(text: string, at: number): boolean {
     return last === 0x61 /* a */ || last === 0x39;
   }
   return false;
-}
-
-function isKeyChar(code: number): boolean {
-  return (
-    (code >= 0x61 && code <= 0x7a) || // a-z
-    (code >= 0x41 && code <= 0x5a) || // A-Z
-    (code >= 0x30 && code <= 0x39) || // 0-9
-    code === 0x5f || // _
-    code === 0x2d || // -
-    code === 0x2e // .
-  );
 }
 
 /** `(enforce)`-style mode word that follows an unquoted label (`subj=snap.a.b (enforce)`). */
@@ -142,27 +126,43 @@ function knownKeyAt(text: string, start: number, end: number): string | undefine
   return undefined;
 }
 
+/*
+ * The runs of characters are matched by sticky regular expressions, each a single character class
+ * (linear, no backtracking, whatever the length): V8 runs them as machine code from their first
+ * use, where a loop over charCodeAt runs in the interpreter until the function is optimised, and
+ * a saved file's first sight of each denial is parsed before that (see bench/scanlog.mjs).
+ */
+/* eslint-disable no-control-regex -- 0x1d is auditd's separator of enriched fields */
+const SEPARATOR_RUN = /[ \t\x1d\n\r]*/y;
+const KEY_RUN = /[A-Za-z0-9_.-]*/y;
+/** Up to the next separator: the rest of a word that is not key=value. */
+const WORD_RUN = /[^ \t\x1d\n\r]*/y;
+/** Up to a separator or a character that may start an escaped control character. */
+const VALUE_RUN = /[^ \t\x1d\n\r#\\]*/y;
+/* eslint-enable no-control-regex */
+
+/** Where the run of `pattern` (sticky, matching maybe nothing) that starts at `from` ends. */
+function runEnd(pattern: RegExp, text: string, from: number): number {
+  pattern.lastIndex = from;
+  pattern.test(text);
+  return pattern.lastIndex;
+}
+
 /** Where the next word starts: past separators and escaped control characters. */
 function nextWord(text: string, from: number): number {
-  let i = from;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (isSeparator(code)) i++;
-    else if ((code === HASH || code === BACKSLASH) && escapedControlAt(text, i)) i += 4;
-    else break;
-  }
+  let i = runEnd(SEPARATOR_RUN, text, from);
+  while (escapedControlAt(text, i)) i = runEnd(SEPARATOR_RUN, text, i + 4);
   return i;
 }
 
 /** Where a bare value ends: at a separator or an escaped control character. */
 function valueEnd(text: string, from: number): number {
-  let i = from;
-  while (i < text.length) {
+  let i = runEnd(VALUE_RUN, text, from);
+  for (;;) {
     const code = text.charCodeAt(i);
-    if (isSeparator(code) || ((code === HASH || code === BACKSLASH) && escapedControlAt(text, i))) break;
-    i++;
+    if ((code !== HASH && code !== BACKSLASH) || escapedControlAt(text, i)) return i;
+    i = runEnd(VALUE_RUN, text, i + 1);
   }
-  return i;
 }
 
 /** Splits audit text into fields. Never throws; problems are reported in `problem`. */
@@ -178,10 +178,10 @@ export function tokenize(text: string): Tokens {
     i = nextWord(text, i);
     if (i >= length) break;
     const keyStart = i;
-    while (i < length && isKeyChar(text.charCodeAt(i))) i++;
+    i = runEnd(KEY_RUN, text, i);
     if (i === keyStart || i >= length || text.charCodeAt(i) !== EQUALS) {
       // A word that is not key=value (`user`, `AVC`, `(hostname=?,`): skip it.
-      while (i < length && !isSeparator(text.charCodeAt(i))) i++;
+      i = runEnd(WORD_RUN, text, i);
       continue;
     }
     const key = knownKeyAt(text, keyStart, i) ?? text.slice(keyStart, i);
