@@ -11,6 +11,7 @@
 // chunks read from then on: [{ key, before, afterTime, pid: string | null, afterPid, tail }]
 // where tail is a Buffer or null (not known yet), or [{ key, tail }] to add a known key's tail.
 // The descriptor stays the caller's: it must stay open until the last next() has settled.
+// LateRenderer (late-render.cc) renders, on the main thread, repeats whose templates came too late.
 #include <napi.h>
 #include <uv.h>
 
@@ -25,7 +26,9 @@
 
 #include "marker-search.h"
 #include "repeat-key.h"
+#include "late-render.h"
 #include "repeat-render.h"
+#include "template-args.h"
 
 namespace {
 
@@ -46,7 +49,7 @@ struct ScanState {
   // so that the templates learnt from the first lines come back early (see next(templates)).
   size_t read_limit = 0;
   // Set by next() on the main thread, read by the worker: never while a read is under way.
-  std::unordered_map<uint32_t, scan::RepeatTemplate> templates;
+  scan::TemplateMap templates;
 };
 
 class NextChunk : public Napi::AsyncWorker {
@@ -222,7 +225,7 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
  private:
   Napi::Value Next(const Napi::CallbackInfo &info) {
     if (state_->busy) throw Napi::Error::New(info.Env(), "CandidateScanner: next() while a read is under way");
-    if (info.Length() > 0 && !info[0].IsUndefined()) TakeTemplates(info[0]);
+    if (info.Length() > 0 && !info[0].IsUndefined()) scan::take_templates(info[0], state_->templates, "CandidateScanner");
     state_->busy = true;
     auto *worker = new NextChunk(info.Env(), state_);
     Napi::Promise promise = worker->Promise();
@@ -230,64 +233,12 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
     return promise;
   }
 
-  void TakeTemplates(Napi::Value value) {
-    Napi::Env env = value.Env();
-    if (!value.IsArray()) {
-      throw Napi::TypeError::New(env, "CandidateScanner: next(templates) takes an array");
-    }
-    Napi::Array templates = value.As<Napi::Array>();
-    const auto text = [&](Napi::Object from, const char *name) {
-      Napi::Value member = from.Get(name);
-      if (!member.IsString()) {
-        throw Napi::TypeError::New(env,
-                                   std::string("CandidateScanner: template ") + name + " must be a string");
-      }
-      return member.As<Napi::String>().Utf8Value();
-    };
-    for (uint32_t i = 0; i < templates.Length(); i++) {
-      Napi::Value item = templates.Get(i);
-      if (!item.IsObject()) {
-        throw Napi::TypeError::New(env, "CandidateScanner: every template must be an object");
-      }
-      Napi::Object from = item.As<Napi::Object>();
-      Napi::Value key = from.Get("key");
-      if (!key.IsNumber() || key.As<Napi::Number>().DoubleValue() < 1) {
-        throw Napi::TypeError::New(env, "CandidateScanner: a template's key must be a key number");
-      }
-      const uint32_t number = key.As<Napi::Number>().Uint32Value();
-      Napi::Value tail = from.Get("tail");
-      if (!tail.IsNull() && !tail.IsBuffer()) {
-        throw Napi::TypeError::New(env, "CandidateScanner: a template's tail must be a Buffer or null");
-      }
-      // Without `before`: the tail of a key given earlier (its suggestions have come).
-      if (from.Get("before").IsUndefined()) {
-        const auto known = state_->templates.find(number);
-        if (known != state_->templates.end() && tail.IsBuffer()) {
-          Napi::Buffer<char> bytes = tail.As<Napi::Buffer<char>>();
-          known->second.tail.assign(bytes.Data(), bytes.Length());
-        }
-        continue;
-      }
-      scan::RepeatTemplate repeat;
-      repeat.before = text(from, "before");
-      repeat.after_time = text(from, "afterTime");
-      repeat.fixed_pid = !from.Get("pid").IsNull();
-      if (repeat.fixed_pid) repeat.pid = text(from, "pid");
-      repeat.after_pid = text(from, "afterPid");
-      if (tail.IsBuffer()) {
-        Napi::Buffer<char> bytes = tail.As<Napi::Buffer<char>>();
-        repeat.tail.assign(bytes.Data(), bytes.Length());
-      }
-      if (state_->templates.size() >= (1 << 13)) state_->templates.clear();
-      state_->templates[number] = std::move(repeat);
-    }
-  }
-
   std::shared_ptr<ScanState> state_;
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("CandidateScanner", CandidateScanner::Define(env));
+  exports.Set("LateRenderer", scan::define_late_renderer(env));
   return exports;
 }
 

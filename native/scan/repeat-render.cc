@@ -62,7 +62,7 @@ bool iso_time(double millis, std::string &out) {
 }
 
 bool render_repeat(const RepeatTemplate &repeat, const char *line, size_t length, double millis,
-                   int64_t pid, std::string &out) {
+                   int64_t pid, std::string &out, bool with_tail) {
   const size_t start = out.size();
   out.append(repeat.before);
   out.push_back('"');
@@ -86,7 +86,7 @@ bool render_repeat(const RepeatTemplate &repeat, const char *line, size_t length
     out.push_back(c);
   }
   out.push_back('"');
-  out.append(repeat.tail);
+  if (with_tail) out.append(repeat.tail);
   return true;
 }
 

@@ -24,10 +24,11 @@ struct RepeatTemplate {
 // JavaScript's Date.prototype.toISOString for `millis` in [0, year 10000); false outside it.
 bool iso_time(double millis, std::string &out);
 
-// Appends the JSON line of a repeat (printable ASCII `line`, as line_key accepts) to `out`, up to
-// its tail; false, with nothing appended, when its instant is outside iso_time's range.
+// Appends the JSON line of a repeat (printable ASCII `line`, as line_key accepts) to `out`, with
+// the template's tail unless `with_tail` is false; false, with nothing appended, when its instant
+// is outside iso_time's range.
 bool render_repeat(const RepeatTemplate &repeat, const char *line, size_t length, double millis,
-                   int64_t pid, std::string &out);
+                   int64_t pid, std::string &out, bool with_tail = true);
 
 }  // namespace scan
 

@@ -43,6 +43,19 @@ export interface NativeScanner {
   next(templates?: readonly RenderTemplate[]): Promise<NativeChunk | null>;
 }
 
+/**
+ * Renders, on the main thread, the repeats of keys whose templates the scanner got too late for
+ * their chunk, up to their tail, into one buffer per chunk (native/scan/late-render.cc).
+ */
+export interface LateRenderer {
+  /** Templates as NativeScanner.next takes them (their tails are not used). */
+  add(templates: readonly RenderTemplate[]): void;
+  /** Appends a printable-ASCII line's JSON up to its tail; its length, or -1 (left to JavaScript). */
+  render(key: number, line: string, millis: number, pid: number): number;
+  /** Everything rendered since the last take, in order. */
+  take(): Buffer;
+}
+
 export interface ScanAddon {
   readonly CandidateScanner: new (
     fd: number,
@@ -50,6 +63,7 @@ export interface ScanAddon {
     chunkBytes: number,
     keyed?: boolean,
   ) => NativeScanner;
+  readonly LateRenderer: new () => LateRenderer;
 }
 
 let loaded: ScanAddon | null | undefined;

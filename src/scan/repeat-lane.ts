@@ -11,7 +11,7 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { jsonLinePieces, suggestionsTail } from '../output/json.js';
 import type { RepeatParts } from '../parse/line-cache.js';
 import { isoFromMillis } from '../parse/time.js';
-import type { RenderTemplate } from './native-scan.js';
+import { scanAddon, type LateRenderer, type RenderTemplate } from './native-scan.js';
 import type { SuggestionSlot } from './suggestion-thread.js';
 
 /** Per candidate line in CandidateBatch.facts: key number, sight, instant, pid, rendered length. */
@@ -55,6 +55,12 @@ export class RepeatTemplates {
   /** Shown keys whose templates the native scan does not have yet, or not with their suggestions. */
   private unsent: { readonly key: number; readonly template: ShownTemplate }[] = [];
   private fresh: RenderTemplate[] = [];
+  /** Lines handed to the late renderer since the last settleLate(): their items and lengths. */
+  private late: RenderedHead[] = [];
+  private lateLengths: number[] = [];
+
+  /** `renderer` renders the lines of lateHead(); null: they are spliced in JavaScript. */
+  constructor(private readonly renderer: LateRenderer | null = newLateRenderer()) {}
 
   /** The template of `key`; null when the key has none yet. */
   get(key: number): RepeatTemplate | null {
@@ -69,7 +75,9 @@ export class RepeatTemplates {
     const suggestions = template.slot.suggestions;
     const { before, afterTime, pid, afterPid } = template;
     const tail = suggestions ? suggestionsTailBytes(suggestions) : null;
-    this.fresh.push({ key, before, afterTime, pid, afterPid, tail });
+    const fresh = { key, before, afterTime, pid, afterPid, tail };
+    this.fresh.push(fresh);
+    this.renderer?.add([fresh]);
     if (suggestions === undefined) this.unsent.push({ key, template });
   }
 
@@ -91,7 +99,42 @@ export class RepeatTemplates {
     }
     return taken.length > 0 ? taken : undefined;
   }
+
+  /**
+   * A repeat of shown `key` the native scan did not render: its head, rendered by the late
+   * renderer (bytes once settleLate() is called, before the item is handed over) or spliced here.
+   */
+  lateHead(key: number, template: ShownTemplate, line: string, millis: number, pid: number): RenderedHead {
+    const length = this.renderer?.render(key, line, millis, pid) ?? -1;
+    if (length < 0) return new RenderedHead(repeatJson(template, line, millis, pid));
+    const item = new RenderedHead(LATE, true);
+    this.late.push(item);
+    this.lateLengths.push(length);
+    return item;
+  }
+
+  /** Gives the lines of lateHead() since the last call their bytes. */
+  settleLate(): void {
+    if (this.late.length === 0) return;
+    const bytes = this.renderer!.take();
+    let at = 0;
+    this.late.forEach((item, i) => {
+      const end = at + this.lateLengths[i]!;
+      item.head = bytes.subarray(at, end);
+      at = end;
+    });
+    this.late = [];
+    this.lateLengths = [];
+  }
 }
+
+function newLateRenderer(): LateRenderer | null {
+  const addon = scanAddon();
+  return addon ? new addon.LateRenderer() : null;
+}
+
+/** The head of a late line until settleLate(). */
+const LATE = new Uint8Array(0);
 
 /**
  * Whether the line cache's parts of a line (see parseLineWithBasis) are the native scan's: its
@@ -133,7 +176,11 @@ export function suggestionsTailBytes(suggestions: readonly Suggestion[]): Buffer
  */
 export class RenderedHead {
   tail: Buffer | undefined;
-  constructor(readonly head: Uint8Array | string) {}
+  /** `late`: rendered by the late renderer (weighs as a spliced head does). */
+  constructor(
+    public head: Uint8Array | string,
+    readonly late = false,
+  ) {}
 }
 
 export const FILTERED_OUT: RepeatTemplate = Object.freeze({ shown: false });

@@ -14,7 +14,6 @@ import {
   RenderedHead,
   suggestionsTailBytes,
   type RepeatTemplates,
-  repeatJson,
   shownTemplate,
 } from './repeat-lane.js';
 import type { ScanStats } from './stats.js';
@@ -54,7 +53,7 @@ const WEIGHT_BYTES = 2048;
 function weightOf(item: ThreadedItem): number {
   if (item instanceof Uint8Array) return item.byteLength / WEIGHT_BYTES;
   if (item instanceof RenderedHead)
-    return typeof item.head === 'string' ? 1 : item.head.byteLength / WEIGHT_BYTES;
+    return typeof item.head === 'string' || item.late ? 1 : item.head.byteLength / WEIGHT_BYTES;
   return 1;
 }
 
@@ -134,7 +133,7 @@ export async function* denialBatchesThreaded(
     if (template === undefined) return denial;
     templates.set(key, template);
     // Its own line is one of its key's: the same text as its denial's, without formatting it.
-    enqueue(new RenderedHead(repeatJson(template, line, millis, pid)), slot);
+    enqueue(templates.lateHead(key, template, line, millis, pid), slot);
     return undefined;
   };
 
@@ -190,10 +189,7 @@ export async function* denialBatchesThreaded(
             stats.denials++;
             if (!template.shown) continue;
             stats.shown++;
-            enqueue(
-              new RenderedHead(repeatJson(template, line, facts[at + 2]!, facts[at + 3]!)),
-              template.slot,
-            );
+            enqueue(templates!.lateHead(key, template, line, facts[at + 2]!, facts[at + 3]!), template.slot);
             continue;
           } else {
             denial = denialOf(line, 'file', pipeline);
@@ -205,6 +201,7 @@ export async function* denialBatchesThreaded(
         enqueue(denial, slotOf(denial));
       }
       if (runEnd > runStart) enqueue(rendered!.subarray(runStart, runEnd), IN_TEXT);
+      templates?.settleLate();
       if (repeats > 0) creditRepeats(repeats);
       thread.send();
       let ready: ThreadedItem[] = [];

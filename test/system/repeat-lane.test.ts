@@ -1,6 +1,6 @@
 // scanlog --json on a saved file hands repeats over as JSON text made from their key's template
-// (src/scan/repeat-lane.ts: spliced in JavaScript, or rendered by the native scan itself) instead
-// of parsing them: the text must be byte for byte what parsing each line and formatting its
+// (src/scan/repeat-lane.ts: rendered by the native scan itself, or late, on the main thread, by the
+// addon's late renderer, or spliced in JavaScript) instead of parsing them: the text must be byte for byte what parsing each line and formatting its
 // denial gives, on lines never seen before, with the same counts.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,7 +82,7 @@ async function throughRepeatLane(
   const stats = newScanStats();
   const templates = new RepeatTemplates();
   const parts: Buffer[] = [];
-  const kinds: Record<string, number> = { denial: 0, spliced: 0, rendered: 0, head: 0 };
+  const kinds: Record<string, number> = { denial: 0, spliced: 0, late: 0, rendered: 0, head: 0 };
   const batches = scanCandidatesNative(addon, path, DENIAL_MARKERS, undefined, chunkBytes, {
     keyed: true,
     templates: () => templates.takeForScan(),
@@ -99,6 +99,7 @@ async function throughRepeatLane(
         parts.push(Buffer.from(item));
       } else if (item instanceof RenderedHead) {
         if (typeof item.head === 'string') kinds.spliced!++;
+        else if (item.late) kinds.late!++;
         else kinds.head!++;
         parts.push(Buffer.from(item.head), item.tail!);
       } else {
@@ -114,7 +115,7 @@ const FILTERS: readonly DenialFilter[] = [{ includeUnconfined: true }, {}, { sna
 
 describe('the repeat lane', () => {
   it('prints what parsing each line prints (generated lines, their repeats, noise)', async () => {
-    const seen = { spliced: 0, rendered: 0, head: 0 };
+    const seen = { late: 0, rendered: 0, head: 0 };
     const seeds = seedLines().map((line) => line.replace(/\n/g, ' '));
     await fc.assert(
       fc.asyncProperty(
@@ -135,7 +136,7 @@ describe('the repeat lane', () => {
           const got = await throughRepeatLane(path, filter, chunkBytes);
           expect(got.stats).toStrictEqual(expected.stats);
           expect(got.text.equals(expected.text)).toBe(true);
-          seen.spliced += got.kinds.spliced!;
+          seen.late += got.kinds.late!;
           seen.rendered += got.kinds.rendered!;
           seen.head += got.kinds.head!;
         },
@@ -143,7 +144,7 @@ describe('the repeat lane', () => {
       { numRuns: 40 },
     );
     // Every way a repeat is handed over was taken.
-    expect(seen.spliced).toBeGreaterThan(0);
+    expect(seen.late).toBeGreaterThan(0);
     expect(seen.rendered).toBeGreaterThan(0);
     expect(seen.head).toBeGreaterThan(0);
   }, 120_000);
