@@ -165,6 +165,22 @@ function valueEnd(text: string, from: number): number {
   }
 }
 
+/** Where the key that starts at `from` ends. */
+function keyEnd(text: string, from: number): number {
+  return runEnd(KEY_RUN, text, from);
+}
+
+/** Where the word that starts at `from` ends: at the next separator. */
+function wordEnd(text: string, from: number): number {
+  return runEnd(WORD_RUN, text, from);
+}
+
+/**
+ * The scans tokenize() is made of, for the test that holds them to the character loops they
+ * replaced (test/unit/parse/tokenize-reference.ts).
+ */
+export const TOKEN_SCANS = Object.freeze({ escapedControlAt, nextWord, valueEnd, keyEnd, wordEnd });
+
 /** Splits audit text into fields. Never throws; problems are reported in `problem`. */
 export function tokenize(text: string): Tokens {
   const fields = Object.create(NO_INHERITED_MEMBERS) as Record<string, string>;
@@ -178,10 +194,10 @@ export function tokenize(text: string): Tokens {
     i = nextWord(text, i);
     if (i >= length) break;
     const keyStart = i;
-    i = runEnd(KEY_RUN, text, i);
+    i = keyEnd(text, i);
     if (i === keyStart || i >= length || text.charCodeAt(i) !== EQUALS) {
       // A word that is not key=value (`user`, `AVC`, `(hostname=?,`): skip it.
-      i = runEnd(WORD_RUN, text, i);
+      i = wordEnd(text, i);
       continue;
     }
     const key = knownKeyAt(text, keyStart, i) ?? text.slice(keyStart, i);
