@@ -58,6 +58,8 @@ export class RepeatTemplates {
   /** Lines handed to the late renderer since the last settleLate(): their items and lengths. */
   private late: RenderedHead[] = [];
   private lateLengths: number[] = [];
+  /** Keys whose template the renderer has: given at their first late line (most keys have none). */
+  private readonly givenToRenderer = new Set<number>();
 
   /** `renderer` renders the lines of lateHead(); null: they are spliced in JavaScript. */
   constructor(private readonly renderer: LateRenderer | null = newLateRenderer()) {}
@@ -75,9 +77,8 @@ export class RepeatTemplates {
     const suggestions = template.slot.suggestions;
     const { before, afterTime, pid, afterPid } = template;
     const tail = suggestions ? suggestionsTailBytes(suggestions) : null;
-    const fresh = { key, before, afterTime, pid, afterPid, tail };
-    this.fresh.push(fresh);
-    this.renderer?.add([fresh]);
+    this.fresh.push({ key, before, afterTime, pid, afterPid, tail });
+    this.givenToRenderer.delete(key);
     if (suggestions === undefined) this.unsent.push({ key, template });
   }
 
@@ -105,7 +106,13 @@ export class RepeatTemplates {
    * renderer (bytes once settleLate() is called, before the item is handed over) or spliced here.
    */
   lateHead(key: number, template: ShownTemplate, line: string, millis: number, pid: number): RenderedHead {
-    const length = this.renderer?.render(key, line, millis, pid) ?? -1;
+    const renderer = this.renderer;
+    if (renderer !== null && !this.givenToRenderer.has(key)) {
+      const { before, afterTime, pid: fixedPid, afterPid } = template;
+      renderer.add([{ key, before, afterTime, pid: fixedPid, afterPid, tail: null }]);
+      this.givenToRenderer.add(key);
+    }
+    const length = renderer?.render(key, line, millis, pid) ?? -1;
     if (length < 0) return new RenderedHead(repeatJson(template, line, millis, pid));
     const item = new RenderedHead(LATE, true);
     this.late.push(item);

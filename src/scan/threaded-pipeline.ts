@@ -14,6 +14,7 @@ import {
   RenderedHead,
   suggestionsTailBytes,
   type RepeatTemplates,
+  repeatJson,
   shownTemplate,
 } from './repeat-lane.js';
 import type { ScanStats } from './stats.js';
@@ -133,7 +134,7 @@ export async function* denialBatchesThreaded(
     if (template === undefined) return denial;
     templates.set(key, template);
     // Its own line is one of its key's: the same text as its denial's, without formatting it.
-    enqueue(templates.lateHead(key, template, line, millis, pid), slot);
+    enqueue(new RenderedHead(repeatJson(template, line, millis, pid)), slot);
     return undefined;
   };
 
