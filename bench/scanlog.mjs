@@ -32,7 +32,7 @@ function timeInterleaved(commands) {
   const mainCpu = commands.map(() => []);
   const outputs = commands.map(() => '');
   for (let i = 0; i < runs; i++) {
-    commands.forEach(({ label, command, args }, c) => {
+    commands.forEach(({ label, command, args, probeArgs }, c) => {
       const start = process.hrtime.bigint();
       const result = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, command, ...args], {
         maxBuffer: 1 << 30,
@@ -45,8 +45,7 @@ function timeInterleaved(commands) {
         throw new Error(`${label} failed (${result.status}): ${result.stderr}`);
       }
       outputs[c] = result.stdout;
-      const threads = /^\{"threadCpu":.*$/m.exec(result.stderr ?? '');
-      if (threads) mainCpu[c].push(JSON.parse(threads[0]).threadCpu.main);
+      if (probeArgs !== undefined) mainCpu[c].push(mainThreadCpu(label, command, probeArgs));
     });
   }
   rmSync(timeFile, { force: true });
@@ -59,18 +58,30 @@ function timeInterleaved(commands) {
   }));
 }
 
-// The scanlog runs also say how much CPU their main thread used (bench/thread-cpu.cjs): the
-// parsing and printing of a replay; the scan and the suggestions run on other threads.
+/** The main thread's CPU in an untimed run of the same command with bench/thread-cpu.mjs preloaded. */
+function mainThreadCpu(label, command, args) {
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const threads = /^\{"threadCpu":.*$/m.exec(result.stderr ?? '');
+  if (result.status !== 0 || !threads)
+    throw new Error(`${label} (thread CPU run) failed (${result.status}): ${result.stderr}`);
+  return JSON.parse(threads[0]).threadCpu.main;
+}
+
+// Each scanlog run is followed by an untimed one that says how much CPU its main thread used
+// (bench/thread-cpu.mjs): the parsing and printing of a replay; the scan and the suggestions
+// run on other threads. Untimed, because the sampler itself costs the run 30-40 ms of wall time.
 const threadCpu = pathToFileURL(join(root, 'bench', 'thread-cpu.mjs')).href;
+const scanlogArgs = (checkout, file, preload) => [
+  '-c',
+  `node ${preload} "${join(checkout, 'dist/src/main.js')}" scanlog --file "$1" --no-follow --json --include-unconfined > /dev/null`,
+  'sh',
+  file,
+];
 const scanlogCommand = (label, checkout, file = big) => ({
   label,
   command: 'sh',
-  args: [
-    '-c',
-    `node --import "${threadCpu}" "${join(checkout, 'dist/src/main.js')}" scanlog --file "$1" --no-follow --json --include-unconfined > /dev/null`,
-    'sh',
-    file,
-  ],
+  args: scanlogArgs(checkout, file, ''),
+  probeArgs: scanlogArgs(checkout, file, `--import "${threadCpu}"`),
 });
 // BENCH_BASE=<another checkout, built> also times that build in the same rounds (before/after).
 const base = process.env.BENCH_BASE;
