@@ -1,6 +1,7 @@
 import type { Denial, Suggestion } from '../model/denial.js';
 import { deniedFilePerms } from './access.js';
 import { candidateRules } from './candidates.js';
+import { dbusMatches } from './dbus-index.js';
 import { adviceApplies, adviceText } from './advice.js';
 import { nearestReason } from './nearest.js';
 import {
@@ -54,10 +55,13 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
   const object = accessedObject(denial);
   const readOnly = ctx.kind === 'file' && /^r+$/.test(deniedFilePerms(denial));
   let ownInterfaceMatched = false;
-  const results =
-    ctx.kind === 'file' && !ctx.exhaustive
+  const results = ctx.exhaustive
+    ? candidateRules(ctx, rules.interfaces).map((rule) => matchInterface(ctx, rule))
+    : ctx.kind === 'file'
       ? fileMatches(ctx, rules.interfaces)
-      : candidateRules(ctx, rules.interfaces).map((rule) => matchInterface(ctx, rule));
+      : ctx.kind === 'dbus'
+        ? dbusMatches(ctx, rules.interfaces)
+        : candidateRules(ctx, rules.interfaces).map((rule) => matchInterface(ctx, rule));
   for (const result of results) {
     if (isFullMatch(result)) {
       const { rule } = result;

@@ -1,25 +1,61 @@
+import type { DbusFields, Denial } from '../model/denial.js';
 import { globAccepts, type GlobVariables } from './glob.js';
 import { full, globOk, type MatchContext, type MatchResult } from './match-types.js';
 import type { DbusGrant, InterfaceRule } from './rules.js';
 
-export function matchDbus(ctx: MatchContext, rule: InterfaceRule): MatchResult {
+/** A D-Bus denial's message fields and the accesses it wants, worked out once for every grant. */
+export interface DbusQuery {
+  readonly denial: Denial;
+  readonly dbus: DbusFields;
+  readonly wanted: readonly string[];
+  readonly bind: boolean;
+  readonly variables: GlobVariables;
+}
+
+export function dbusQuery(ctx: MatchContext): DbusQuery {
   const d = ctx.denial;
   const dbus = d.dbus ?? {};
-  const wanted = (dbus.mask ?? d.deniedMask ?? d.requestedMask ?? '').split(/\s+/).filter(Boolean);
-  const grant = mostSpecific(
-    rule.dbus.filter(
-      (g) =>
-        (!g.bus || !dbus.bus || g.bus === dbus.bus) &&
-        globOk(g.path, dbus.path, ctx.variables) &&
-        globOk(g.interface, dbus.interface, ctx.variables) &&
-        globOk(g.member, dbus.member, ctx.variables) &&
-        (dbus.mask === 'bind' || d.operation === 'dbus_bind'
-          ? globOk(g.name, dbus.name, ctx.variables)
-          : peerNameOk(g.peerName, dbus.name, ctx.variables)) &&
-        (!g.peerLabel || !d.peerLabel || globAccepts(g.peerLabel, d.peerLabel, ctx.variables)) &&
-        (g.access.length === 0 || wanted.every((w) => g.access.includes(w))),
-    ),
+  return {
+    denial: d,
+    dbus,
+    wanted: (dbus.mask ?? d.deniedMask ?? d.requestedMask ?? '').split(/\s+/).filter(Boolean),
+    bind: dbus.mask === 'bind' || d.operation === 'dbus_bind',
+    variables: ctx.variables,
+  };
+}
+
+export function matchDbus(ctx: MatchContext, rule: InterfaceRule): MatchResult {
+  const query = dbusQuery(ctx);
+  return dbusResult(
+    rule,
+    rule.dbus.filter((g) => dbusGrantAllows(g, query)),
+    query,
   );
+}
+
+/** Whether one D-Bus grant allows the message (every condition it states holds). */
+export function dbusGrantAllows(
+  g: DbusGrant,
+  { denial: d, dbus, wanted, bind, variables }: DbusQuery,
+): boolean {
+  return (
+    (!g.bus || !dbus.bus || g.bus === dbus.bus) &&
+    globOk(g.path, dbus.path, variables) &&
+    globOk(g.interface, dbus.interface, variables) &&
+    globOk(g.member, dbus.member, variables) &&
+    (bind ? globOk(g.name, dbus.name, variables) : peerNameOk(g.peerName, dbus.name, variables)) &&
+    (!g.peerLabel || !d.peerLabel || globAccepts(g.peerLabel, d.peerLabel, variables)) &&
+    (g.access.length === 0 || wanted.every((w) => g.access.includes(w)))
+  );
+}
+
+/** The rule's match from its grants that allow the message (in the rule's order), or undefined. */
+export function dbusResult(
+  rule: InterfaceRule,
+  allowing: readonly DbusGrant[],
+  { dbus }: DbusQuery,
+): MatchResult {
+  const grant = mostSpecific(allowing);
   if (!grant) return undefined;
   const target = dbus.name ?? [dbus.interface, dbus.member].filter(Boolean).join('.');
   // Restricted only by peer label (`peer=(label=unconfined)`): every system service qualifies.

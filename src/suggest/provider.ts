@@ -1,4 +1,5 @@
 import type { Suggestion } from '../model/denial.js';
+import { dbusMatches } from './dbus-index.js';
 import { fileMatches } from './match-file.js';
 import { isFullMatch, matchInterface, type MatchContext, type MatchResult } from './match.js';
 import type { InterfaceRule } from './rules.js';
@@ -12,11 +13,13 @@ import type { InterfaceRule } from './rules.js';
 export function providerMatches(ctx: MatchContext, rules: readonly InterfaceRule[]): Suggestion[] {
   if (ctx.kind !== 'file' && ctx.kind !== 'dbus') return [];
   const { providers, ruleOf, pairs } = providersOf(rules);
-  // A file denial's slot-side grants are found in one pass, as its plug-side ones are.
-  const results: (readonly [InterfaceRule, MatchResult])[] =
-    ctx.kind === 'file' && !ctx.exhaustive && ruleOf.size === providers.length
-      ? fileMatches(ctx, providers).map((match) => [ruleOf.get(match!.rule)!, match] as const)
-      : pairs.map(([rule, provider]) => [rule, matchInterface(ctx, provider)] as const);
+  // A denial's slot-side grants are found in one pass, as its plug-side ones are.
+  const onePass = !ctx.exhaustive && ruleOf.size === providers.length;
+  const results: (readonly [InterfaceRule, MatchResult])[] = onePass
+    ? (ctx.kind === 'file' ? fileMatches(ctx, providers) : dbusMatches(ctx, providers)).map(
+        (match) => [ruleOf.get(match!.rule)!, match] as const,
+      )
+    : pairs.map(([rule, provider]) => [rule, matchInterface(ctx, provider)] as const);
   const out: Suggestion[] = [];
   for (const [rule, match] of results) {
     if (!isFullMatch(match) || match.exactness < 2 || match.broad || match.incidental) continue;
