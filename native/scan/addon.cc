@@ -7,8 +7,8 @@
 // a later one, 2 when the line was rendered, 3 when it was rendered but for its tail; its audit
 // stamp's milliseconds; its pid (-1: the key does not mask one); the length of its rendered JSON.
 // `rendered` (a Buffer) holds the rendered lines, in order, and `text` only the other lines
-// (`textLines` of them). next(templates) hands over the keys' templates (repeat-render.h) for the
-// chunks read from then on: [{ key, before, afterTime, pid: string | null, afterPid, tail }]
+// (`textLines` of them; `textBytes` holds them as a Buffer). next(templates) hands over the keys'
+// templates (repeat-render.h) for the chunks read from then on: [{ key, before, afterTime, pid: string | null, afterPid, tail }]
 // where tail is a Buffer or null (not known yet), or [{ key, tail }] to add a known key's tail.
 // The descriptor stays the caller's: it must stay open until the last next() has settled.
 // LateRenderer (late-render.cc) renders, on the main thread, repeats whose templates came too late.
@@ -117,6 +117,9 @@ class NextChunk : public Napi::AsyncWorker {
       chunk.Set("rendered",
                 Napi::Buffer<char>::New(env, rendered->data(), rendered->size(), release, rendered));
       chunk.Set("textLines", Napi::Number::New(env, static_cast<double>(text_lines_)));
+      // The same lines as bytes, for the late renderer (late-render.cc): handed over, not copied.
+      auto *bytes = new std::string(std::move(text));
+      chunk.Set("textBytes", Napi::Buffer<char>::New(env, bytes->data(), bytes->size(), release, bytes));
     }
     deferred_.Resolve(chunk);
   }

@@ -1,25 +1,39 @@
 // JavaScript side (src/scan/native-scan.ts' LateRenderer):
 //   const late = new LateRenderer();
 //   late.add([{ key, before, afterTime, pid, afterPid, tail }])   // as CandidateScanner.next takes
-//   late.render(key, line, millis, pid)  // bytes appended (up to the tail), -1: left to JavaScript
-//   late.take()                          // a Buffer of everything rendered since the last take
-// Only the main thread uses it: its templates are its own, never the scan thread's.
+//   late.renderLines(text, plan, lengths)
+//     // text: a Buffer of lines joined by \n (a chunk's `textBytes`); plan: a Float64Array of four
+//     // numbers per line to render (key, the line's index in text, millis, pid), lines in text
+//     // order; lengths: an Int32Array that gets each line's bytes (up to its tail), or -1 when it
+//     // is left to JavaScript. Returns one Buffer of the rendered lines, one after the other.
+// Only the main thread uses it: its templates are its own, never the scan thread's. One call per
+// chunk, not per line: the lines are read from the chunk's bytes, never converted from strings.
 #include "late-render.h"
 
+#include <cstring>
 #include <string>
-#include <vector>
 
 #include "template-args.h"
 
 namespace scan {
 namespace {
 
+constexpr size_t kPlanStride = 4;
+
+bool printable_ascii(const char *line, size_t length) {
+  for (size_t i = 0; i < length; i++) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 class LateRenderer : public Napi::ObjectWrap<LateRenderer> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "LateRenderer",
-                       {InstanceMethod("add", &LateRenderer::Add), InstanceMethod("render", &LateRenderer::Render),
-                        InstanceMethod("take", &LateRenderer::Take)});
+                       {InstanceMethod("add", &LateRenderer::Add),
+                        InstanceMethod("renderLines", &LateRenderer::RenderLines)});
   }
 
   explicit LateRenderer(const Napi::CallbackInfo &info) : Napi::ObjectWrap<LateRenderer>(info) {}
@@ -30,41 +44,61 @@ class LateRenderer : public Napi::ObjectWrap<LateRenderer> {
     return info.Env().Undefined();
   }
 
-  Napi::Value Render(const Napi::CallbackInfo &info) {
+  Napi::Value RenderLines(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsString() || !info[2].IsNumber() ||
-        !info[3].IsNumber()) {
-      throw Napi::TypeError::New(env, "LateRenderer: render(key, line, millis, pid): wrong arguments");
+    if (info.Length() < 3 || !info[0].IsBuffer() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
+        info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+        info[2].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+      throw Napi::TypeError::New(env, "LateRenderer: renderLines(text, plan, lengths): wrong arguments");
     }
-    const auto repeat = templates_.find(info[0].As<Napi::Number>().Uint32Value());
-    if (repeat == templates_.end()) return Napi::Number::New(env, -1);
-    size_t length = 0;
-    napi_status status = napi_get_value_string_utf8(env, info[1], nullptr, 0, &length);
-    NAPI_THROW_IF_FAILED(env, status, Napi::Value());
-    line_.resize(length + 1);
-    status = napi_get_value_string_utf8(env, info[1], line_.data(), line_.size(), &length);
-    NAPI_THROW_IF_FAILED(env, status, Napi::Value());
-    // Printable ASCII only (as line_key keys): else JSON.stringify's escapes are JavaScript's to make.
-    for (size_t i = 0; i < length; i++) {
-      const unsigned char c = static_cast<unsigned char>(line_[i]);
-      if (c < 0x20 || c > 0x7e) return Napi::Number::New(env, -1);
+    Napi::Buffer<char> text = info[0].As<Napi::Buffer<char>>();
+    Napi::Float64Array plan = info[1].As<Napi::Float64Array>();
+    Napi::Int32Array lengths = info[2].As<Napi::Int32Array>();
+    const size_t lines = plan.ElementLength() / kPlanStride;
+    if (plan.ElementLength() % kPlanStride != 0 || lengths.ElementLength() < lines) {
+      throw Napi::RangeError::New(env, "LateRenderer: renderLines needs four plan numbers and one length a line");
     }
-    const size_t before = out_.size();
-    const bool rendered = render_repeat(repeat->second, line_.data(), length, info[2].As<Napi::Number>().DoubleValue(),
-                                        info[3].As<Napi::Number>().Int64Value(), out_, false);
-    return Napi::Number::New(env, rendered ? static_cast<double>(out_.size() - before) : -1);
-  }
-
-  Napi::Value Take(const Napi::CallbackInfo &info) {
-    auto *taken = new std::string(std::move(out_));
-    out_.clear();
+    const char *const bytes = text.Data();
+    const size_t size = text.Length();
+    auto *out = new std::string();
+    // The line `at` and where it starts: the plan's lines come in text order, so one pass.
+    double at = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < lines; i++) {
+      const double *numbers = plan.Data() + i * kPlanStride;
+      const double wanted = numbers[1];
+      if (!(wanted >= 0) || wanted != static_cast<double>(static_cast<size_t>(wanted))) {
+        delete out;
+        throw Napi::RangeError::New(env, "LateRenderer: a plan's line index must be a whole number");
+      }
+      if (wanted < at) {
+        at = 0;
+        start = 0;
+      }
+      while (at < wanted) {
+        const void *newline = std::memchr(bytes + start, '\n', size - start);
+        if (newline == nullptr) {
+          delete out;
+          throw Napi::RangeError::New(env, "LateRenderer: a plan's line is beyond the text");
+        }
+        start = static_cast<const char *>(newline) - bytes + 1;
+        at++;
+      }
+      const void *newline = std::memchr(bytes + start, '\n', size - start);
+      const size_t length = (newline == nullptr ? bytes + size : static_cast<const char *>(newline)) - (bytes + start);
+      const auto repeat = templates_.find(static_cast<uint32_t>(numbers[0]));
+      const size_t before = out->size();
+      // Printable ASCII only (as line_key keys): else JSON.stringify's escapes are JavaScript's to make.
+      const bool rendered = repeat != templates_.end() && printable_ascii(bytes + start, length) &&
+                            render_repeat(repeat->second, bytes + start, length, numbers[2],
+                                          static_cast<int64_t>(numbers[3]), *out, false);
+      lengths[i] = rendered ? static_cast<int32_t>(out->size() - before) : -1;
+    }
     const auto release = [](Napi::Env, char *, std::string *owned) { delete owned; };
-    return Napi::Buffer<char>::New(info.Env(), taken->data(), taken->size(), release, taken);
+    return Napi::Buffer<char>::New(env, out->data(), out->size(), release, out);
   }
 
   TemplateMap templates_;
-  std::vector<char> line_;
-  std::string out_;
 };
 
 }  // namespace

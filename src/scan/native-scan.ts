@@ -16,6 +16,8 @@ export interface NativeChunk {
   readonly rendered?: Buffer;
   /** With a keyed scanner: the lines in `text` (those it did not render). */
   readonly textLines?: number;
+  /** With a keyed scanner: `text` as bytes (see LateRenderer.renderLines). */
+  readonly textBytes?: Buffer;
 }
 
 /**
@@ -43,17 +45,23 @@ export interface NativeScanner {
   next(templates?: readonly RenderTemplate[]): Promise<NativeChunk | null>;
 }
 
+/** Numbers per line in LateRenderer.renderLines' plan: key, line index in the text, millis, pid. */
+export const LATE_PLAN_STRIDE = 4;
+
 /**
  * Renders, on the main thread, the repeats of keys whose templates the scanner got too late for
- * their chunk, up to their tail, into one buffer per chunk (native/scan/late-render.cc).
+ * their chunk, up to their tail, in one call per chunk (native/scan/late-render.cc).
  */
 export interface LateRenderer {
   /** Templates as NativeScanner.next takes them (their tails are not used). */
   add(templates: readonly RenderTemplate[]): void;
-  /** Appends a printable-ASCII line's JSON up to its tail; its length, or -1 (left to JavaScript). */
-  render(key: number, line: string, millis: number, pid: number): number;
-  /** Everything rendered since the last take, in order. */
-  take(): Buffer;
+  /**
+   * The JSON lines (up to their tails) of the lines of `text` (lines joined by \n, as a chunk's
+   * textBytes) the plan names, LATE_PLAN_STRIDE numbers each, in text order. Each line's byte
+   * length goes to `lengths`, -1 for one left to JavaScript (not printable ASCII, an instant
+   * JavaScript writes otherwise, a key without a template). The rendered lines, one after the other.
+   */
+  renderLines(text: Buffer, plan: Float64Array, lengths: Int32Array): Buffer;
 }
 
 export interface ScanAddon {

@@ -11,7 +11,7 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { jsonLinePieces, suggestionsTail } from '../output/json.js';
 import type { RepeatParts } from '../parse/line-cache.js';
 import { isoFromMillis } from '../parse/time.js';
-import { scanAddon, type LateRenderer, type RenderTemplate } from './native-scan.js';
+import { LATE_PLAN_STRIDE, scanAddon, type LateRenderer, type RenderTemplate } from './native-scan.js';
 import type { SuggestionSlot } from './suggestion-thread.js';
 
 /** Per candidate line in CandidateBatch.facts: key number, sight, instant, pid, rendered length. */
@@ -55,11 +55,14 @@ export class RepeatTemplates {
   /** Shown keys whose templates the native scan does not have yet, or not with their suggestions. */
   private unsent: { readonly key: number; readonly template: ShownTemplate }[] = [];
   private fresh: RenderTemplate[] = [];
-  /** Lines handed to the late renderer since the last settleLate(): their items and lengths. */
-  private late: RenderedHead[] = [];
-  private lateLengths: number[] = [];
-  /** Keys whose template the renderer has: given at their first late line (most keys have none). */
+  /** Keys whose template the renderer has or is given at the next settleLate(): at their first late line. */
   private readonly givenToRenderer = new Set<number>();
+  private toRenderer: RenderTemplate[] = [];
+  /** Lines handed to lateHead() since the last settleLate(): their items, the renderer's plan, and what JavaScript splices from when it refuses one. */
+  private late: RenderedHead[] = [];
+  private plan: number[] = [];
+  private lateTemplates: ShownTemplate[] = [];
+  private lateLines: string[] = [];
 
   /** `renderer` renders the lines of lateHead(); null: they are spliced in JavaScript. */
   constructor(private readonly renderer: LateRenderer | null = newLateRenderer()) {}
@@ -73,12 +76,12 @@ export class RepeatTemplates {
   set(key: number, template: RepeatTemplate): void {
     if (this.templates.size >= KEPT && !this.templates.has(key)) return;
     this.templates.set(key, template);
+    if (this.givenToRenderer.delete(key)) this.unplan(key);
     if (template?.shown !== true) return;
     const suggestions = template.slot.suggestions;
     const { before, afterTime, pid, afterPid } = template;
     const tail = suggestions ? suggestionsTailBytes(suggestions) : null;
     this.fresh.push({ key, before, afterTime, pid, afterPid, tail });
-    this.givenToRenderer.delete(key);
     if (suggestions === undefined) this.unsent.push({ key, template });
   }
 
@@ -102,36 +105,74 @@ export class RepeatTemplates {
   }
 
   /**
-   * A repeat of shown `key` the native scan did not render: its head, rendered by the late
-   * renderer (bytes once settleLate() is called, before the item is handed over) or spliced here.
+   * A repeat of shown `key` the native scan did not render, line `at` of its chunk's text (see
+   * settleLate): its head, rendered by the late renderer once settleLate() is called (before the
+   * item is handed over), or spliced here.
    */
-  lateHead(key: number, template: ShownTemplate, line: string, millis: number, pid: number): RenderedHead {
-    const renderer = this.renderer;
-    if (renderer !== null && !this.givenToRenderer.has(key)) {
+  lateHead(
+    key: number,
+    template: ShownTemplate,
+    line: string,
+    millis: number,
+    pid: number,
+    at: number,
+  ): RenderedHead {
+    if (this.renderer === null) return new RenderedHead(repeatJson(template, line, millis, pid));
+    if (!this.givenToRenderer.has(key)) {
       const { before, afterTime, pid: fixedPid, afterPid } = template;
-      renderer.add([{ key, before, afterTime, pid: fixedPid, afterPid, tail: null }]);
+      this.toRenderer.push({ key, before, afterTime, pid: fixedPid, afterPid, tail: null });
       this.givenToRenderer.add(key);
     }
-    const length = renderer?.render(key, line, millis, pid) ?? -1;
-    if (length < 0) return new RenderedHead(repeatJson(template, line, millis, pid));
     const item = new RenderedHead(LATE, true);
     this.late.push(item);
-    this.lateLengths.push(length);
+    this.plan.push(key, at, millis, pid);
+    this.lateTemplates.push(template);
+    this.lateLines.push(line);
     return item;
   }
 
-  /** Gives the lines of lateHead() since the last call their bytes. */
-  settleLate(): void {
-    if (this.late.length === 0) return;
-    const bytes = this.renderer!.take();
-    let at = 0;
-    this.late.forEach((item, i) => {
-      const end = at + this.lateLengths[i]!;
-      item.head = bytes.subarray(at, end);
-      at = end;
-    });
+  /**
+   * Gives the lines of lateHead() since the last call their heads: `text` is their chunk's lines
+   * as bytes joined by \n (CandidateBatch.text), each lateHead()'s `at` a line index in it.
+   */
+  settleLate(text: Buffer | undefined): void {
+    const count = this.late.length;
+    if (count === 0) return;
+    const lengths = new Int32Array(count).fill(-1);
+    let bytes: Buffer | undefined;
+    if (text !== undefined) {
+      if (this.toRenderer.length > 0) this.renderer!.add(this.toRenderer);
+      bytes = this.renderer!.renderLines(text, Float64Array.from(this.plan), lengths);
+    }
+    this.toRenderer = [];
+    let offset = 0;
+    for (let i = 0; i < count; i++) {
+      const item = this.late[i]!;
+      const length = lengths[i]!;
+      if (length >= 0) {
+        item.head = bytes!.subarray(offset, (offset += length));
+        continue;
+      }
+      const at = i * LATE_PLAN_STRIDE;
+      item.head = repeatJson(
+        this.lateTemplates[i]!,
+        this.lateLines[i]!,
+        this.plan[at + 2]!,
+        this.plan[at + 3]!,
+      );
+      item.late = false;
+    }
     this.late = [];
-    this.lateLengths = [];
+    this.plan = [];
+    this.lateTemplates = [];
+    this.lateLines = [];
+  }
+
+  /** A key's template changed: its lines planned so far keep the old one (JavaScript splices them). */
+  private unplan(key: number): void {
+    for (let at = 0; at < this.plan.length; at += LATE_PLAN_STRIDE)
+      if (this.plan[at] === key) this.plan[at] = 0;
+    this.toRenderer = this.toRenderer.filter((template) => template.key !== key);
   }
 }
 
@@ -186,7 +227,7 @@ export class RenderedHead {
   /** `late`: rendered by the late renderer (weighs as a spliced head does). */
   constructor(
     public head: Uint8Array | string,
-    readonly late = false,
+    public late = false,
   ) {}
 }
 

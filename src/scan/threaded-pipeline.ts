@@ -139,7 +139,7 @@ export async function* denialBatchesThreaded(
   };
 
   try {
-    for await (const { lines, skipped, facts, rendered } of batches) {
+    for await (const { lines, skipped, facts, rendered, text } of batches) {
       stats.lines += skipped;
       const lane = templates !== undefined && facts !== undefined && rendered !== undefined;
       /** The rendered lines since the last item: one item when another comes. */
@@ -190,7 +190,8 @@ export async function* denialBatchesThreaded(
             stats.denials++;
             if (!template.shown) continue;
             stats.shown++;
-            enqueue(templates!.lateHead(key, template, line, facts[at + 2]!, facts[at + 3]!), template.slot);
+            const head = templates!.lateHead(key, template, line, facts[at + 2]!, facts[at + 3]!, next - 1);
+            enqueue(head, template.slot);
             continue;
           } else {
             denial = denialOf(line, 'file', pipeline);
@@ -202,7 +203,7 @@ export async function* denialBatchesThreaded(
         enqueue(denial, slotOf(denial));
       }
       if (runEnd > runStart) enqueue(rendered!.subarray(runStart, runEnd), IN_TEXT);
-      templates?.settleLate();
+      templates?.settleLate(text);
       if (repeats > 0) creditRepeats(repeats);
       thread.send();
       let ready: ThreadedItem[] = [];

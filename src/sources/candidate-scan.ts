@@ -17,6 +17,8 @@ export interface CandidateBatch {
   readonly facts?: Float64Array;
   /** The rendered JSON lines, one after the other in line order. */
   readonly rendered?: Buffer;
+  /** With facts: `lines` as bytes, joined by \n (for the late renderer, see scan/repeat-lane.ts). */
+  readonly text?: Buffer;
 }
 
 export interface ScanOptions {
@@ -77,7 +79,7 @@ export async function* scanCandidatesNative(
       const lines = (chunk.textLines ?? chunk.candidates) === 0 ? [] : chunk.text.split('\n');
       const skipped = chunk.lines - chunk.candidates;
       yield chunk.facts
-        ? { lines, skipped, facts: chunk.facts, rendered: chunk.rendered! }
+        ? { lines, skipped, facts: chunk.facts, rendered: chunk.rendered!, text: chunk.textBytes! }
         : { lines, skipped };
     }
   } finally {
