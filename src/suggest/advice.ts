@@ -30,32 +30,117 @@ const KIND_CLASS: Partial<Record<AccessKind, string>> = {
 
 /** Whether every condition of an advice rule holds for the denial. */
 export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolean {
+  return fieldsHold(when, fieldFacts(ctx.denial)) && contextHolds(when, ctx);
+}
+
+/**
+ * The advice rules (in their order) whose every condition holds: the conditions on the denial's
+ * own fields are worked out once per combination of the values they read (a log's denials share
+ * a few), then the rest (globs, the interfaces found, the peer's snap) per denial.
+ */
+export function applicableAdvice(rules: readonly AdviceRule[], ctx: AdviceContext): AdviceRule[] {
+  const facts = fieldFacts(ctx.denial);
+  let known = byFacts.get(rules);
+  if (!known) byFacts.set(rules, (known = new Map()));
+  const key = factsKey(facts);
+  let candidates = key === undefined ? undefined : known.get(key);
+  if (!candidates) {
+    candidates = rules.filter((rule) => fieldsHold(rule.when, facts));
+    if (key !== undefined) {
+      if (known.size >= FACTS_KEPT) known.clear();
+      known.set(key, candidates);
+    }
+  }
+  const out: AdviceRule[] = [];
+  for (const rule of candidates) if (contextHolds(rule.when, ctx)) out.push(rule);
+  return out;
+}
+
+/** What the conditions on a denial's own fields read of it (fieldsHold reads nothing else). */
+interface FieldFacts {
+  readonly kind: unknown;
+  readonly class: unknown;
+  readonly kindClass: string | undefined;
+  readonly operation: unknown;
+  readonly syscall: unknown;
+  readonly capability: unknown;
+  readonly family: unknown;
+  readonly sockType: unknown;
+  readonly perms: string;
+  readonly snapDenial: boolean;
+  readonly owned: boolean;
+}
+
+const byFacts = new WeakMap<readonly AdviceRule[], Map<string, AdviceRule[]>>();
+const FACTS_KEPT = 2_000;
+
+function fieldFacts(d: Denial): FieldFacts {
+  return {
+    kind: d.kind,
+    class: d.class,
+    kindClass: KIND_CLASS[accessKind(d)],
+    operation: d.operation,
+    syscall: d.syscall?.name,
+    capability: d.capname,
+    family: d.family,
+    sockType: d.sockType,
+    perms: deniedFilePerms(d),
+    snapDenial: isSnapDenial(d),
+    owned: ownsFile(d),
+  };
+}
+
+/**
+ * One text per distinct set of facts (length-prefixed strings cannot run into each other);
+ * undefined when a field holds something other than a string (no such denial is memoised).
+ */
+function factsKey(f: FieldFacts): string | undefined {
+  let key = f.snapDenial ? 'S' : 's';
+  key += f.owned ? 'O' : 'o';
+  for (const value of [
+    f.kind,
+    f.class,
+    f.kindClass,
+    f.operation,
+    f.syscall,
+    f.capability,
+    f.family,
+    f.sockType,
+    f.perms,
+  ]) {
+    if (typeof value === 'string') key += `${value.length}:${value}`;
+    else if (value === undefined) key += '-';
+    else return undefined;
+  }
+  return key;
+}
+
+function fieldsHold(when: AdviceCondition, f: FieldFacts): boolean {
+  if (!anyOf(when.kind, f.kind)) return false;
+  if (when.class && !(anyOf(when.class, f.class) || anyOf(when.class, f.kindClass))) return false;
+  if (!anyOf(when.operation, f.operation)) return false;
+  if (!anyOf(when.syscall, f.syscall)) return false;
+  if (!anyOf(when.capability, f.capability)) return false;
+  if (!anyOf(when.family, f.family)) return false;
+  if (!anyOf(when.sockType, f.sockType)) return false;
+  if (when.mask !== undefined && ![...when.mask].some((p) => f.perms.includes(p))) return false;
+  if (when.maskOnly !== undefined) {
+    if (!f.perms || ![...f.perms].every((p) => when.maskOnly!.includes(p))) return false;
+  }
+  if (when.snapLabel !== undefined && f.snapDenial !== when.snapLabel) return false;
+  if (when.owner !== undefined && f.owned !== when.owner) return false;
+  return true;
+}
+
+/** The conditions on what else is known of the denial: the peer's snap, the interfaces found, globs. */
+function contextHolds(when: AdviceCondition, ctx: AdviceContext): boolean {
   const d = ctx.denial;
   const globs = (patterns: readonly string[] | undefined, value: string | undefined) =>
     anyGlob(patterns, value, ctx.variables);
-
-  if (!anyOf(when.kind, d.kind)) return false;
-  if (when.class && !(anyOf(when.class, d.class) || anyOf(when.class, KIND_CLASS[accessKind(d)])))
-    return false;
-  if (!anyOf(when.operation, d.operation)) return false;
-  if (!anyOf(when.syscall, d.syscall?.name)) return false;
-  if (!anyOf(when.capability, d.capname)) return false;
-  if (!anyOf(when.family, d.family)) return false;
-  if (!anyOf(when.sockType, d.sockType)) return false;
-  if (when.mask !== undefined) {
-    const perms = deniedFilePerms(d);
-    if (![...when.mask].some((p) => perms.includes(p))) return false;
-  }
-  if (when.maskOnly !== undefined) {
-    const perms = deniedFilePerms(d);
-    if (!perms || ![...perms].every((p) => when.maskOnly!.includes(p))) return false;
-  }
-  if (when.snapLabel !== undefined && isSnapDenial(d) !== when.snapLabel) return false;
   if (when.samePeerSnap !== undefined && samePeerSnap(d) !== when.samePeerSnap) return false;
   if (when.noInterface === true && ctx.interfaceMatched) return false;
   if (when.noInterface === false && !ctx.interfaceMatched) return false;
   if (when.noOwnInterface === true && ctx.ownInterfaceMatched) return false;
-  if (when.owner !== undefined && ownsFile(d) !== when.owner) return false;
   // Globs last: every condition must hold, and these cost the most.
   if (!globs(when.path, d.path)) return false;
   if (when.notPath && d.path !== undefined && globs(when.notPath, d.path)) return false;
@@ -64,8 +149,8 @@ export function adviceApplies(when: AdviceCondition, ctx: AdviceContext): boolea
   return true;
 }
 
-function anyOf(values: readonly string[] | undefined, value: string | undefined): boolean {
-  return values === undefined || (value !== undefined && values.includes(value));
+function anyOf(values: readonly string[] | undefined, value: unknown): boolean {
+  return values === undefined || (value !== undefined && values.includes(value as string));
 }
 
 function anyGlob(

@@ -2,7 +2,7 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { deniedFilePerms } from './access.js';
 import { candidateRules } from './candidates.js';
 import { dbusMatches } from './dbus-index.js';
-import { adviceApplies, adviceText } from './advice.js';
+import { adviceApplies, adviceText, applicableAdvice } from './advice.js';
 import { nearestReason } from './nearest.js';
 import {
   isFullMatch,
@@ -92,7 +92,9 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
   // object nor connected by default (account-control happening to cover /etc/pam.d/*).
   const interfaceMatched = worthShowing.some((m) => !reviewBarrier(m) && isConfident(m));
   const adviceContext = { denial, variables, interfaceMatched, ownInterfaceMatched };
-  const advice = rules.advice.filter((rule) => adviceApplies(rule.when, adviceContext));
+  const advice = ctx.exhaustive
+    ? rules.advice.filter((rule) => adviceApplies(rule.when, adviceContext))
+    : applicableAdvice(rules.advice, adviceContext);
   const exclusive = advice.some((a) => a.exclusive);
   const shown = exclusive ? [] : selectShown(worthShowing);
   const provided = exclusive || shown.length > 0 ? [] : providerMatches(ctx, rules.interfaces);
