@@ -123,7 +123,7 @@ export class RepeatTemplates {
       this.toRenderer.push({ key, before, afterTime, pid: fixedPid, afterPid, tail: null });
       this.givenToRenderer.add(key);
     }
-    const item = new RenderedHead(LATE, true);
+    const item = new RenderedHead(LATE, 0, 0, true);
     this.late.push(item);
     this.plan.push(key, at, millis, pid);
     this.lateTemplates.push(template);
@@ -150,15 +150,12 @@ export class RepeatTemplates {
       const item = this.late[i]!;
       const length = lengths[i]!;
       if (length >= 0) {
-        item.head = bytes!.subarray(offset, (offset += length));
+        item.settle(bytes!, offset, (offset += length));
         continue;
       }
       const at = i * LATE_PLAN_STRIDE;
-      item.head = repeatJson(
-        this.lateTemplates[i]!,
-        this.lateLines[i]!,
-        this.plan[at + 2]!,
-        this.plan[at + 3]!,
+      item.settle(
+        repeatJson(this.lateTemplates[i]!, this.lateLines[i]!, this.plan[at + 2]!, this.plan[at + 3]!),
       );
       item.late = false;
     }
@@ -218,17 +215,44 @@ export function suggestionsTailBytes(suggestions: readonly Suggestion[]): Buffer
   return tail;
 }
 
+/** A view of `bytes` from `start` to `end`: a plain Uint8Array, cheaper to make than Buffer#subarray's. */
+export function viewOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
+}
+
 /**
  * A repeat's JSON line but for its tail (its suggestions, known once its slot is answered):
- * rendered by the native scan (bytes) or spliced here (text).
+ * rendered by the native scan or the late renderer (a stretch of their bytes) or spliced here
+ * (text). Many wait at once for their suggestions: the bytes are held as offsets, not as a view
+ * of their own, so that waiting costs one object a line.
  */
 export class RenderedHead {
   tail: Buffer | undefined;
   /** `late`: rendered by the late renderer (weighs as a spliced head does). */
   constructor(
-    public head: Uint8Array | string,
+    private source: Uint8Array | string,
+    private start = 0,
+    private end = typeof source === 'string' ? 0 : source.byteLength,
     public late = false,
   ) {}
+
+  /** The head: its text, or a view of its bytes (made at each call). */
+  get head(): Uint8Array | string {
+    const source = this.source;
+    return typeof source === 'string' ? source : viewOf(source, this.start, this.end);
+  }
+
+  /** Its bytes' length; undefined for a head spliced as text. */
+  get byteLength(): number | undefined {
+    return typeof this.source === 'string' ? undefined : this.end - this.start;
+  }
+
+  /** Settles a late head: `end - start` bytes of `source`, or its text. */
+  settle(source: Uint8Array | string, start = 0, end = 0): void {
+    this.source = source;
+    this.start = start;
+    this.end = end;
+  }
 }
 
 export const FILTERED_OUT: RepeatTemplate = Object.freeze({ shown: false });

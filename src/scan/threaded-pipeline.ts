@@ -16,6 +16,7 @@ import {
   type RepeatTemplates,
   repeatJson,
   shownTemplate,
+  viewOf,
 } from './repeat-lane.js';
 import type { ScanStats } from './stats.js';
 import type { SuggestionSlot, SuggestionThread } from './suggestion-thread.js';
@@ -53,8 +54,10 @@ const WEIGHT_BYTES = 2048;
 
 function weightOf(item: ThreadedItem): number {
   if (item instanceof Uint8Array) return item.byteLength / WEIGHT_BYTES;
-  if (item instanceof RenderedHead)
-    return typeof item.head === 'string' || item.late ? 1 : item.head.byteLength / WEIGHT_BYTES;
+  if (item instanceof RenderedHead) {
+    const bytes = item.byteLength;
+    return bytes === undefined || item.late ? 1 : bytes / WEIGHT_BYTES;
+  }
   return 1;
 }
 
@@ -163,7 +166,7 @@ export async function* denialBatchesThreaded(
           continue;
         }
         if (runEnd > runStart) {
-          enqueue(rendered!.subarray(runStart, runEnd), IN_TEXT);
+          enqueue(viewOf(rendered!, runStart, runEnd), IN_TEXT);
           runStart = runEnd;
         }
         if (sight === RENDERED_HEAD) {
@@ -174,7 +177,7 @@ export async function* denialBatchesThreaded(
           stats.lines++;
           stats.denials++;
           stats.shown++;
-          enqueue(new RenderedHead(rendered!.subarray(runStart, runEnd)), template.slot);
+          enqueue(new RenderedHead(rendered!, runStart, runEnd), template.slot);
           runStart = runEnd;
           continue;
         }
@@ -202,7 +205,7 @@ export async function* denialBatchesThreaded(
         if (denial === undefined) continue;
         enqueue(denial, slotOf(denial));
       }
-      if (runEnd > runStart) enqueue(rendered!.subarray(runStart, runEnd), IN_TEXT);
+      if (runEnd > runStart) enqueue(viewOf(rendered!, runStart, runEnd), IN_TEXT);
       templates?.settleLate(text);
       if (repeats > 0) creditRepeats(repeats);
       thread.send();
