@@ -39,6 +39,9 @@ struct ScanState {
   bool done = false;
   bool busy = false;
   std::vector<char> buffer;
+  // The buffer's first size: made on the worker thread at the first read (zeroing megabytes is
+  // not the main thread's to do).
+  size_t chunk_bytes = 0;
   // The unfinished last line of the previous read, kept at the front of the buffer.
   size_t kept = 0;
   std::vector<scan::Marker> markers;
@@ -62,6 +65,7 @@ class NextChunk : public Napi::AsyncWorker {
   void Execute() override {
     ScanState &state = *state_;
     if (state.done) return;
+    if (state.buffer.empty()) state.buffer.resize(state.chunk_bytes);
     for (;;) {
       if (state.kept == state.buffer.size()) state.buffer.resize(state.buffer.size() * 2);
       char *data = state.buffer.data();
@@ -212,9 +216,8 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
     if (state_->fd < 0 || !(chunk_bytes >= 1 && chunk_bytes <= (1 << 30))) {
       throw Napi::RangeError::New(env, "CandidateScanner: a descriptor and 1 B to 1 GiB chunks are needed");
     }
-    state_->buffer.resize(static_cast<size_t>(chunk_bytes));
-    state_->read_limit =
-        state_->keyed ? std::min<size_t>(kFirstKeyedRead, state_->buffer.size()) : state_->buffer.size();
+    state_->chunk_bytes = static_cast<size_t>(chunk_bytes);
+    state_->read_limit = state_->keyed ? std::min(kFirstKeyedRead, state_->chunk_bytes) : state_->chunk_bytes;
     Napi::Array markers = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < markers.Length(); i++) {
       Napi::Value marker = markers.Get(i);
