@@ -22,8 +22,6 @@ interface Shared {
   /** The path the suggestions were made for, which their texts hold wherever they name it. */
   readonly path: string;
   readonly suggestions: Suggestion[];
-  /** The suggestions with their texts cut at that path, made when first shared. */
-  templates?: readonly SuggestionTemplate[];
   /**
    * Whether another path's suggestions are these with that path in place of this one: unknown
    * until a second denial of the same shape has been suggested for in full and compared (a text
@@ -72,7 +70,7 @@ export class PidSharingSuggester {
     this.counted(known !== undefined);
     if (known?.substitutable === true) {
       this.sharedAnswers++;
-      return fromTemplates((known.templates ??= templatesOf(known.suggestions, known.path)), path);
+      return withPath(known.suggestions, known.path, path);
     }
     const suggestions = suggest(denial, this.rules);
     if (known === undefined) {
@@ -80,7 +78,7 @@ export class PidSharingSuggester {
       const substitutable = onlyInPath(suggestions, path, pid) ? undefined : false;
       this.shared.set(key, { path, suggestions, substitutable });
     } else if (known.substitutable === undefined) {
-      const predicted = fromTemplates(templatesOf(known.suggestions, known.path), path);
+      const predicted = withPath(known.suggestions, known.path, path);
       known.substitutable = JSON.stringify(predicted) === JSON.stringify(suggestions);
     }
     return suggestions;
@@ -105,16 +103,13 @@ function sharingKey(denial: Denial, afterPid: string): string {
   return key;
 }
 
-/**
- * One text per value, different for values the engine could tell apart (NaN and null, 1 and "1").
- * A string is its length and itself: no text of another value or field starts like it.
- */
+/** One text per value, different for values the engine could tell apart (NaN and null, 1 and "1"). */
 function encoded(value: unknown): string {
   if (value === undefined) return 'u';
   if (value === null) return 'z';
   switch (typeof value) {
     case 'string':
-      return `s${value.length}:${value}`;
+      return JSON.stringify(value);
     case 'number':
       return `n${value}`;
     case 'boolean':
@@ -139,29 +134,13 @@ function onlyInPath(suggestions: readonly Suggestion[], path: string, pid: strin
   return true;
 }
 
-/** A suggestion's fields in order, each string field cut where it held the path. */
-type SuggestionTemplate = readonly (readonly [
-  name: string,
-  value: unknown,
-  pieces: readonly string[] | undefined,
-])[];
-
-function templatesOf(suggestions: readonly Suggestion[], path: string): SuggestionTemplate[] {
+function withPath(suggestions: readonly Suggestion[], from: string, to: string): Suggestion[] {
   return suggestions.map((suggestion) => {
-    const fields: [string, unknown, readonly string[] | undefined][] = [];
+    const copy: Record<string, unknown> = {};
     for (const name in suggestion) {
       const value = suggestion[name as keyof Suggestion];
-      fields.push([name, value, typeof value === 'string' ? value.split(path) : undefined]);
+      copy[name] = typeof value === 'string' ? value.replaceAll(from, to) : value;
     }
-    return fields;
-  });
-}
-
-/** The suggestions with `path` wherever the templates' path was (every occurrence, the text otherwise as it was). */
-function fromTemplates(templates: readonly SuggestionTemplate[], path: string): Suggestion[] {
-  return templates.map((fields) => {
-    const copy: Record<string, unknown> = {};
-    for (const [name, value, pieces] of fields) copy[name] = pieces === undefined ? value : pieces.join(path);
     return copy as unknown as Suggestion;
   });
 }
