@@ -12,6 +12,8 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "template-args.h"
 
@@ -60,37 +62,46 @@ class LateRenderer : public Napi::ObjectWrap<LateRenderer> {
     }
     const char *const bytes = text.Data();
     const size_t size = text.Length();
-    auto *out = new std::string();
-    // The line `at` and where it starts: the plan's lines come in text order, so one pass.
-    double at = 0;
+    // Where each planned line is (the plan's lines come in text order, so one pass), and room
+    // for every head at once: its template and its text, escaped at worst.
+    spans_.clear();
+    size_t room = 0;
+    size_t at = 0;
     size_t start = 0;
     for (size_t i = 0; i < lines; i++) {
       const double *numbers = plan.Data() + i * kPlanStride;
       const double wanted = numbers[1];
-      if (!(wanted >= 0) || wanted != static_cast<double>(static_cast<size_t>(wanted))) {
-        delete out;
+      if (!(wanted >= 0 && wanted <= 9e15) || wanted != static_cast<double>(static_cast<size_t>(wanted))) {
         throw Napi::RangeError::New(env, "LateRenderer: a plan's line index must be a whole number");
       }
-      if (wanted < at) {
+      if (static_cast<size_t>(wanted) < at) {
         at = 0;
         start = 0;
       }
-      while (at < wanted) {
+      for (; at < static_cast<size_t>(wanted); at++) {
         const void *newline = std::memchr(bytes + start, '\n', size - start);
-        if (newline == nullptr) {
-          delete out;
-          throw Napi::RangeError::New(env, "LateRenderer: a plan's line is beyond the text");
-        }
+        if (newline == nullptr) throw Napi::RangeError::New(env, "LateRenderer: a plan's line is beyond the text");
         start = static_cast<const char *>(newline) - bytes + 1;
-        at++;
       }
       const void *newline = std::memchr(bytes + start, '\n', size - start);
       const size_t length = (newline == nullptr ? bytes + size : static_cast<const char *>(newline)) - (bytes + start);
+      spans_.push_back({start, length});
+      const auto repeat = templates_.find(static_cast<uint32_t>(numbers[0]));
+      if (repeat == templates_.end()) continue;
+      const RepeatTemplate &parts = repeat->second;
+      room += parts.before.size() + parts.after_time.size() + parts.pid.size() + parts.after_pid.size() + 48 +
+              2 * length;
+    }
+    auto *out = new std::string();
+    out->reserve(room);
+    for (size_t i = 0; i < lines; i++) {
+      const double *numbers = plan.Data() + i * kPlanStride;
+      const auto [from, length] = spans_[i];
       const auto repeat = templates_.find(static_cast<uint32_t>(numbers[0]));
       const size_t before = out->size();
       // Printable ASCII only (as line_key keys): else JSON.stringify's escapes are JavaScript's to make.
-      const bool rendered = repeat != templates_.end() && printable_ascii(bytes + start, length) &&
-                            render_repeat(repeat->second, bytes + start, length, numbers[2],
+      const bool rendered = repeat != templates_.end() && printable_ascii(bytes + from, length) &&
+                            render_repeat(repeat->second, bytes + from, length, numbers[2],
                                           static_cast<int64_t>(numbers[3]), *out, false);
       lengths[i] = rendered ? static_cast<int32_t>(out->size() - before) : -1;
     }
@@ -99,6 +110,8 @@ class LateRenderer : public Napi::ObjectWrap<LateRenderer> {
   }
 
   TemplateMap templates_;
+  // renderLines' lines: where each starts in the text and its length.
+  std::vector<std::pair<size_t, size_t>> spans_;
 };
 
 }  // namespace

@@ -79,12 +79,16 @@ bool render_repeat(const RepeatTemplate &repeat, const char *line, size_t length
   }
   out.append(repeat.after_pid);
   out.push_back('"');
-  // Printable ASCII: JSON.stringify escapes only the quote and the backslash.
+  // Printable ASCII: JSON.stringify escapes only the quote and the backslash. Copied in spans.
+  size_t from = 0;
   for (size_t i = 0; i < length; i++) {
     const char c = line[i];
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    if (c != '"' && c != '\\') continue;
+    out.append(line + from, i - from);
+    out.push_back('\\');
+    from = i;
   }
+  out.append(line + from, length - from);
   out.push_back('"');
   if (with_tail) out.append(repeat.tail);
   return true;
