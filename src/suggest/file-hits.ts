@@ -89,6 +89,27 @@ function ownEntries(rules: readonly InterfaceRule[], variables: GlobVariables, t
   return entriesFor(known, rules, variables, top, false);
 }
 
+/**
+ * Per rule set: the places of the rules with file grants whose globs name no snap variable, and
+ * of those whose globs do (a few), in order: each snap's own entries are made from the second.
+ */
+const places = new WeakMap<
+  readonly InterfaceRule[],
+  { readonly independent: number[]; readonly dependent: number[] }
+>();
+
+function placesOf(rules: readonly InterfaceRule[], independent: boolean): readonly number[] {
+  let known = places.get(rules);
+  if (!known) {
+    known = { independent: [], dependent: [] };
+    rules.forEach((rule, place) => {
+      if (rule.file.length > 0) (snapIndependent(rule) ? known!.independent : known!.dependent).push(place);
+    });
+    places.set(rules, known);
+  }
+  return independent ? known.independent : known.dependent;
+}
+
 function entriesFor(
   known: Map<string, TopEntries>,
   rules: readonly InterfaceRule[],
@@ -100,8 +121,9 @@ function entriesFor(
   if (!entries) {
     const byKey = new Map<string, Entry[]>();
     const anyName: Entry[] = [];
-    rules.forEach((rule, place) => {
-      if (snapIndependent(rule) !== independent || !mayMatchUnder(rule, variables, top)) return;
+    for (const place of placesOf(rules, independent)) {
+      const rule = rules[place]!;
+      if (!mayMatchUnder(rule, variables, top)) continue;
       const compiled = compiledFor(rule, variables);
       const named = grantsUnder(rule, variables, top);
       const entry = (index: number): Entry => {
@@ -114,7 +136,7 @@ function entriesFor(
         for (const index of indexes) list.push(entry(index));
       }
       for (const index of named.anyName) anyName.push(entry(index));
-    });
+    }
     entries = { byKey, anyName };
     if (known.size >= TOPS_KEPT) known.clear();
     known.set(top, entries);
