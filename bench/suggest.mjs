@@ -11,7 +11,9 @@
 //  - the suggestion thread cold, as scanlog starts it for a saved file: a fresh node tuned for a
 //    replay starts it and asks at once for the realistic log's distinct denials, 25 a message;
 //    time from the thread's creation to its first and last answer, and the process's CPU time
-//    meanwhile (the thread's, as the main thread only waits), interleaved with BENCH_BASE's.
+//    meanwhile (the thread's, as the main thread only waits), interleaved with BENCH_BASE's;
+//  - the suggestion process alone (the replay's engine when the build made its V8 snapshot): the
+//    same requests at once; first and last answer, and the process's own CPU time.
 // Needs `npm run build` first (or BENCH_DIST=<tsc outDir>). Writes bench/out/suggest.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -217,6 +219,67 @@ if (threadSamples.base) {
   thread.cpuSpeedupVsBase = Number((thread.base.cpuMs / thread.cpuMs).toFixed(2));
 }
 
+// The suggestion process alone, as a replay starts it from the build's V8 snapshot: the realistic
+// log's distinct denials sent at once, 25 a message; time from its start to its first and last
+// answer, and its CPU time (every thread's, from /proc/PID/task/*/schedstat) once all are in.
+// Each build's own process and snapshot, interleaved with BENCH_BASE's.
+const PROCESS_CHILD = `
+import { readdirSync, readFileSync } from 'node:fs';
+const [dist, rulesDir, denialsFile] = process.argv.slice(2);
+const { currentSuggestSnapshot, SuggestionProcess } = await import(dist + '/src/scan/suggestion-process.js');
+const { suggestionInput } = await import(dist + '/src/suggest/input.js');
+const snapshot = currentSuggestSnapshot(dist + '/src/suggest');
+if (!snapshot) throw new Error('no current suggestion snapshot in ' + dist);
+const denials = JSON.parse(readFileSync(denialsFile, 'utf8')).map(suggestionInput);
+let answered = 0, first, last, done;
+const all = new Promise((resolve) => (done = resolve));
+const started = performance.now();
+const child = new SuggestionProcess(snapshot, { rulesDir, cacheDir: dist + '/rules-cache' }, {
+  answered({ ids }) { last = performance.now() - started; first ??= last; answered += ids.length; if (answered === denials.length) done(); },
+  stopped(error) { throw error; },
+});
+for (let i = 0; i < denials.length; i += 25) {
+  const group = denials.slice(i, i + 25);
+  child.post({ ids: group.map((_, j) => i + j), denials: group });
+}
+await all;
+let cpuNs = 0;
+for (const task of readdirSync('/proc/' + child.pid + '/task'))
+  cpuNs += Number(readFileSync('/proc/' + child.pid + '/task/' + task + '/schedstat', 'utf8').split(' ')[0]);
+await child.close();
+console.log(JSON.stringify({ firstAnswerMs: first, allAnsweredMs: last, childCpuMs: cpuNs / 1e6 }));
+`;
+const processChild = join(root, 'bench/out/suggest-process-child.mjs');
+writeFileSync(processChild, PROCESS_CHILD);
+const processSamples = {};
+const processRuns = Number(process.env.BENCH_PROCESS_RUNS ?? 15);
+for (let r = 0; r < processRuns; r++) {
+  for (const engine of coldEngines) {
+    const child = spawnSync(
+      process.execPath,
+      [processChild, engine.dist, join(engine.dist, '..', 'rules'), denialsFile],
+      { encoding: 'utf8' },
+    );
+    if (child.status !== 0) throw new Error(`suggestion process run failed: ${child.stderr}`);
+    for (const [key, value] of Object.entries(JSON.parse(child.stdout)))
+      ((processSamples[engine.name] ??= {})[key] ??= []).push(value);
+  }
+}
+const processFigures = (name) =>
+  Object.fromEntries(
+    Object.entries(processSamples[name]).map(([key, values]) => [key, Number(median(values).toFixed(1))]),
+  );
+const suggestionProcess = { denials: logs.realistic.length, runs: processRuns, ...processFigures('this') };
+if (processSamples.base) {
+  suggestionProcess.base = processFigures('base');
+  suggestionProcess.childCpuSpeedupVsBase = Number(
+    (suggestionProcess.base.childCpuMs / suggestionProcess.childCpuMs).toFixed(2),
+  );
+  suggestionProcess.allAnsweredSpeedupVsBase = Number(
+    (suggestionProcess.base.allAnsweredMs / suggestionProcess.allAnsweredMs).toFixed(2),
+  );
+}
+
 const result = {
   interfaces: rules.interfaces.length,
   advice: rules.advice.length,
@@ -229,6 +292,7 @@ const result = {
   distinct: distinctFigures,
   cold,
   thread,
+  process: suggestionProcess,
 };
 mkdirSync(join(root, 'bench/out'), { recursive: true });
 writeFileSync(join(root, 'bench/out/suggest.json'), `${JSON.stringify(result, null, 2)}\n`);
