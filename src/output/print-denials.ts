@@ -54,7 +54,10 @@ export async function printDenials(
   const out = fd === undefined ? new BatchedWriter(io.stdout) : new FdWriter(fd, io.stdout);
   let first = true;
   for await (const item of stream) {
-    for (const denial of isBatch(item) ? item : [item]) {
+    const batch = isBatch(item) ? item : [item];
+    // Indexed: a for-of made an iterator result per line until the loop was optimised.
+    for (let i = 0; i < batch.length; i++) {
+      const denial = batch[i]!;
       let wait: Promise<void> | undefined | void;
       if (typeof denial === 'string') {
         wait = out.write(denial);

@@ -94,10 +94,11 @@ export class RepeatTemplates {
     this.fresh = [];
     if (this.unsent.length > 0) {
       const still: typeof this.unsent = [];
-      for (const { key, template } of this.unsent) {
-        const suggestions = template.slot.suggestions;
-        if (suggestions === undefined) still.push({ key, template });
-        else taken.push({ key, tail: suggestionsTailBytes(suggestions) });
+      for (let i = 0; i < this.unsent.length; i++) {
+        const unsent = this.unsent[i]!;
+        const suggestions = unsent.template.slot.suggestions;
+        if (suggestions === undefined) still.push(unsent);
+        else taken.push({ key: unsent.key, tail: suggestionsTailBytes(suggestions) });
       }
       this.unsent = still;
     }
