@@ -8,8 +8,8 @@
 // stamp's milliseconds; its pid (-1: the key does not mask one); the length of its rendered JSON.
 // `rendered` (a Buffer) holds the rendered lines, in order, and `text` only the other lines
 // (`textLines` of them; `textBytes` holds them as a Buffer). next(templates) hands over the keys'
-// templates (repeat-render.h) for the chunks read from then on: [{ key, before, afterTime, pid: string | null, afterPid, tail }]
-// where tail is a Buffer or null (not known yet), or [{ key, tail }] to add a known key's tail.
+// templates (repeat-render.h) for the chunks read from then on:
+// [{ key, before, afterTime, pid: string | null, afterPid, tail }] where tail is a Buffer or null (not known yet), or [{ key, tail }] to add a known key's tail.
 // The descriptor stays the caller's: it must stay open until the last next() has settled.
 // LateRenderer (late-render.cc) renders, on the main thread, repeats whose templates came too late.
 #include <napi.h>
