@@ -57,6 +57,9 @@ export class SuggestionProcess implements SuggestionBackend {
     const env = { ...process.env };
     // Its V8 flags are the snapshot's: any other flag makes node refuse the blob.
     delete env.NODE_OPTIONS;
+    // It makes no TLS connection, and node reads and parses every certificate of that file
+    // before it runs anything (about 50 ms of CPU for Debian's bundle).
+    delete env.NODE_EXTRA_CA_CERTS;
     this.child = spawn(
       process.execPath,
       [...snapshot.v8Flags, '--snapshot-blob', snapshot.blob, JSON.stringify(data)],

@@ -150,6 +150,22 @@ describe('the suggestion process', () => {
     expect(await answersOf(new SuggestionThread(workerEntry, data))).toStrictEqual(expected);
   }, 60_000);
 
+  it('starts without the variables that would slow its start or refuse its blob, and with the rest', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt',
+      NODE_OPTIONS: '--max-old-space-size=512',
+      SNAPPY_DEBUG_TEST_MARK: 'kept',
+    });
+    const thread = new SuggestionThread(workerEntry, data, snapshot);
+    process.env = saved;
+    const pid = (thread.engine as SuggestionProcess).pid!;
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    await answersOf(thread, denials.slice(0, 10));
+    expect(environ).toContain('SNAPPY_DEBUG_TEST_MARK=kept');
+    expect(environ.filter((entry) => /^NODE_(EXTRA_CA_CERTS|OPTIONS)=/.test(entry))).toStrictEqual([]);
+  });
+
   it('is used only while the build that made its snapshot is current', () => {
     const copy = join(dir, 'current');
     cpSync(suggestDir, copy, { recursive: true });
