@@ -7,6 +7,8 @@
 // vectors never cross a call, their helpers are always inlined).
 #include "marker-search.h"
 
+#include "fingerprint-search.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -16,11 +18,6 @@ namespace {
 
 constexpr size_t kWidth = 32;
 typedef char Block __attribute__((vector_size(kWidth)));
-
-bool is_common_byte(unsigned char byte) {
-  return (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') || byte == ' ' || byte == '"' ||
-         byte == '.' || byte == ':' || byte == '-' || byte == '/' || byte == ',';
-}
 
 [[gnu::always_inline]] inline Block load(const char *at) {
   Block block;
@@ -114,20 +111,43 @@ size_t next_marker(const char *region, size_t length, size_t from, const std::ve
   return length;
 }
 
-size_t count_lines(const char *region, size_t length) {
-  size_t lines = 0;
-  const char *at = region;
-  const char *end = region + length;
-  while (at < end) {
-    const void *newline = std::memchr(at, '\n', static_cast<size_t>(end - at));
-    if (newline == nullptr) return lines + 1;
-    lines++;
-    at = static_cast<const char *>(newline) + 1;
+// Newlines counted 32 bytes at a time: each byte counter takes at most 255 blocks before it is
+// added up.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+size_t count_newlines(const char *region, size_t length) {
+  typedef unsigned char Counters __attribute__((vector_size(kWidth)));
+  const Block newline = splat('\n');
+  size_t newlines = 0;
+  size_t at = 0;
+  while (at + kWidth <= length) {
+    Counters counters = {};
+    for (size_t round = 0; round < 255 && at + kWidth <= length; round++, at += kWidth) {
+      counters -= reinterpret_cast<Counters>(load(region + at) == newline);
+    }
+    uint64_t words[kWidth / 8];
+    std::memcpy(words, &counters, kWidth);
+    for (uint64_t word : words) {
+      const uint64_t pairs = (word & 0x00ff00ff00ff00ffULL) + ((word >> 8) & 0x00ff00ff00ff00ffULL);
+      newlines += (pairs * 0x0001000100010001ULL) >> 48;
+    }
   }
-  return lines;
+  for (; at < length; at++) newlines += region[at] == '\n' ? 1 : 0;
+  return newlines;
 }
 
 }  // namespace
+
+bool is_common_byte(unsigned char byte) {
+  return (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') || byte == ' ' || byte == '"' ||
+         byte == '.' || byte == ':' || byte == '-' || byte == '/' || byte == ',';
+}
+
+size_t count_lines(const char *region, size_t length) {
+  if (length == 0) return 0;
+  return count_newlines(region, length) + (region[length - 1] == '\n' ? 0 : 1);
+}
 
 Marker marker_for(const std::string &bytes) {
   Marker best{bytes, 0, bytes.size() - 1};
@@ -150,9 +170,14 @@ Marker marker_for(const std::string &bytes) {
 void find_candidates(const char *region, size_t length, const std::vector<Marker> &markers,
                      RegionResult &result) {
   result.total_lines += count_lines(region, length);
+  FingerprintTables tables;
+  const bool by_fingerprint = fingerprint_tables_for(markers, tables);
+  const auto next_line = [&](size_t from) {
+    return by_fingerprint ? next_fingerprint_line(region, length, from, markers, tables)
+                          : next_marker(region, length, from, markers);
+  };
   size_t line_floor = 0;
-  for (size_t at = next_marker(region, length, 0, markers); at < length;
-       at = next_marker(region, length, line_floor, markers)) {
+  for (size_t at = next_line(0); at < length; at = next_line(line_floor)) {
     const void *before = memrchr(region + line_floor, '\n', at - line_floor);
     const size_t start = before == nullptr ? line_floor : static_cast<const char *>(before) - region + 1;
     const void *after = std::memchr(region + at, '\n', length - at);

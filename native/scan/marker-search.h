@@ -17,6 +17,12 @@ struct Marker {
 
 Marker marker_for(const std::string &bytes);
 
+// Lower-case letters, digits, space and the punctuation logs are full of.
+bool is_common_byte(unsigned char byte);
+
+// How many lines the region holds: its newlines, and one more when it does not end in \n.
+size_t count_lines(const char *region, size_t length);
+
 struct RegionResult {
   // The lines that hold a marker, in order, a trailing \r dropped, each followed by \n.
   std::string candidates;

@@ -125,6 +125,58 @@ describe('native candidate scan', () => {
     );
   });
 
+  it('selects what the JavaScript scan selects for any set of markers (the fingerprint search and its fallbacks)', async () => {
+    // Few distinct characters, so that markers overlap, share bytes and appear by chance.
+    const alphabet = fc.constantFrom('a', 'b', 'Z', '=', '[', '"', '_', 'é', '\r', '\t', '\0', ' ');
+    const marker = fc.array(alphabet, { minLength: 1, maxLength: 10 }).map((chars) => chars.join(''));
+    const content = (markers: readonly string[]) =>
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(...markers, '\n', '\r\n'),
+          alphabet,
+          fc.nat({ max: 70 }).map((length) => 'b'.repeat(length)),
+          fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
+        ),
+        { maxLength: 150 },
+      );
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(marker, { minLength: 1, maxLength: 10 })
+          .chain((markers) =>
+            fc.tuple(fc.constant(markers), content(markers), fc.integer({ min: 1, max: 600 })),
+          ),
+        async ([markers, pieces, chunkBytes]) => {
+          const path = write(
+            Buffer.concat(pieces.map((text) => Buffer.from(text, text.length === 1 ? 'utf8' : 'latin1'))),
+          );
+          const native = await collect(scanCandidatesNative(addon, path, markers, undefined, chunkBytes));
+          expect(native).toEqual(await collect(scanCandidatesJs(path, markers)));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('finds a marker at every offset around the 32-byte blocks, in every line and at the end of the file', async () => {
+    for (const marker of DENIAL_MARKERS) {
+      const lines: string[] = [];
+      for (let offset = 0; offset < 100; offset++) {
+        lines.push('n'.repeat(offset), `${'w'.repeat(offset)}${marker}${'t'.repeat(offset % 7)}`);
+      }
+      for (const tail of ['\n', '\r\n', '']) {
+        const path = write(Buffer.from(lines.join('\n') + tail));
+        for (const chunkBytes of [4096, 61]) {
+          const native = await collect(
+            scanCandidatesNative(addon, path, DENIAL_MARKERS, undefined, chunkBytes),
+          );
+          expect(native.lines).toHaveLength(100);
+          expect(native).toEqual(await collect(scanCandidatesJs(path, DENIAL_MARKERS)));
+        }
+      }
+    }
+  });
+
   it('takes any markers it is given, more than the vector filter holds included', async () => {
     const markers = ['a=', 'Zz', 'q', ...'BCDEFGHIJ'.split('').map((letter) => `${letter}${letter}`)];
     const text = 'xa= 1\nnone\nZz\nplain q\nxxCC\nyy\nJJ\r\nlast a';
