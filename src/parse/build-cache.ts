@@ -56,29 +56,34 @@ function builtPartOf(denial: Denial, own: PerProcess | undefined): BuiltPart {
 
 /**
  * Where `name`'s value lies in `body`, when `name` occurs exactly once, at the start or after a
- * space, with a value of up to `longest` characters accepted by `isValueChar` ending the body or
+ * space, with a value of up to `longest` digits (or, with `hex`, hex digits and x) ending the body or
  * followed by a space. Anything else (twice logged, inside a quoted value, odd text) is not masked.
  */
 function valueSpan(
   body: string,
   name: string,
   longest: number,
-  isValueChar: (code: number) => boolean,
+  hex: boolean,
 ): { readonly start: number; readonly end: number } | undefined {
   const at = body.indexOf(name);
   if (at < 0 || body.indexOf(name, at + 1) >= 0) return undefined;
   if (at > 0 && body.charCodeAt(at - 1) !== 0x20) return undefined;
   const start = at + name.length;
   let end = start;
-  while (end < body.length && end - start <= longest && isValueChar(body.charCodeAt(end))) end++;
+  while (end < body.length && end - start <= longest) {
+    const code = body.charCodeAt(end);
+    const digit = code >= 0x30 && code <= 0x39;
+    if (
+      !digit &&
+      !(hex && ((code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46) || code === 0x78))
+    )
+      break;
+    end++;
+  }
   if (end === start || end - start > longest) return undefined;
   if (end < body.length && body.charCodeAt(end) !== 0x20) return undefined;
   return { start, end };
 }
-
-const isDigit = (code: number): boolean => code >= 0x30 && code <= 0x39;
-const isHexOrX = (code: number): boolean =>
-  isDigit(code) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46) || code === 0x78;
 
 /**
  * The body with its per-process values cut out, and those values. The mark says which were cut:
@@ -89,8 +94,8 @@ function masked(
   family: RecordFamily,
   body: string,
 ): { readonly mark: string; readonly rest: string; readonly own: PerProcess } | undefined {
-  const pid = valueSpan(body, 'pid=', 9, isDigit);
-  let ip = family === 'seccomp' ? valueSpan(body, 'ip=', 18, isHexOrX) : undefined;
+  const pid = valueSpan(body, 'pid=', 9, false);
+  let ip = family === 'seccomp' ? valueSpan(body, 'ip=', 18, true) : undefined;
   if (ip !== undefined && !body.startsWith('0x', ip.start)) ip = undefined;
   if (pid === undefined && ip === undefined) return undefined;
   const spans = pid && ip ? (pid.start < ip.start ? [pid, ip] : [ip, pid]) : [(pid ?? ip)!];

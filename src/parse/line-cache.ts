@@ -204,9 +204,41 @@ function sameRecord(a: unknown, b: unknown): boolean {
 /**
  * Whether the denial kept for a key is what its own line's parts give: its stamps, texts, pid
  * and ip are where and what this cache takes them to be (else its key's lines are parsed in full).
+ * That is: the copy withOwnParts makes of it for its own line is the same record (sameRecord). The
+ * members that copy replaces are checked one by one, without making it: its values are never
+ * undefined, so each equal value is also a member the denial already has, at its own place; the
+ * fields copy equals the fields once their pid and ip are the line's.
  */
 function reproduces(entry: Entry, line: string, parts: OwnParts): boolean {
   const denial = entry.denial!;
+  if (!reproducesOwnValues(denial, parts)) return false;
+  const stamp = denial.auditStamp;
+  return (
+    denial.raw === line &&
+    denial.timeText === parts.timeText &&
+    denial.log === logText(parts.body) &&
+    denial.time === isoFromMillis(parts.seconds * 1000 + parts.millis) &&
+    typeof stamp === 'object' &&
+    stamp !== null &&
+    Object.getPrototypeOf(stamp) === Object.prototype &&
+    stamp.seconds === parts.seconds &&
+    stamp.millis === parts.millis &&
+    stamp.serial === parts.serial &&
+    sameMembers(stamp, STAMP_MEMBERS)
+  );
+}
+
+const STAMP_MEMBERS: readonly string[] = ['seconds', 'millis', 'serial'];
+
+function sameMembers(value: object, names: readonly string[]): boolean {
+  const keys = Object.keys(value);
+  if (keys.length !== names.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== names[i]) return false;
+  return true;
+}
+
+/** The checks both ways of telling share: the record's kind of envelope, and its pid and ip. */
+function reproducesOwnValues(denial: Denial, parts: OwnParts): boolean {
   if (denial.repeat !== undefined || typeof denial.auditType !== 'number') return false;
   const own = parts.own;
   if (own !== undefined) {
@@ -215,7 +247,29 @@ function reproduces(entry: Entry, line: string, parts: OwnParts): boolean {
     if (own.pid !== undefined && (fields.pid !== own.pid || denial.pid !== Number(own.pid))) return false;
     if (own.ip !== undefined && (fields.ip !== own.ip || denial.ip !== own.ip)) return false;
   }
-  return sameRecord(withOwnParts(denial, line, parts), denial);
+  return true;
+}
+
+/** reproduces() by making the copy and comparing: the reference the test holds it to. */
+function reproducesByCopy(denial: Denial, line: string, parts: OwnParts): boolean {
+  return reproducesOwnValues(denial, parts) && sameRecord(withOwnParts(denial, line, parts), denial);
+}
+
+/**
+ * Both ways of telling whether a key's denial reproduces from `line` (undefined when the line
+ * cache takes no such line), for the test that holds the quick one to the copy.
+ */
+export function reproduceChecks(
+  denial: Denial,
+  line: string,
+  source: SourceName | undefined,
+): { readonly direct: boolean; readonly byCopy: boolean } | undefined {
+  const parts = ownParts(line, source);
+  if (parts === undefined) return undefined;
+  return {
+    direct: reproduces({ denial, identity: {} }, line, parts),
+    byCopy: reproducesByCopy(denial, line, parts),
+  };
 }
 
 /** Bounded like the build cache: forgotten all at once when full, skipped a while when useless. */
@@ -244,17 +298,22 @@ export class LineCache {
   }
 
   /**
-   * What `fresh()` (a full parse of `line` from `source`) gives: for a known key, its first
-   * denial with this line's own parts (a new object); otherwise `fresh()`, learning the key.
+   * What `fresh()` (a full parse of `line` from `source`, through the build cache or not: the same
+   * result) gives: for a known key, its first denial with this line's own parts (a new object);
+   * otherwise `fresh()`, learning the key.
    */
-  parse(line: string, source: SourceName | undefined, fresh: () => ParseResult): ParseResult {
+  parse(
+    line: string,
+    source: SourceName | undefined,
+    fresh: (buildCached: boolean) => ParseResult,
+  ): ParseResult {
     this.lastBasis = undefined;
-    if (this.skip.skip()) return fresh();
+    if (this.skip.skip()) return fresh(true);
     const parts = ownParts(line, source);
-    if (parts === undefined) return fresh();
+    if (parts === undefined) return fresh(true);
     const known = this.entries.get(parts.key);
     if (known !== undefined && known !== SEEN_ONCE) {
-      if (known.denial === undefined) return fresh();
+      if (known.denial === undefined) return fresh(true);
       this.hits++;
       if (known.copiers === undefined) known.copiers = copiersFor(known, line, parts);
       const denial = withOwnParts(known.denial, line, parts, known.copiers ?? undefined);
@@ -262,9 +321,11 @@ export class LineCache {
       this.lastBasis = basisOf(parts);
       return { kind: 'denial', denial };
     }
-    const result = fresh();
+    // A key learnt now has its later lines made here: the build cache would only key its body again.
+    const learning = known !== undefined || this.eager;
+    const result = fresh(!learning);
     if (this.entries.size >= this.capacity) this.forget();
-    if (known === undefined && !this.eager) {
+    if (!learning) {
       this.entries.set(parts.key, SEEN_ONCE);
       return result;
     }

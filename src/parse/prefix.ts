@@ -134,8 +134,14 @@ function readOrigin(rest: string): Origin {
   return tagAt(rest, space + 1, host) ?? { host, length: space + 1 };
 }
 
+interface Unwrapped {
+  message: string;
+  monotonic?: number;
+  repeat?: number;
+}
+
 /** Strips the printk `[t]` stamp and rsyslog's repeat wrapper from a message. */
-function unwrapMessage(message: string): { message: string; monotonic?: number; repeat?: number } {
+function unwrapMessage(message: string): Unwrapped {
   let text = message;
   let repeat: number | undefined;
   const repeated = REPEATED.exec(text);
@@ -145,14 +151,10 @@ function unwrapMessage(message: string): { message: string; monotonic?: number; 
     if (text.endsWith(']')) text = text.slice(0, -1);
   }
   const dmesg = DMESG.exec(text);
-  if (dmesg) {
-    return {
-      message: text.slice(dmesg[0].length),
-      monotonic: Number(`${dmesg[1]}.${dmesg[2]}`),
-      ...(repeat !== undefined ? { repeat } : {}),
-    };
-  }
-  return { message: text, ...(repeat !== undefined ? { repeat } : {}) };
+  const out: Unwrapped = { message: dmesg ? text.slice(dmesg[0].length) : text };
+  if (dmesg) out.monotonic = Number(`${dmesg[1]}.${dmesg[2]}`);
+  if (repeat !== undefined) out.repeat = repeat;
+  return out;
 }
 
 /** Splits a log line into its prefix fields and the message. Never throws. */
@@ -172,14 +174,16 @@ export function stripPrefix(line: string, now?: Date): Prefix {
   const rest = line.slice(stamp.length);
   const origin: Origin = stamp.bare ? { length: 0 } : readOrigin(rest);
   const inner = unwrapMessage(rest.slice(origin.length));
-  return withoutUndefined({
-    time: stamp.time,
-    timeText: stamp.timeText,
-    host: origin.host,
-    tag: origin.tag,
-    pid: origin.pid,
-    message: inner.message,
-    repeat: inner.repeat,
-    monotonic: inner.monotonic ?? stamp.monotonic,
-  });
+  // Member by member, only those with a value, in this order (as the callers' records expect).
+  const prefix: { -readonly [K in keyof Prefix]: Prefix[K] } = {} as Prefix;
+  if (stamp.time !== undefined) prefix.time = stamp.time;
+  if (stamp.timeText !== undefined) prefix.timeText = stamp.timeText;
+  if (origin.host !== undefined) prefix.host = origin.host;
+  if (origin.tag !== undefined) prefix.tag = origin.tag;
+  if (origin.pid !== undefined) prefix.pid = origin.pid;
+  prefix.message = inner.message;
+  if (inner.repeat !== undefined) prefix.repeat = inner.repeat;
+  const monotonic = inner.monotonic ?? stamp.monotonic;
+  if (monotonic !== undefined) prefix.monotonic = monotonic;
+  return prefix;
 }

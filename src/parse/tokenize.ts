@@ -120,7 +120,9 @@ function knownKeyAt(text: string, start: number, end: number): string | undefine
   const candidates = KEYS_BY_LENGTH[end - start];
   if (candidates === undefined) return undefined;
   const first = text.charCodeAt(start);
-  for (const key of candidates) {
+  // Indexed, not for-of: a first sight runs this in the interpreter, where each for-of makes an iterator.
+  for (let i = 0; i < candidates.length; i++) {
+    const key = candidates[i]!;
     if (key.charCodeAt(0) === first && text.startsWith(key, start)) return key;
   }
   return undefined;
