@@ -59,13 +59,20 @@ function slowMonthNumber(word: string): number | undefined {
   return MONTHS.get(bare.normalize('NFC').toLowerCase());
 }
 
-/** The usual spellings (`Nov`, `nov`) looked up as written, skipping normalization. */
+/**
+ * The usual spellings (`Nov`, `nov`) looked up as written, skipping normalization. Made without
+ * calling normalize(): its first call loads ICU's tables, some milliseconds of every start.
+ * (The keys are lower-case NFC and start with an ASCII letter: test/unit/parse/months.test.ts.)
+ */
 const AS_WRITTEN: ReadonlyMap<string, number> = new Map(
-  [...MONTHS.keys()]
-    .flatMap((key) => [key, key.charAt(0).toUpperCase() + key.slice(1)])
-    .map((word) => [word, slowMonthNumber(word)] as const)
-    .filter((entry): entry is readonly [string, number] => entry[1] !== undefined),
+  [...MONTHS].flatMap(([key, month]) => [
+    [key, month] as const,
+    [key.charAt(0).toUpperCase() + key.slice(1), month] as const,
+  ]),
 );
+
+/** The month keys, and the lookup that normalizes: for the test that holds AS_WRITTEN to it. */
+export const MONTH_LOOKUPS = Object.freeze({ keys: [...MONTHS.keys()], normalized: slowMonthNumber });
 
 /** 1-12 for a month abbreviation in a supported locale, undefined otherwise. */
 export function monthNumber(word: string): number | undefined {
