@@ -62,11 +62,14 @@ unsigned window_bits_at(const char *region, size_t at, const FingerprintTables &
 constexpr size_t kWidth = 32;
 
 // The first window position (at or after `from`) of a marker found whole, or the first position
-// the blocks did not reach.
-__attribute__((target("avx2"))) size_t scan_blocks(const char *region, size_t length, size_t from,
-                                                   const std::vector<Marker> &markers,
-                                                   const FingerprintTables &tables) {
+// the blocks did not reach. Counts the newlines of the blocks it passes (the data is in registers
+// already: a second pass to count them would read it all again).
+__attribute__((target("avx2,popcnt"))) size_t scan_blocks(const char *region, size_t length, size_t from,
+                                                          const std::vector<Marker> &markers,
+                                                          const FingerprintTables &tables, NewlinesPassed &passed) {
   const __m256i nibble = _mm256_set1_epi8(0x0f);
+  const __m256i newline = _mm256_set1_epi8('\n');
+  size_t newlines = 0;
   __m256i low[kFingerprintBytes];
   __m256i high[kFingerprintBytes];
   for (size_t t = 0; t < kFingerprintBytes; t++) {
@@ -74,22 +77,34 @@ __attribute__((target("avx2"))) size_t scan_blocks(const char *region, size_t le
     high[t] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i *>(tables.high[t])));
   }
   for (; from + kFingerprintBytes - 1 + kWidth <= length; from += kWidth) {
+    const __m256i block = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(region + from));
+    const auto block_newlines =
+        static_cast<size_t>(__builtin_popcount(static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(block, newline)))));
     __m256i agree = _mm256_set1_epi8(-1);
     for (size_t t = 0; t < kFingerprintBytes; t++) {
-      const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(region + from + t));
+      const __m256i bytes =
+          t == 0 ? block : _mm256_loadu_si256(reinterpret_cast<const __m256i *>(region + from + t));
       const __m256i lows = _mm256_shuffle_epi8(low[t], _mm256_and_si256(bytes, nibble));
       const __m256i highs = _mm256_shuffle_epi8(high[t], _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble));
       agree = _mm256_and_si256(agree, _mm256_and_si256(lows, highs));
     }
-    if (_mm256_testz_si256(agree, agree)) continue;
+    if (_mm256_testz_si256(agree, agree)) {
+      newlines += block_newlines;
+      continue;
+    }
     alignas(kWidth) unsigned char bits[kWidth];
     _mm256_store_si256(reinterpret_cast<__m256i *>(bits), agree);
     for (size_t lane = 0; lane < kWidth; lane++) {
       if (bits[lane] != 0 && marker_with_window_at(region, length, from + lane, bits[lane], markers, tables)) {
+        passed.newlines += newlines;
+        passed.counted_to = from;
         return from + lane;
       }
     }
+    newlines += block_newlines;
   }
+  passed.newlines += newlines;
+  passed.counted_to = from;
   return from;
 }
 #endif
@@ -120,9 +135,10 @@ bool fingerprint_tables_for(const std::vector<Marker> &markers, FingerprintTable
 }
 
 size_t next_fingerprint_line(const char *region, size_t length, size_t from, const std::vector<Marker> &markers,
-                             const FingerprintTables &tables) {
+                             const FingerprintTables &tables, NewlinesPassed &passed) {
+  passed.counted_to = from;
 #ifdef SCAN_FINGERPRINT_AVX2
-  from = scan_blocks(region, length, from, markers, tables);
+  from = scan_blocks(region, length, from, markers, tables, passed);
 #endif
   // A marker holds no newline, so the line of its window is its own line: lines come in order.
   for (; from + kFingerprintBytes <= length; from++) {

@@ -28,10 +28,17 @@ struct FingerprintTables {
 // one to eight markers, each at least three bytes long and without a newline.
 bool fingerprint_tables_for(const std::vector<Marker> &markers, FingerprintTables &tables);
 
+// What a search counted on its way: the newlines of the bytes from where it started up to
+// `counted_to` (never past the position it returns).
+struct NewlinesPassed {
+  size_t newlines = 0;
+  size_t counted_to = 0;
+};
+
 // A position at or after `from`, inside the first line starting at or after `from` that holds a
 // marker (lines end in \n), or `length` when no such line is left.
-size_t next_fingerprint_line(const char *region, size_t length, size_t from,
-                             const std::vector<Marker> &markers, const FingerprintTables &tables);
+size_t next_fingerprint_line(const char *region, size_t length, size_t from, const std::vector<Marker> &markers,
+                             const FingerprintTables &tables, NewlinesPassed &passed);
 
 }  // namespace scan
 

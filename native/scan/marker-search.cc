@@ -167,26 +167,53 @@ Marker marker_for(const std::string &bytes) {
   return best;
 }
 
+namespace {
+
+// Appends the line around `at` (a marker's position) and says where the next line starts.
+size_t take_line(const char *region, size_t length, size_t line_floor, size_t at, RegionResult &result) {
+  const void *before = memrchr(region + line_floor, '\n', at - line_floor);
+  const size_t start = before == nullptr ? line_floor : static_cast<const char *>(before) - region + 1;
+  const void *after = std::memchr(region + at, '\n', length - at);
+  const size_t end = after == nullptr ? length : static_cast<const char *>(after) - region;
+  const size_t kept_end = end > start && region[end - 1] == '\r' ? end - 1 : end;
+  result.candidates.append(region + start, kept_end - start);
+  result.candidates.push_back('\n');
+  result.candidate_lines++;
+  return end + 1;
+}
+
+// The fingerprint search counts the newlines it passes; the rest (the lines it stopped in, the
+// end of the region) are counted here.
+void find_by_fingerprint(const char *region, size_t length, const std::vector<Marker> &markers,
+                         const FingerprintTables &tables, RegionResult &result) {
+  size_t newlines = 0;
+  size_t line_floor = 0;
+  for (;;) {
+    NewlinesPassed passed;
+    const size_t at = next_fingerprint_line(region, length, line_floor, markers, tables, passed);
+    newlines += passed.newlines;
+    line_floor = at < length ? take_line(region, length, line_floor, at, result) : length;
+    const size_t counted_end = std::min(line_floor, length);
+    newlines += count_newlines(region + passed.counted_to, counted_end - passed.counted_to);
+    if (line_floor >= length) break;
+  }
+  result.total_lines += newlines + (length > 0 && region[length - 1] != '\n' ? 1 : 0);
+}
+
+}  // namespace
+
 void find_candidates(const char *region, size_t length, const std::vector<Marker> &markers,
                      RegionResult &result) {
-  result.total_lines += count_lines(region, length);
   FingerprintTables tables;
-  const bool by_fingerprint = fingerprint_tables_for(markers, tables);
-  const auto next_line = [&](size_t from) {
-    return by_fingerprint ? next_fingerprint_line(region, length, from, markers, tables)
-                          : next_marker(region, length, from, markers);
-  };
+  if (fingerprint_tables_for(markers, tables)) {
+    find_by_fingerprint(region, length, markers, tables, result);
+    return;
+  }
+  result.total_lines += count_lines(region, length);
   size_t line_floor = 0;
-  for (size_t at = next_line(0); at < length; at = next_line(line_floor)) {
-    const void *before = memrchr(region + line_floor, '\n', at - line_floor);
-    const size_t start = before == nullptr ? line_floor : static_cast<const char *>(before) - region + 1;
-    const void *after = std::memchr(region + at, '\n', length - at);
-    const size_t end = after == nullptr ? length : static_cast<const char *>(after) - region;
-    const size_t kept_end = end > start && region[end - 1] == '\r' ? end - 1 : end;
-    result.candidates.append(region + start, kept_end - start);
-    result.candidates.push_back('\n');
-    result.candidate_lines++;
-    line_floor = end + 1;
+  for (size_t at = next_marker(region, length, 0, markers); at < length;
+       at = next_marker(region, length, line_floor, markers)) {
+    line_floor = take_line(region, length, line_floor, at, result);
     if (line_floor >= length) break;
   }
 }
