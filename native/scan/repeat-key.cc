@@ -60,6 +60,27 @@ Span value_span(std::string_view body, std::string_view name, size_t longest, bo
   return Span{start, end, true};
 }
 
+// Every byte printable ASCII (0x20 to 0x7e), sixteen at a time: a candidate line is some 300 bytes.
+bool all_printable(const char *data, size_t length) {
+  typedef unsigned char Bytes __attribute__((vector_size(16)));
+  typedef signed char Flags __attribute__((vector_size(16)));
+  Flags outside = {};
+  size_t at = 0;
+  for (; at + sizeof(Bytes) <= length; at += sizeof(Bytes)) {
+    Bytes bytes;
+    std::memcpy(&bytes, data + at, sizeof bytes);
+    outside |= reinterpret_cast<Flags>(static_cast<Bytes>(bytes - 0x20) > 0x5e);
+  }
+  uint64_t words[2];
+  std::memcpy(words, &outside, sizeof words);
+  if ((words[0] | words[1]) != 0) return false;
+  for (; at < length; at++) {
+    const unsigned char byte = static_cast<unsigned char>(data[at]);
+    if (byte < 0x20 || byte > 0x7e) return false;
+  }
+  return true;
+}
+
 enum class Family { kNone, kAppArmor, kSeccomp };
 
 Family family_of(int type) {
@@ -71,11 +92,7 @@ Family family_of(int type) {
 }  // namespace
 
 bool line_key(const char *data, size_t length, LineKey &out) {
-  if (length > kMaxLine) return false;
-  for (size_t i = 0; i < length; i++) {
-    const unsigned char byte = static_cast<unsigned char>(data[i]);
-    if (byte < 0x20 || byte > 0x7e) return false;
-  }
+  if (length > kMaxLine || !all_printable(data, length)) return false;
   const std::string_view line(data, length);
   // `Mmm dd hh:mm:ss ` (the day's first digit may be a space).
   if (length < 16 || !is_upper(line[0]) || !is_lower(line[1]) || !is_lower(line[2]) || line[3] != ' ' ||

@@ -101,6 +101,20 @@ describe('native repeat keys', () => {
     expect(keyedLines).toBeGreaterThan(400);
   }, 60_000);
 
+  it('leave a line holding any byte outside printable ASCII, wherever it is, to the parser', async () => {
+    const base =
+      'Nov 22 10:02:30 devbox kernel: [ 12.5] audit: type=1400 audit(1763805750.150:4001): apparmor="DENIED" operation="open" profile="snap.a.b" name="/x" pid=12 comm="c"';
+    const lines = [base];
+    for (let at = 0; at < base.length; at++) {
+      for (const odd of ['\x1f', '\x7f', '\t', 'é', '\0'])
+        lines.push(`${base.slice(0, at)}${odd}${base.slice(at)}`);
+    }
+    const keyed = await nativeKeys(lines, 1 << 20);
+    expect(keyed).toHaveLength(lines.length);
+    expect(keyed[0]!.key).not.toBe(0);
+    expect(keyed.slice(1).filter((k) => k.key !== 0)).toEqual([]);
+  });
+
   it('tell apart lines that differ in a member the key keeps, not those differing in what it masks', async () => {
     const base =
       'Nov 22 10:02:30 devbox kernel: [ 12.5] audit: type=1400 audit(1763805750.150:4001): apparmor="DENIED" operation="open" profile="snap.a.b" name="/x" pid=12 comm="c"';
