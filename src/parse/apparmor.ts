@@ -4,7 +4,7 @@
  */
 import type { DbusFields, Decision, Denial } from '../model/denial.js';
 import { snapLabelOf } from './label-cache.js';
-import { copyBase, copyProcess, copyWho, intField, withoutUndefined } from './fields.js';
+import { copyBase, copyProcess, copyWho, intField } from './fields.js';
 import { protocolNumber } from './protocols.js';
 import type { AuditFields, Tokens } from './tokenize.js';
 
@@ -51,9 +51,11 @@ function decisionOf(fields: AuditFields, auditType: number | string | undefined)
   return byType ? { decision: byType } : undefined;
 }
 
+const PROTOCOL_NUMBER = /^\d{1,5}$/;
+
 function protocolOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  return /^\d{1,5}$/.test(text) ? Number(text) : protocolNumber(text);
+  return PROTOCOL_NUMBER.test(text) ? Number(text) : protocolNumber(text);
 }
 
 /** audit writes `?` for "not known" (USER_AVC's trailing addr=?). */
@@ -61,15 +63,17 @@ function known(value: string | undefined): string | undefined {
   return value === '?' ? undefined : value;
 }
 
+/** The D-Bus members that were logged, in this order. */
 function dbusOf(fields: AuditFields): DbusFields {
-  return withoutUndefined({
-    bus: fields.bus,
-    path: fields.path,
-    interface: fields.interface,
-    member: fields.member ?? fields.method,
-    name: fields.name,
-    mask: fields.mask,
-  });
+  const dbus: { -readonly [K in keyof DbusFields]: DbusFields[K] } = {};
+  if (fields.bus !== undefined) dbus.bus = fields.bus;
+  if (fields.path !== undefined) dbus.path = fields.path;
+  if (fields.interface !== undefined) dbus.interface = fields.interface;
+  const member = fields.member ?? fields.method;
+  if (member !== undefined) dbus.member = member;
+  if (fields.name !== undefined) dbus.name = fields.name;
+  if (fields.mask !== undefined) dbus.mask = fields.mask;
+  return dbus;
 }
 
 /** Builds the Denial for an AppArmor record; undefined for records that are not accesses (STATUS). */

@@ -44,10 +44,14 @@ export function familyOfType(type: number | string): RecordFamily | undefined {
   return undefined;
 }
 
+const TYPE_NUMBER = /^\d{1,6}$/;
+const UNKNOWN_TYPE = /^UNKNOWN\[(\d{1,6})\]$/;
+const LEADING_TYPE_FIELD = /^type=(\d{1,6}) /;
+
 /** 1400 for "1400" and "UNKNOWN[1400]", the name itself for "AVC". */
 export function auditTypeOf(text: string): number | string {
-  if (/^\d{1,6}$/.test(text)) return Number(text);
-  const unknown = /^UNKNOWN\[(\d{1,6})\]$/.exec(text);
+  if (TYPE_NUMBER.test(text)) return Number(text);
+  const unknown = UNKNOWN_TYPE.exec(text);
   return unknown ? Number(unknown[1]) : text;
 }
 
@@ -63,7 +67,7 @@ function typeBefore(message: string, stampAt: number): string | undefined {
 
 /** The leading `type=NNNN ` inside an old-style body (`audit(...): type=1503 operation=...`). */
 function leadingTypeField(body: string): string | undefined {
-  const m = /^type=(\d{1,6}) /.exec(body);
+  const m = LEADING_TYPE_FIELD.exec(body);
   return m ? m[1] : undefined;
 }
 

@@ -6,7 +6,7 @@ import type { Decision, Denial } from '../model/denial.js';
 import { snapFromExe } from '../model/label.js';
 import { snapLabelOf } from './label-cache.js';
 import type { BuildResult, RecordBase } from './apparmor.js';
-import { copyBase, copyProcess, copyWho, intField, withoutUndefined } from './fields.js';
+import { copyBase, copyProcess, copyWho, intField } from './fields.js';
 import type { Tokens } from './tokenize.js';
 
 /** SECCOMP_RET_* action values (the high 16 bits of code=). */
@@ -82,8 +82,12 @@ export function buildSeccomp(base: RecordBase, tokens: Tokens): BuildResult {
   denial.kind = 'seccomp';
   copyBase(denial, base);
   copyWho(denial, decoded.decision, label, snap, fromLabel);
-  value = withoutUndefined({ number, auditArch: auditArch.toLowerCase(), compat });
-  if (value !== undefined) denial.syscall = value;
+  const syscall: { number: number; auditArch: string; compat?: number } = {
+    number,
+    auditArch: auditArch.toLowerCase(),
+  };
+  if (compat !== undefined) syscall.compat = compat;
+  denial.syscall = syscall;
   value = decoded.action;
   if (value !== undefined) denial.action = value;
   value = decoded.actionData;
