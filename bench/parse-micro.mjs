@@ -115,6 +115,81 @@ for (const [fileLabel, path] of files) {
     rows.push(row);
   });
 }
+// First sights, cold: what a replay's main thread parses in JavaScript (the first line of each key
+// the native scan keys lines by; every other line of a key is rendered without parseLine). Each
+// sample is a fresh node process that loads the parser and parses those lines once, crediting the
+// line cache with the key's repeats as the replay does; this checkout's and BENCH_BASE's processes
+// alternate. Main-thread CPU (its /proc schedstat) and the whole process's, per line.
+const COLD_CHILD = `
+import { readFileSync } from 'node:fs';
+const [dist, file, credit] = process.argv.slice(1);
+const { parseLineWithBasis, creditRepeats } = await import(dist + '/src/parse/index.js');
+const lines = readFileSync(file, 'utf8').split('\\n');
+const mainNs = () => Number(readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[0]);
+const main = mainNs();
+const cpu = process.cpuUsage();
+let denials = 0;
+for (const line of lines) {
+  if (parseLineWithBasis(line, 'file').result.kind === 'denial') denials++;
+  creditRepeats(Number(credit));
+}
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ main: (mainNs() - main) / 1000, all: used.user + used.system, lines: lines.length, denials }));
+`;
+const coldRuns = Math.max(runs, 5);
+const dists = [['this checkout', process.env.BENCH_DIST ?? join(root, 'dist')]];
+if (process.env.BENCH_BASE) dists.push(['BENCH_BASE', join(process.env.BENCH_BASE, 'dist')]);
+const { lineKeyOf } = await import(join(dists[0][1], 'src/parse/line-cache.js'));
+const { looksLikeDenial } = parsers[0][1];
+for (const [fileLabel, path] of files) {
+  const firstLines = [];
+  const keys = new Set();
+  let candidates = 0;
+  eachLine(path, (line) => {
+    if (!looksLikeDenial(line)) return false;
+    candidates++;
+    const key = lineKeyOf(line, 'file')?.key;
+    if (key === undefined || !keys.has(key)) firstLines.push(line);
+    if (key !== undefined) keys.add(key);
+    return false;
+  });
+  const sights = join(out, `first-sights-${fileLabel.replace(/ /g, '-')}.txt`);
+  writeFileSync(sights, firstLines.join('\n'));
+  const credit = Math.round((candidates - firstLines.length) / firstLines.length);
+  const samples = dists.map(() => ({ main: [], all: [] }));
+  for (let i = 0; i < coldRuns; i++) {
+    dists.forEach(([, dist], d) => {
+      const env = { ...process.env };
+      delete env.NODE_EXTRA_CA_CERTS;
+      const child = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', COLD_CHILD, dist, sights, String(credit)],
+        {
+          encoding: 'utf8',
+          env,
+        },
+      );
+      if (child.status !== 0) throw new Error(`cannot time first sights with ${dist}: ${child.stderr}`);
+      const { main, all, lines } = JSON.parse(child.stdout);
+      samples[d].main.push(main / lines);
+      samples[d].all.push(all / lines);
+    });
+  }
+  const grepMs = rows.find((row) => row.file === fileLabel && row.label.startsWith('grep')).ms;
+  dists.forEach(([distLabel], d) => {
+    const ms = (median(samples[d].main) * firstLines.length) / 1000;
+    rows.push({
+      file: fileLabel,
+      label: `first sights, cold: parseLineWithBasis main-thread CPU (${distLabel})`,
+      ms: Math.round(ms),
+      count: firstLines.length,
+      ratioToGrep: +(ms / grepMs).toFixed(2),
+      usPerLine: +median(samples[d].main).toFixed(1),
+      usPerLineAllThreads: +median(samples[d].all).toFixed(1),
+    });
+  });
+}
+
 // bench/report-describers.mjs takes the first grep row as the peer: the realistic file's labels stay
 // as they were, the worst case's say so.
 for (const row of rows) if (row.file !== 'realistic') row.label = `${row.label} [${row.file}]`;
