@@ -169,9 +169,7 @@ function parseWith(
   now: Date | undefined,
 ): ParseResult {
   if (cache !== undefined && now === undefined) {
-    return lineCache.parse(line, source, (buildCached) =>
-      parseChecked(buildCached ? cache : undefined, line, source, now),
-    );
+    return lineCache.parse(line, source, () => parseChecked(cache, line, source, now));
   }
   return parseChecked(cache, line, source, now);
 }

@@ -298,22 +298,17 @@ export class LineCache {
   }
 
   /**
-   * What `fresh()` (a full parse of `line` from `source`, through the build cache or not: the same
-   * result) gives: for a known key, its first denial with this line's own parts (a new object);
-   * otherwise `fresh()`, learning the key.
+   * What `fresh()` (a full parse of `line` from `source`) gives: for a known key, its first
+   * denial with this line's own parts (a new object); otherwise `fresh()`, learning the key.
    */
-  parse(
-    line: string,
-    source: SourceName | undefined,
-    fresh: (buildCached: boolean) => ParseResult,
-  ): ParseResult {
+  parse(line: string, source: SourceName | undefined, fresh: () => ParseResult): ParseResult {
     this.lastBasis = undefined;
-    if (this.skip.skip()) return fresh(true);
+    if (this.skip.skip()) return fresh();
     const parts = ownParts(line, source);
-    if (parts === undefined) return fresh(true);
+    if (parts === undefined) return fresh();
     const known = this.entries.get(parts.key);
     if (known !== undefined && known !== SEEN_ONCE) {
-      if (known.denial === undefined) return fresh(true);
+      if (known.denial === undefined) return fresh();
       this.hits++;
       if (known.copiers === undefined) known.copiers = copiersFor(known, line, parts);
       const denial = withOwnParts(known.denial, line, parts, known.copiers ?? undefined);
@@ -321,11 +316,9 @@ export class LineCache {
       this.lastBasis = basisOf(parts);
       return { kind: 'denial', denial };
     }
-    // A key learnt now has its later lines made here: the build cache would only key its body again.
-    const learning = known !== undefined || this.eager;
-    const result = fresh(!learning);
+    const result = fresh();
     if (this.entries.size >= this.capacity) this.forget();
-    if (!learning) {
+    if (known === undefined && !this.eager) {
       this.entries.set(parts.key, SEEN_ONCE);
       return result;
     }
