@@ -3,6 +3,10 @@
 #include <cmath>
 #include <cstdio>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace scan {
 namespace {
 
@@ -26,6 +30,35 @@ void civil_from_days(int64_t days, int64_t &year, unsigned &month, unsigned &day
   day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
   month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
   year = static_cast<int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+// Printable ASCII: JSON.stringify escapes only the quote and the backslash. Copied in spans
+// between them, found sixteen bytes at a time where SSE2 is (every x86-64).
+void append_escaped(const char *line, size_t length, std::string &out) {
+  size_t from = 0;
+  size_t at = 0;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; at + 16 <= length; at += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(line + at));
+    auto escaped = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash))));
+    for (; escaped != 0; escaped &= escaped - 1) {
+      const size_t i = at + static_cast<size_t>(__builtin_ctz(escaped));
+      out.append(line + from, i - from);
+      out.push_back('\\');
+      from = i;
+    }
+  }
+#endif
+  for (; at < length; at++) {
+    if (line[at] != '"' && line[at] != '\\') continue;
+    out.append(line + from, at - from);
+    out.push_back('\\');
+    from = at;
+  }
+  out.append(line + from, length - from);
 }
 
 }  // namespace
@@ -79,16 +112,7 @@ bool render_repeat(const RepeatTemplate &repeat, const char *line, size_t length
   }
   out.append(repeat.after_pid);
   out.push_back('"');
-  // Printable ASCII: JSON.stringify escapes only the quote and the backslash. Copied in spans.
-  size_t from = 0;
-  for (size_t i = 0; i < length; i++) {
-    const char c = line[i];
-    if (c != '"' && c != '\\') continue;
-    out.append(line + from, i - from);
-    out.push_back('\\');
-    from = i;
-  }
-  out.append(line + from, length - from);
+  append_escaped(line, length, out);
   out.push_back('"');
   if (with_tail) out.append(repeat.tail);
   return true;

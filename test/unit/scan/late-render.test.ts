@@ -127,6 +127,26 @@ describe('the late renderer', () => {
     expect(rendered).toBeGreaterThan(400);
   });
 
+  it('escapes quotes and backslashes at every offset around its 16-byte blocks', () => {
+    const parts = { before: '{"a":', afterTime: ',"p":', pid: null, afterPid: ',"raw":' };
+    const late = new addon.LateRenderer();
+    late.add([{ key: 1, ...parts, tail: Buffer.from('}\n') }]);
+    const lines: string[] = [];
+    for (let length = 1; length <= 40; length++) {
+      for (let at = 0; at < length; at++) {
+        const chars = [...'abcdefghij'.repeat(4).slice(0, length)];
+        chars[at] = '"';
+        chars[length - 1 - at] = chars[length - 1 - at] === '"' ? '"' : '\\';
+        lines.push(chars.join(''), '"\\'.repeat(length).slice(0, length));
+      }
+    }
+    const plan = lines.flatMap((_, index) => [1, index, 1_763_805_601_123, 7]);
+    const lengths = new Int32Array(lines.length);
+    const bytes = late.renderLines(textOf(lines), Float64Array.from(plan), lengths);
+    const wanted = lines.map((text) => repeatJson(shown(parts), text, 1_763_805_601_123, 7));
+    expect(bytes.toString()).toBe(wanted.join(''));
+  });
+
   it('finds lines planned out of text order, first and last lines, and empty ones', () => {
     const late = new addon.LateRenderer();
     const parts = { before: '{', afterTime: ',', pid: null, afterPid: ',' };
