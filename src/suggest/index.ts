@@ -1,7 +1,6 @@
 import type { Denial, Suggestion } from '../model/denial.js';
 import { deniedFilePerms } from './access.js';
 import { candidateRules } from './candidates.js';
-import { dbusMatches } from './dbus-index.js';
 import { adviceApplies, adviceText, applicableAdvice } from './advice.js';
 import { nearestReason } from './nearest.js';
 import {
@@ -9,10 +8,10 @@ import {
   matchContext,
   reviewBarrier,
   matchInterface,
+  onePassMatches,
   type InterfaceMatch,
   type PartialMatch,
 } from './match.js';
-import { fileMatches } from './match-file.js';
 import { providerMatches } from './provider.js';
 import { rankMatches, selectShown } from './rank.js';
 import { accessedObject, isOwnServiceSnap, relevance } from './topics.js';
@@ -55,13 +54,9 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
   const object = accessedObject(denial);
   const readOnly = ctx.kind === 'file' && /^r+$/.test(deniedFilePerms(denial));
   let ownInterfaceMatched = false;
-  const results = ctx.exhaustive
-    ? candidateRules(ctx, rules.interfaces).map((rule) => matchInterface(ctx, rule))
-    : ctx.kind === 'file'
-      ? fileMatches(ctx, rules.interfaces)
-      : ctx.kind === 'dbus'
-        ? dbusMatches(ctx, rules.interfaces)
-        : candidateRules(ctx, rules.interfaces).map((rule) => matchInterface(ctx, rule));
+  const results =
+    onePassMatches(ctx, rules.interfaces) ??
+    candidateRules(ctx, rules.interfaces).map((rule) => matchInterface(ctx, rule));
   for (const result of results) {
     if (isFullMatch(result)) {
       const { rule } = result;

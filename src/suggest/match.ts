@@ -1,6 +1,7 @@
+import { dbusMatches } from './dbus-index.js';
 import { matchDbus } from './match-dbus.js';
 import { matchDevice } from './match-device.js';
-import { matchFile, matchMount } from './match-file.js';
+import { fileMatches, matchFile, matchMount } from './match-file.js';
 import { matchNetwork, matchUnix } from './match-net.js';
 import { matchCapability, matchPeer, matchSyscall } from './match-process.js';
 import { full, type MatchContext, type MatchResult } from './match-types.js';
@@ -44,4 +45,19 @@ export function matchInterface(ctx: MatchContext, rule: InterfaceRule): MatchRes
     default:
       return undefined;
   }
+}
+
+/**
+ * What matchInterface gives for each of `rules` that matches a file or D-Bus denial, found in one
+ * pass over the rules' indexes; undefined for other kinds, and when every rule is to be checked
+ * in full (ctx.exhaustive).
+ */
+export function onePassMatches(
+  ctx: MatchContext,
+  rules: readonly InterfaceRule[],
+): MatchResult[] | undefined {
+  if (ctx.exhaustive) return undefined;
+  if (ctx.kind === 'file') return fileMatches(ctx, rules);
+  if (ctx.kind === 'dbus') return dbusMatches(ctx, rules);
+  return undefined;
 }

@@ -1,7 +1,5 @@
 import type { Suggestion } from '../model/denial.js';
-import { dbusMatches } from './dbus-index.js';
-import { fileMatches } from './match-file.js';
-import { isFullMatch, matchInterface, type MatchContext, type MatchResult } from './match.js';
+import { isFullMatch, matchInterface, onePassMatches, type MatchContext, type MatchResult } from './match.js';
 import type { InterfaceRule } from './rules.js';
 
 /**
@@ -14,11 +12,9 @@ export function providerMatches(ctx: MatchContext, rules: readonly InterfaceRule
   if (ctx.kind !== 'file' && ctx.kind !== 'dbus') return [];
   const { providers, ruleOf, pairs } = providersOf(rules);
   // A denial's slot-side grants are found in one pass, as its plug-side ones are.
-  const onePass = !ctx.exhaustive && ruleOf.size === providers.length;
+  const onePass = ruleOf.size === providers.length ? onePassMatches(ctx, providers) : undefined;
   const results: (readonly [InterfaceRule, MatchResult])[] = onePass
-    ? (ctx.kind === 'file' ? fileMatches(ctx, providers) : dbusMatches(ctx, providers)).map(
-        (match) => [ruleOf.get(match!.rule)!, match] as const,
-      )
+    ? onePass.map((match) => [ruleOf.get(match!.rule)!, match] as const)
     : pairs.map(([rule, provider]) => [rule, matchInterface(ctx, provider)] as const);
   const out: Suggestion[] = [];
   for (const [rule, match] of results) {
