@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   utimesSync,
   writeFileSync,
@@ -134,6 +135,21 @@ function snapshotChildrenOf(parent: number): number[] {
         return false;
       }
     });
+}
+
+/** Whether process `pid` has `path` open. */
+function holdsOpen(pid: number, path: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 describe('the suggestion process', () => {
@@ -332,6 +348,11 @@ describe('the suggestion process never outlives its parent', () => {
     while ((children = snapshotChildrenOf(cli.pid!)).length === 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
     expect(children).toHaveLength(1);
+    // Stopped mid-replay: once the scan has the FIFO open (the child starts before the file is
+    // opened, and an open of a FIFO whose writer is gone waits for the next one, signal or not).
+    while (!holdsOpen(cli.pid!, fifo) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(holdsOpen(cli.pid!, fifo)).toBe(true);
     cli.kill('SIGTERM');
     // Whatever the scan waits on, a few lines and the end of the FIFO let it go.
     writeSync(writer, `${readFileSync(log, 'utf8').split('\n').slice(0, 5).join('\n')}\n`);
