@@ -5,8 +5,9 @@
 // starts answering as soon as node is up instead of after loading the engine and the rules.
 // Node 20's snapshot builder runs one script that may require built-in modules only, so the
 // entry is the engine bundle's text wrapped, its __bundleUrl the bundle's real file URL (the
-// rules loader finds the normaliser from it). Writes into dist/src/suggest/: the entry, the blob
-// and its manifest (last) for this node and architecture (worker-files.ts names them).
+// rules loader finds the normaliser from it). Writes into dist/src/suggest/: the entry and the
+// warm-up's denials it reads, the blob and its manifest (last) for this node and architecture
+// (worker-files.ts names them).
 //   node scripts/build-suggest-snapshot.mjs [--rules DIR --cache DIR|false --out DIR]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { REPLAY_V8_FLAGS } from '../dist/src/scan/batch-tuning.js';
 import {
   SUGGEST_ENGINE_BUNDLE,
   SUGGEST_SNAPSHOT_ENTRY,
+  SUGGEST_SNAPSHOT_WARM,
   suggestSnapshotBlob,
   suggestSnapshotManifest,
 } from '../dist/src/suggest/worker-files.js';
@@ -73,7 +75,10 @@ export async function buildSuggestSnapshot({
   const data = { rulesDir: resolve(rules), cacheDir: resolve(cache) };
   // The cache fresh first: the snapshot builder must not parse YAML (it may only require built-ins).
   loadRules(data.rulesDir, { strict: true, cacheDir: data.cacheDir });
-  const warm = JSON.stringify(await sampleDenials(data.rulesDir));
+  // The warm-up's denials are read from a file of their own: as a literal of the entry they
+  // would stay in the snapshot with its source text (most of a megabyte for every start to load).
+  const warmPath = join(out, SUGGEST_SNAPSHOT_WARM);
+  writeFileSync(warmPath, JSON.stringify(await sampleDenials(data.rulesDir)));
   const entry = join(out, SUGGEST_SNAPSHOT_ENTRY);
   writeFileSync(
     entry,
@@ -81,7 +86,10 @@ export async function buildSuggestSnapshot({
 const engine = { exports: {} };
 (function (exports, require, module, __bundleUrl) {${readFileSync(bundle, 'utf8')}
 })(engine.exports, require, engine, ${JSON.stringify(pathToFileURL(bundle).href)});
-engine.exports.buildSuggestSnapshot(${JSON.stringify(data)}, JSON.parse(${JSON.stringify(warm)}));
+engine.exports.buildSuggestSnapshot(
+  ${JSON.stringify(data)},
+  JSON.parse(require('node:fs').readFileSync(${JSON.stringify(warmPath)}, 'utf8')),
+);
 `,
   );
   const partial = `${blobPath}.${process.pid}`;

@@ -9,11 +9,14 @@ export const SUGGEST_ENGINE_CACHE = 'suggest-engine.cache';
 
 /**
  * The suggestion process's files, made by scripts/build-suggest-snapshot.mjs beside those: the
- * one-file entry `node --build-snapshot` ran (the engine bundle wrapped), and per Node version
+ * one-file entry `node --build-snapshot` ran (the engine bundle wrapped) and the denials it
+ * reads, and per Node version
  * and architecture (a blob only starts the node that made it) the V8 startup snapshot and its
  * manifest (SuggestSnapshotManifest), written last.
  */
 export const SUGGEST_SNAPSHOT_ENTRY = 'suggest-snapshot-entry.cjs';
+/** The denials the entry warms the engine up with (the rules' samples), as JSON. */
+export const SUGGEST_SNAPSHOT_WARM = 'suggest-snapshot-warm.json';
 
 export function suggestSnapshotBlob(version: string, arch: string): string {
   return `suggest-snapshot-${version}-${arch}.blob`;
