@@ -64,7 +64,8 @@ export async function printDenials(
       } else if (denial instanceof Uint8Array) {
         wait = writeBytes(out, denial);
       } else if (denial instanceof RenderedHead) {
-        wait = typeof denial.head === 'string' ? out.write(denial.head) : writeBytes(out, denial.head);
+        const head = denial.head;
+        wait = typeof head === 'string' ? out.write(head) : writeBytes(out, head);
         if (wait) await wait;
         wait = writeBytes(out, denial.tail!);
       } else if (json && out instanceof FdWriter) {

@@ -142,13 +142,16 @@ export function parseLine(line: string, source?: SourceName, now?: Date): ParseR
 
 /**
  * parseLine, and the line's parts when the line cache holds its key with a denial that every line
- * of the key is made from (see LineCache.lastBasis and repeatBasis).
+ * of the key is made from (see LineCache.lastBasis and repeatBasis). For the first line of a key
+ * the native scan keys (scan/repeat-lane.ts): the key's later lines are made from its template,
+ * never parsed, so the build cache (which remembers a body on its second sight) is not asked: it
+ * would only mask and key every first sight for nothing. Its builds are the same (parseLineUncached).
  */
 export function parseLineWithBasis(
   line: string,
   source: SourceName,
 ): { readonly result: ParseResult; readonly basis: RepeatParts | undefined } {
-  const result = parseLine(line, source);
+  const result = lineCache.parse(line, source, () => parseChecked(undefined, line, source, undefined));
   return { result, basis: lineCache.lastBasis };
 }
 

@@ -4,8 +4,13 @@
 // i386/compat seccomp, broken quoting, truncation) in kernel syslog envelopes with random stamps,
 // hosts, printk stamps, pids and ips; rsyslog repeats and other envelopes are mixed in.
 import { describe, expect, it } from 'vitest';
-import { parseLine, parseLineUncached, type ParseResult } from '../../../src/parse/index.js';
-import { LineCache } from '../../../src/parse/line-cache.js';
+import {
+  parseLine,
+  parseLineUncached,
+  parseLineWithBasis,
+  type ParseResult,
+} from '../../../src/parse/index.js';
+import { LineCache, lineKeyOf } from '../../../src/parse/line-cache.js';
 import { fuzzLines, Rng, seedLines } from '../../support/mutate.mjs';
 
 const SEEDS = seedLines().map((line) => line.replace(/\n/g, ' '));
@@ -141,6 +146,30 @@ describe('the line cache', () => {
         expectSame(parseLine(line, 'journald'), line, 'journald');
       }
     }
+  });
+});
+
+describe('parseLineWithBasis (first sights of the repeat lane, without the build cache)', () => {
+  it('gives the full parse of every line, and a basis only as the line cache keys the line', () => {
+    const rng = new Rng(36);
+    const lines: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const [index, { type, body }] of RECORDS.entries()) {
+        const line = kernelLine(type, reprocessed(body, rng), rng, shapeOf(index));
+        // Other envelopes too: the build cache would have remembered these bodies by now.
+        lines.push(line, line.replace(' kernel: ', ' kernel: message repeated 2 times: [ ') + ']');
+      }
+    }
+    let based = 0;
+    for (const line of lines) {
+      const { result, basis } = parseLineWithBasis(line, 'file');
+      expectSame(result, line);
+      expectSame(parseLine(line, 'file'), line);
+      if (basis === undefined) continue;
+      based++;
+      expect(basis, line).toEqual(lineKeyOf(line, 'file')?.basis);
+    }
+    expect(based).toBeGreaterThan(RECORDS.length);
   });
 });
 
