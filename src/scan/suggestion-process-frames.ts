@@ -1,4 +1,4 @@
-import { deserialize, serialize } from 'node:v8';
+import { DefaultSerializer, deserialize } from 'node:v8';
 
 /**
  * The suggestion process's pipes carry frames: a 4-byte little-endian length, then the value in
@@ -6,21 +6,38 @@ import { deserialize, serialize } from 'node:v8';
  * exactly as it left: undefined members, NaN and all).
  */
 const LENGTH_BYTES = 4;
+const LENGTH_PLACEHOLDER = Buffer.alloc(LENGTH_BYTES);
 
+/**
+ * The value's frame. The serialiser writes the length's room first and the length goes in once
+ * the value is written: the frame is the serialiser's own buffer, not a copy of v8.serialize()'s
+ * (whose bytes follow the length unchanged).
+ */
 export function encodeFrame(value: unknown): Buffer {
-  const body = serialize(value);
-  const frame = Buffer.allocUnsafe(LENGTH_BYTES + body.length);
-  frame.writeUInt32LE(body.length, 0);
-  body.copy(frame, LENGTH_BYTES);
+  const serializer = new DefaultSerializer();
+  serializer.writeRawBytes(LENGTH_PLACEHOLDER);
+  serializer.writeHeader();
+  serializer.writeValue(value);
+  const frame = serializer.releaseBuffer();
+  frame.writeUInt32LE(frame.length - LENGTH_BYTES, 0);
   return frame;
 }
 
-/** Collects a pipe's chunks and hands back each value once its frame is whole (chunks may be reused after push). */
+/** Collects a pipe's chunks and hands back each value once its frame is whole. */
 export class FrameReader {
   private pending: Buffer = Buffer.alloc(0);
 
+  /**
+   * @param chunksReused whether the caller may read its next chunk into the buffer of one it
+   * pushed (a blocking reader's one buffer): then a frame begun in a chunk is kept as a copy.
+   * A stream's chunks are each its own memory, and a view of it is kept instead.
+   */
+  constructor(private readonly chunksReused = true) {}
+
   push(chunk: Buffer): unknown[] {
-    let data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    // A concatenation is memory of its own; the chunk itself may be the caller's to reuse.
+    const inChunk = this.pending.length === 0;
+    let data = inChunk ? chunk : Buffer.concat([this.pending, chunk]);
     const values: unknown[] = [];
     while (data.length >= LENGTH_BYTES) {
       const end = LENGTH_BYTES + data.readUInt32LE(0);
@@ -28,8 +45,7 @@ export class FrameReader {
       values.push(deserialize(data.subarray(LENGTH_BYTES, end)));
       data = data.subarray(end);
     }
-    // A copy: the caller may read its next chunk into the same buffer.
-    this.pending = Buffer.from(data);
+    this.pending = inChunk && this.chunksReused && data.length > 0 ? Buffer.from(data) : data;
     return values;
   }
 

@@ -67,7 +67,7 @@ export class SuggestionProcess implements SuggestionBackend {
     );
     process.on('exit', this.killOnExit);
     this.exited = new Promise((resolve) => this.child.once('close', () => resolve()));
-    const reader = new FrameReader();
+    const reader = new FrameReader(false);
     this.child.stdout!.on('data', (chunk: Buffer) => {
       for (const value of reader.push(chunk)) {
         if ((value as Partial<SuggestionProcessReady>).ready === true)

@@ -113,8 +113,18 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
             text: `no interface grants this: ${nearestReason(ctx, [...partials, ...ranked])}`,
           },
         ]
-      : out.map((s, rank) => ({ ...s, rank: rank + 1 }));
+      : numbered(out);
   return { suggestions, interfaces: ranked.map((m) => m.rule.id), advice: advice.map((a) => a.id) };
+}
+
+/**
+ * The suggestions numbered in order. Every one of them was made for this evaluation alone
+ * (interfaceSuggestion, adviceSuggestion, providerMatches), so each gets its rank itself rather
+ * than through a copy: the same members in the same order, rank last.
+ */
+function numbered(out: Suggestion[]): Suggestion[] {
+  for (let i = 0; i < out.length; i++) (out[i] as { rank?: number }).rank = i + 1;
+  return out;
 }
 
 function isConfident(match: InterfaceMatch): boolean {

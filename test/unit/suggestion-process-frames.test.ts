@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, FrameReader } from '../../src/scan/suggestion-process-frames.js';
 
@@ -46,6 +47,42 @@ describe('suggestion process frames', () => {
           const read = chunked(bytes, cuts).flatMap((chunk) => reader.push(chunk));
           expect(read).toStrictEqual(values);
           expect(reader.partialBytes).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('are the length and then exactly what v8.serialize() makes of the value', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ ids: fc.array(fc.nat()), denials: fc.array(denialLike) }, { noNullPrototype: true }),
+        (value) => {
+          const body = serialize(value);
+          const length = Buffer.alloc(4);
+          length.writeUInt32LE(body.length, 0);
+          expect(encodeFrame(value)).toStrictEqual(Buffer.concat([length, body]));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('read a stream whose chunks are never reused (kept as views) the same as copied ones', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ ids: fc.array(fc.nat()), denials: fc.array(denialLike) }, { noNullPrototype: true }),
+          { maxLength: 6 },
+        ),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (values, cuts) => {
+          const chunks = chunked(Buffer.concat(values.map(encodeFrame)), cuts);
+          const viewing = new FrameReader(false);
+          const copying = new FrameReader();
+          expect(chunks.flatMap((chunk) => viewing.push(chunk))).toStrictEqual(values);
+          expect(chunks.flatMap((chunk) => copying.push(chunk))).toStrictEqual(values);
+          expect(viewing.partialBytes).toBe(0);
         },
       ),
       { numRuns: 300 },
