@@ -8,9 +8,11 @@
 import { readSync, writeSync } from 'node:fs';
 import { startupSnapshot } from 'node:v8';
 import type { Denial } from '../model/denial.js';
+import { forgetSnapBindings } from '../suggest/file-index.js';
 import { loadRules } from '../suggest/index.js';
 import { PidSharingSuggester } from '../suggest/pid-sharing.js';
 import type { RuleSet } from '../suggest/rules.js';
+import { forgetSnapMemos } from '../suggest/snap-memos.js';
 import { encodeFrame, FrameReader } from './suggestion-process-frames.js';
 import {
   answer,
@@ -21,8 +23,9 @@ import {
 
 /**
  * Build time, in `node --build-snapshot`: loads the rules of `data`, answers `warmDenials` with
- * them (so the heap the snapshot keeps holds their indexes) and makes serve() the main of every
- * process started from the snapshot.
+ * them (so the heap the snapshot keeps holds their indexes), forgets what that kept for the
+ * samples' own snaps (snap-memos.ts; a log's snaps are others) and makes serve() the main of
+ * every process started from the snapshot.
  */
 export function buildSuggestSnapshot(data: SuggestionThreadData, warmDenials: readonly Denial[]): void {
   const rules = loadRules(data.rulesDir, { cacheDir: data.cacheDir });
@@ -31,6 +34,8 @@ export function buildSuggestSnapshot(data: SuggestionThreadData, warmDenials: re
     new PidSharingSuggester(rules),
     () => {},
   );
+  forgetSnapMemos();
+  forgetSnapBindings(rules.interfaces);
   startupSnapshot.setDeserializeMainFunction(() => serve(rules));
 }
 

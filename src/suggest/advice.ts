@@ -5,6 +5,7 @@ import { devicePath } from './devices.js';
 import { globAccepts, type GlobVariables } from './glob.js';
 import { pathPattern } from './pattern.js';
 import type { AdviceCondition, AdviceRule } from './rules.js';
+import { snapMemo } from './snap-memos.js';
 
 export interface AdviceContext {
   readonly denial: Denial;
@@ -177,7 +178,7 @@ export function isSnapDenial(d: Denial): boolean {
 }
 
 /** Labels are a few per log, asked about for every denial. */
-const snapLabels = new Map<string, boolean>();
+const snapLabels = snapMemo<string, boolean>();
 
 function samePeerSnap(d: Denial): boolean {
   const own = parseSnapLabel(d.label)?.instance ?? d.instance;

@@ -43,6 +43,19 @@ const byBinding = new WeakMap<InterfaceRule, WeakMap<GlobVariables, CompiledFile
  */
 const byMeaning = new WeakMap<InterfaceRule, Map<string, CompiledFiles>>();
 const MEANINGS_KEPT = 200;
+/**
+ * Forgets the indexes of the rules whose globs name a snap variable (one per snap met): the
+ * suggestion snapshot's build drops those its warm-up made for the samples' snaps. The next
+ * path of any snap builds its own again, the same.
+ */
+export function forgetSnapBindings(rules: readonly InterfaceRule[]): void {
+  for (const rule of rules) {
+    for (const each of rule.providerRule ? [rule, rule.providerRule] : [rule]) {
+      if (each.file.length > 0 && !snapIndependent(each)) byMeaning.get(each)?.clear();
+    }
+  }
+}
+
 /** Per rule: the variables its file globs name, whose values decide what the index holds. */
 const variableNamesOf = new WeakMap<InterfaceRule, readonly string[]>();
 

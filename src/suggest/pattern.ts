@@ -1,4 +1,5 @@
 import type { Denial } from '../model/denial.js';
+import { snapMemo } from './snap-memos.js';
 
 /**
  * Rewrites a concrete path into the AppArmor-variable form a policy or a developer would use:
@@ -40,7 +41,7 @@ const GENERAL: readonly Rewrite[] = [
 ];
 
 /** Per snap instance: its rewrites, in order (built once, not per path). */
-const rewrites = new Map<string, readonly Rewrite[]>();
+const rewrites = snapMemo<string, readonly Rewrite[]>();
 
 function rewritesFor(name: string | undefined): readonly Rewrite[] {
   const key = name ?? '';

@@ -1,5 +1,6 @@
 import type { Denial } from '../model/denial.js';
 import type { InterfaceRule } from './rules.js';
+import { snapMemo } from './snap-memos.js';
 
 /**
  * What each capability is for, as words an interface's name or summary would use. Many
@@ -63,7 +64,7 @@ export function isOwnServiceSnap(rule: InterfaceRule, denial: Denial): boolean {
 }
 
 const specificWordsOf = new Map<string, readonly string[]>();
-const snapWordsOf = new Map<string, ReadonlySet<string>>();
+const snapWordsOf = snapMemo<string, ReadonlySet<string>>();
 
 function specificWords(id: string): readonly string[] {
   let words = specificWordsOf.get(id);

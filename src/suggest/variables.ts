@@ -1,5 +1,6 @@
 import type { Denial } from '../model/denial.js';
 import { escapeRegex, type GlobVariables } from './glob.js';
+import { snapMemo } from './snap-memos.js';
 
 const SNAP_NAME = '[a-z0-9](?:-?[a-z0-9])*';
 const INSTANCE = `${SNAP_NAME}(?:_[a-z0-9]{1,10})?`;
@@ -32,7 +33,7 @@ const BASE: GlobVariables = {
   SNAP_INSTANCE_DESKTOP: '[^/]+',
 };
 
-const bound = new Map<string, GlobVariables>();
+const bound = snapMemo<string, GlobVariables>();
 
 /**
  * Variables bound to the snap the denial belongs to (unbound ones match any snap). The same
