@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "buffer-pool.h"
 #include "marker-search.h"
 #include "repeat-key.h"
 #include "late-render.h"
@@ -33,15 +34,20 @@
 namespace {
 
 constexpr size_t kFirstKeyedRead = 256 << 10;
+// A chunk is read a piece at a time into one small buffer, each piece searched as soon as it is
+// in: the piece stays in the core's cache between the copy and the search, and its memory is
+// written again and again instead of a chunk's megabytes being faulted in.
+constexpr size_t kPieceBytes = 256 << 10;
 
 struct ScanState {
   int fd = -1;
   bool done = false;
   bool busy = false;
+  // The unfinished last line of the previous piece at the front, then the piece being read.
   std::vector<char> buffer;
-  // The buffer's first size: made on the worker thread at the first read (zeroing megabytes is
-  // not the main thread's to do).
-  size_t chunk_bytes = 0;
+  // Bytes a chunk spans at most: the lines of `capacity - kept` bytes after the kept line.
+  // Doubled when a single line fills it.
+  size_t capacity = 0;
   // The unfinished last line of the previous read, kept at the front of the buffer.
   size_t kept = 0;
   std::vector<scan::Marker> markers;
@@ -53,6 +59,9 @@ struct ScanState {
   size_t read_limit = 0;
   // Set by next() on the main thread, read by the worker: never while a read is under way.
   scan::TemplateMap templates;
+  // Memory for the chunks' text and rendered lines, given back once JavaScript is done with it.
+  std::shared_ptr<scan::BufferPool> text_pool = std::make_shared<scan::BufferPool>();
+  std::shared_ptr<scan::BufferPool> rendered_pool = std::make_shared<scan::BufferPool>();
 };
 
 class NextChunk : public Napi::AsyncWorker {
@@ -62,39 +71,59 @@ class NextChunk : public Napi::AsyncWorker {
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
+  ~NextChunk() override {
+    state_->text_pool->give(std::move(result_.candidates));
+    state_->rendered_pool->give(std::move(rendered_));
+  }
+
   void Execute() override {
     ScanState &state = *state_;
     if (state.done) return;
-    if (state.buffer.empty()) state.buffer.resize(state.chunk_bytes);
+    result_.candidates = state.text_pool->take();
+    if (state.keyed) rendered_ = state.rendered_pool->take();
     for (;;) {
-      if (state.kept == state.buffer.size()) state.buffer.resize(state.buffer.size() * 2);
-      char *data = state.buffer.data();
-      const size_t room = std::min(state.buffer.size() - state.kept, state.read_limit);
-      state.read_limit = std::min(state.read_limit * 2, state.buffer.size());
-      const ssize_t got = read(state.fd, data + state.kept, room);
-      if (got < 0) {
-        if (errno == EINTR) continue;
-        error_ = errno;
-        SetError(std::strerror(error_));
+      if (state.kept == state.capacity) state.capacity *= 2;
+      const size_t room = std::min(state.capacity - state.kept, state.read_limit);
+      state.read_limit = std::min(state.read_limit * 2, state.capacity);
+      bool whole_line = false;
+      size_t read_in_chunk = 0;
+      while (read_in_chunk < room) {
+        const size_t want = std::min(kPieceBytes, room - read_in_chunk);
+        if (state.buffer.size() < state.kept + want) state.buffer.resize(state.kept + want);
+        char *data = state.buffer.data();
+        const ssize_t got = read(state.fd, data + state.kept, want);
+        if (got < 0) {
+          if (errno == EINTR) continue;
+          error_ = errno;
+          SetError(std::strerror(error_));
+          return;
+        }
+        if (got == 0 && read_in_chunk == 0) {
+          state.done = true;
+          if (state.kept > 0) Found(data, state.kept);
+          state.kept = 0;
+          Finish();
+          return;
+        }
+        read_in_chunk += static_cast<size_t>(got);
+        const size_t filled = state.kept + static_cast<size_t>(got);
+        const void *last_newline = memrchr(data + state.kept, '\n', static_cast<size_t>(got));
+        if (last_newline != nullptr) {
+          const size_t whole = static_cast<const char *>(last_newline) - data + 1;
+          Found(data, whole);
+          std::memmove(data, data + whole, filled - whole);
+          state.kept = filled - whole;
+          whole_line = true;
+        } else {
+          state.kept = filled;
+        }
+        // A short read: the end of the file, or all a pipe had.
+        if (static_cast<size_t>(got) < want) break;
+      }
+      if (whole_line) {
+        Finish();
         return;
       }
-      const size_t filled = state.kept + static_cast<size_t>(got);
-      if (got == 0) {
-        state.done = true;
-        state.kept = 0;
-        if (filled > 0) Found(data, filled);
-        return;
-      }
-      const void *last_newline = memrchr(data, '\n', filled);
-      if (last_newline == nullptr) {
-        state.kept = filled;
-        continue;
-      }
-      const size_t whole = static_cast<const char *>(last_newline) - data + 1;
-      Found(data, whole);
-      std::memmove(data, data + whole, filled - whole);
-      state.kept = filled - whole;
-      return;
     }
   }
 
@@ -115,15 +144,11 @@ class NextChunk : public Napi::AsyncWorker {
       Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, facts_.size() * sizeof(double));
       if (!facts_.empty()) std::memcpy(buffer.Data(), facts_.data(), facts_.size() * sizeof(double));
       chunk.Set("facts", Napi::Float64Array::New(env, facts_.size(), buffer, 0));
-      // Handed over, not copied: the Buffer owns the rendered text from here on.
-      auto *rendered = new std::string(std::move(rendered_));
-      const auto release = [](Napi::Env, char *, std::string *owned) { delete owned; };
-      chunk.Set("rendered",
-                Napi::Buffer<char>::New(env, rendered->data(), rendered->size(), release, rendered));
+      // Handed over, not copied: the Buffer owns the rendered text until it is collected.
+      chunk.Set("rendered", scan::pooled_buffer(env, state_->rendered_pool, std::move(rendered_)));
       chunk.Set("textLines", Napi::Number::New(env, static_cast<double>(text_lines_)));
       // The same lines as bytes, for the late renderer (late-render.cc): handed over, not copied.
-      auto *bytes = new std::string(std::move(text));
-      chunk.Set("textBytes", Napi::Buffer<char>::New(env, bytes->data(), bytes->size(), release, bytes));
+      chunk.Set("textBytes", scan::pooled_buffer(env, state_->text_pool, std::move(text)));
     }
     deferred_.Resolve(chunk);
   }
@@ -140,9 +165,12 @@ class NextChunk : public Napi::AsyncWorker {
  private:
   void Found(const char *data, size_t length) {
     found_ = true;
-    const size_t from = result_.candidates.size();
     scan::find_candidates(data, length, state_->markers, result_);
-    if (state_->keyed) KeyLines(from);
+  }
+
+  // Once per chunk, after its last piece: one reservation for all its rendered lines.
+  void Finish() {
+    if (found_ && state_->keyed) KeyLines(0);
   }
 
   // Facts for the candidate lines found since `from` (each ends in \n in result_.candidates); the
@@ -200,7 +228,9 @@ class NextChunk : public Napi::AsyncWorker {
 class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "CandidateScanner", {InstanceMethod("next", &CandidateScanner::Next)});
+    return DefineClass(env, "CandidateScanner",
+                       {InstanceMethod("next", &CandidateScanner::Next),
+                        InstanceMethod("buffersReused", &CandidateScanner::BuffersReused)});
   }
 
   explicit CandidateScanner(const Napi::CallbackInfo &info)
@@ -216,8 +246,8 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
     if (state_->fd < 0 || !(chunk_bytes >= 1 && chunk_bytes <= (1 << 30))) {
       throw Napi::RangeError::New(env, "CandidateScanner: a descriptor and 1 B to 1 GiB chunks are needed");
     }
-    state_->chunk_bytes = static_cast<size_t>(chunk_bytes);
-    state_->read_limit = state_->keyed ? std::min(kFirstKeyedRead, state_->chunk_bytes) : state_->chunk_bytes;
+    state_->capacity = static_cast<size_t>(chunk_bytes);
+    state_->read_limit = state_->keyed ? std::min(kFirstKeyedRead, state_->capacity) : state_->capacity;
     Napi::Array markers = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < markers.Length(); i++) {
       Napi::Value marker = markers.Get(i);
@@ -237,6 +267,11 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
     Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
+  }
+
+  Napi::Value BuffersReused(const Napi::CallbackInfo &info) {
+    const size_t reused = state_->text_pool->taken_back() + state_->rendered_pool->taken_back();
+    return Napi::Number::New(info.Env(), static_cast<double>(reused));
   }
 
   std::shared_ptr<ScanState> state_;

@@ -43,6 +43,11 @@ export interface NativeScanner {
    * time. A keyed scanner renders the repeats of `templates`' keys from then on.
    */
   next(templates?: readonly RenderTemplate[]): Promise<NativeChunk | null>;
+  /**
+   * How many chunks so far were written into memory of earlier chunks that JavaScript had let go
+   * of (a chunk's Buffers are never written again while they are reachable). For tests.
+   */
+  buffersReused(): number;
 }
 
 /** Numbers per line in LateRenderer.renderLines' plan: key, line index in the text, millis, pid. */

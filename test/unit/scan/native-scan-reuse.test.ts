@@ -1,0 +1,158 @@
+// The native scan writes each chunk's text and rendered lines into memory of earlier chunks once
+// JavaScript has let go of their Buffers (native/scan/buffer-pool.h). A Buffer JavaScript still
+// holds must never change, and a scan that reuses memory must hand over exactly what one that
+// cannot reuse any (every Buffer kept) hands over.
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENIAL_MARKERS } from '../../../src/parse/index.js';
+import type { NativeChunk, RenderTemplate, ScanAddon } from '../../../src/scan/native-scan.js';
+import { FACTS_PER_LINE } from '../../../src/scan/repeat-lane.js';
+import { scanCandidatesJs } from '../../../src/sources/candidate-scan.js';
+import { builtScanAddon } from '../../support/scan-addon.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as (options: { type: 'minor' | 'major' }) => void;
+// A scavenge: the Buffers let go of since the last chunk are young.
+const collectGarbage = (): void => gc({ type: 'minor' });
+
+const dir = mkdtempSync(join(tmpdir(), 'native-scan-reuse-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let addon: ScanAddon;
+beforeAll(() => {
+  addon = builtScanAddon();
+}, 120_000);
+
+/** A few megabytes of syslog: audit denials of 40 distinct keys repeated by many pids, and noise. */
+function writeLog(): string {
+  let seed = 7;
+  const random = (below: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % below;
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < 40_000; i++) {
+    if (random(3) === 0) {
+      const key = random(40);
+      const stamp = `${1763805750 + Math.floor(i / 10)}.${String(random(1000)).padStart(3, '0')}:${i}`;
+      lines.push(
+        `Nov 22 10:02:30 devbox kernel: audit: type=1400 audit(${stamp}): apparmor="DENIED" operation="open" profile="snap.app${key}.run" name="/etc/x${key}" pid=${100 + random(5000)} comm="c${key}" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+      );
+    } else {
+      lines.push(
+        `Nov 22 10:02:30 devbox systemd[1]: Started session ${i} of user ${'u'.repeat(random(60))}.`,
+      );
+    }
+  }
+  const path = join(dir, 'log');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** What a chunk hands over, copied out of its Buffers. */
+interface Copied {
+  readonly text: string;
+  readonly textBytes: string;
+  readonly rendered: string;
+  readonly facts: number[];
+}
+
+const copy = (chunk: NativeChunk): Copied => ({
+  text: chunk.text,
+  textBytes: chunk.textBytes!.toString('latin1'),
+  rendered: chunk.rendered!.toString('latin1'),
+  facts: [...chunk.facts!],
+});
+
+/**
+ * A keyed scan that gives a template to each key at its first sight (so later chunks render its
+ * repeats). Keeps the chunks `keep` says, lets go of the others and collects garbage after each
+ * chunk (so their memory comes back for later chunks). Every kept chunk's Buffers are compared
+ * with their copies at the end.
+ */
+async function scan(
+  path: string,
+  keep: (index: number) => boolean,
+): Promise<{ copies: Copied[]; reused: number }> {
+  const fd = openSync(path, 'r');
+  try {
+    const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
+    const copies: Copied[] = [];
+    const kept: { chunk: NativeChunk; copied: Copied }[] = [];
+    let templates: RenderTemplate[] = [];
+    for (let index = 0; ; index++) {
+      const chunk = await scanner.next(templates);
+      if (chunk === null) break;
+      templates = [];
+      const copied = copy(chunk);
+      copies.push(copied);
+      for (let at = 0; at < chunk.facts!.length; at += FACTS_PER_LINE) {
+        if (chunk.facts![at] !== 0 && chunk.facts![at + 1] === 0) {
+          templates.push({
+            key: chunk.facts![at]!,
+            before: `{"key":${chunk.facts![at]},"time":`,
+            afterTime: ',"pid":',
+            pid: null,
+            afterPid: ',"raw":',
+            tail: Buffer.from(`,"suggestions":["${'s'.repeat(200)}"]}\n`),
+          });
+        }
+      }
+      if (keep(index)) kept.push({ chunk, copied });
+      collectGarbage();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const { chunk, copied } of kept) expect(copy(chunk)).toEqual(copied);
+    return { copies, reused: scanner.buffersReused() };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('native scan buffer reuse', () => {
+  it('never writes into a Buffer JavaScript holds, and hands over what a scan without reuse does', async () => {
+    const path = writeLog();
+    const everyChunkKept = await scan(path, () => true);
+    const everyThirdKept = await scan(path, (index) => index % 3 === 0);
+    const noneKept = await scan(path, () => false);
+    expect(everyChunkKept.copies.length).toBeGreaterThan(30);
+    // Memory came back and was written again, or the comparison says nothing.
+    expect(everyThirdKept.reused).toBeGreaterThan(20);
+    expect(noneKept.reused).toBeGreaterThan(30);
+    expect(everyThirdKept.copies).toEqual(everyChunkKept.copies);
+    expect(noneKept.copies).toEqual(everyChunkKept.copies);
+    // Repeats were rendered (the rendered Buffers were exercised), and the lines are the scan's.
+    const rendered = everyChunkKept.copies.reduce((sum, c) => sum + c.rendered.length, 0);
+    expect(rendered).toBeGreaterThan(1 << 20);
+    const lines = everyChunkKept.copies.flatMap((c) => (c.text === '' ? [] : c.text.split('\n')));
+    const js: string[] = [];
+    for await (const batch of scanCandidatesJs(path, DENIAL_MARKERS)) js.push(...batch.lines);
+    const renderedLines = everyChunkKept.copies.reduce(
+      (sum, c) => sum + c.facts.filter((_, i) => i % FACTS_PER_LINE === 1 && c.facts[i]! >= 2).length,
+      0,
+    );
+    expect(lines.length + renderedLines).toBe(js.length);
+  }, 60_000);
+
+  it('reuses the memory of an unkeyed scan’s text, which never leaves the addon', async () => {
+    const path = writeLog();
+    const fd = openSync(path, 'r');
+    try {
+      const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10);
+      const lines: string[] = [];
+      for (let chunk = await scanner.next(); chunk !== null; chunk = await scanner.next()) {
+        if (chunk.text !== '') lines.push(...chunk.text.split('\n'));
+      }
+      const js: string[] = [];
+      for await (const batch of scanCandidatesJs(path, DENIAL_MARKERS)) js.push(...batch.lines);
+      expect(lines).toEqual(js);
+      expect(scanner.buffersReused()).toBeGreaterThan(30);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
