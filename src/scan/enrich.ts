@@ -1,18 +1,16 @@
 import type { Denial, SourceName, Suggestion } from '../model/denial.js';
 import { repeatOf } from '../parse/build-cache.js';
-import { resolveAuditSyscall } from '../seccomp/resolve.js';
-import { ownsFile } from '../suggest/access.js';
 import { suggest, type RuleSet } from '../suggest/index.js';
+import { accessKey, addToOwned, CACHE_LIMIT, resolvedSyscall, type OwnedEnricher } from './replay-enrich.js';
 
-/** Accesses whose suggestions are kept: all are forgotten at once beyond it. */
-export const CACHE_LIMIT = 10_000;
+export { accessKey, CACHE_LIMIT } from './replay-enrich.js';
 
 /**
  * Adds what the log line alone does not say: the syscall's name on the right architecture
  * table, and the suggestions. Suggestions depend only on what was accessed, so they are
  * memoised by that (bounded), keeping repeated denials cheap.
  */
-export class Enricher {
+export class Enricher implements OwnedEnricher {
   private readonly cache = new Map<string, readonly Suggestion[]>();
   /** The same by the parser's remembered build (see repeatOf): no key to make for a repeat. */
   private readonly byRepeat = new WeakMap<object, readonly Suggestion[]>();
@@ -44,11 +42,7 @@ export class Enricher {
   enrichOwned(denial: Denial, source: SourceName): Denial {
     const syscall = resolvedSyscall(denial.syscall);
     const suggestions = this.rules ? this.suggestionsFor(denial, syscall) : undefined;
-    const owned = denial as { -readonly [K in keyof Denial]: Denial[K] };
-    if (owned.source === undefined) owned.source = source;
-    if (syscall !== denial.syscall) owned.syscall = syscall;
-    if (suggestions !== undefined) owned.suggestions = suggestions;
-    return owned;
+    return addToOwned(denial, source, syscall, suggestions);
   }
 
   private suggestionsFor(denial: Denial, syscall: Denial['syscall']): readonly Suggestion[] {
@@ -69,74 +63,4 @@ export class Enricher {
     if (repeat !== undefined) this.byRepeat.set(repeat, suggestions);
     return suggestions;
   }
-}
-
-/**
- * Resolutions by the parsed syscall object: the build cache hands every repeat of a denial the
- * same one, so repeats share one resolved object too (and the JSON writer's per-shape text).
- */
-const resolvedOf = new WeakMap<NonNullable<Denial['syscall']>, NonNullable<Denial['syscall']>>();
-
-/** The syscall with its name and architecture looked up, or the same one when nothing is to add. */
-function resolvedSyscall(syscall: Denial['syscall']): Denial['syscall'] {
-  if (!syscall || syscall.name !== undefined) return syscall;
-  let resolved = resolvedOf.get(syscall);
-  if (resolved === undefined) resolvedOf.set(syscall, (resolved = lookedUp(syscall)));
-  return resolved;
-}
-
-function lookedUp(syscall: NonNullable<Denial['syscall']>): NonNullable<Denial['syscall']> {
-  const resolved = resolveAuditSyscall(syscall.auditArch, syscall.number, syscall.compat);
-  return {
-    ...syscall,
-    ...(resolved.arch !== undefined ? { arch: resolved.arch } : {}),
-    ...(resolved.name !== undefined ? { name: resolved.name } : {}),
-  };
-}
-
-// U+0001 cannot occur in a decoded log value that matters here; undefined and '' differ.
-const SEPARATOR = '\u0001';
-
-function part(value: unknown): string {
-  return value === undefined ? '\u0002' : String(value);
-}
-
-/**
- * Everything a suggestion can depend on, and nothing that varies between repeats (pid, time).
- * `syscall` stands for the denial's own when given (the resolved one, before it is joined in).
- * Joined in one go: a flat string hashes at once, a chain of 50 concatenations is copied first.
- */
-export function accessKey(d: Denial, syscall: Denial['syscall'] = d.syscall): string {
-  return [
-    d.kind,
-    d.instance,
-    d.label,
-    d.decision,
-    d.operation,
-    d.class,
-    d.path,
-    d.target,
-    d.requestedMask,
-    d.deniedMask,
-    ownsFile(d),
-    d.capname ?? d.capability,
-    d.family,
-    d.sockType,
-    d.protocol,
-    d.signal,
-    d.peer,
-    d.peerLabel,
-    d.addr,
-    d.peerAddr,
-    d.fstype,
-    d.srcname,
-    d.flags,
-    d.dbus && JSON.stringify(d.dbus),
-    syscall?.name ?? syscall?.number,
-    syscall?.arch,
-    d.device && JSON.stringify(d.device),
-    d.exe?.startsWith('/snap/') ? 'snap-exe' : d.exe,
-  ]
-    .map(part)
-    .join(SEPARATOR);
 }

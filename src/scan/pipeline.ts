@@ -2,13 +2,13 @@ import type { Denial, SourceName } from '../model/denial.js';
 import { parseLine } from '../parse/index.js';
 import type { CandidateBatch } from '../sources/candidate-scan.js';
 import type { SourceLine } from '../sources/types.js';
-import type { Enricher } from './enrich.js';
+import type { OwnedEnricher } from './replay-enrich.js';
 import { matchesFilter, type DenialFilter } from './filter.js';
 import type { ScanStats } from './stats.js';
 
 export interface PipelineOptions {
   readonly filter: DenialFilter;
-  readonly enricher: Enricher;
+  readonly enricher: OwnedEnricher;
   /** Updated in place as lines flow. */
   readonly stats: ScanStats;
 }

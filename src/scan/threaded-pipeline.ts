@@ -2,7 +2,6 @@ import type { Denial, Suggestion } from '../model/denial.js';
 import { repeatOf } from '../parse/build-cache.js';
 import { creditRepeats, parseLineWithBasis } from '../parse/index.js';
 import type { CandidateBatch } from '../sources/candidate-scan.js';
-import { accessKey, CACHE_LIMIT, Enricher } from './enrich.js';
 import { matchesFilter, type DenialFilter } from './filter.js';
 import { denialOf } from './pipeline.js';
 import {
@@ -18,6 +17,7 @@ import {
   shownTemplate,
   viewOf,
 } from './repeat-lane.js';
+import { accessKey, CACHE_LIMIT, SyscallNamer } from './replay-enrich.js';
 import type { ScanStats } from './stats.js';
 import type { SuggestionSlot, SuggestionThread } from './suggestion-thread.js';
 
@@ -74,7 +74,8 @@ export async function* denialBatchesThreaded(
 ): AsyncGenerator<readonly ThreadedItem[]> {
   const { thread, stats, maxWaiting = MAX_WAITING } = options;
   const { filter } = options;
-  const enricher = new Enricher();
+  // Suggestions come from the thread: the syscall is only named.
+  const enricher = new SyscallNamer();
   const pipeline = { filter, stats, enricher };
   const slots = new Map<string, SuggestionSlot>();
   /** The same by the parser's remembered build (see repeatOf): no key to make for a repeat. */

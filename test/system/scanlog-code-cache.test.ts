@@ -78,6 +78,16 @@ describe('scanlog replay through the code cache', () => {
     }
   });
 
+  it('holds the replay without the suggestion engine (its suggestions come from the suggestion thread)', () => {
+    // esbuild heads each module's code with a comment naming its source.
+    const modules = [...readFileSync(bundlePath(), 'utf8').matchAll(/^\/\/ (src\/\S+\.ts)$/gm)].map(
+      (m) => m[1],
+    );
+    expect(modules).toContain('src/scan/threaded-pipeline.ts');
+    expect(modules).toContain('src/seccomp/resolve.ts');
+    expect(modules.filter((name) => name!.startsWith('src/suggest/'))).toEqual(['src/suggest/access.ts']);
+  });
+
   it('prints the same with the cache, a spoilt one, none, without the bundle and on the main thread', () => {
     const built = readFileSync(cachePath());
     const runs = (): { status: number | null; stdout: string; stderr: string }[] => [
