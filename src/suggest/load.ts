@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../paths.js';
 import { compileGlob } from './glob.js';
@@ -401,10 +401,14 @@ function sortAdvice(advice: AdviceRule[]): AdviceRule[] {
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
+  // join(dir, name) for a name read from the directory (no slash, never . or ..), without
+  // normalising the same directory once per file: a suggestion process checks every file's
+  // mtime as it starts.
+  const prefix = join(dir, sep);
   return readdirSync(dir)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
-    .map((name) => join(dir, name));
+    .map((name) => prefix + name);
 }
 
 const require = createRequire(import.meta.url);
