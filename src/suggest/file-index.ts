@@ -87,7 +87,7 @@ export function compiledFor(rule: InterfaceRule, variables: GlobVariables): Comp
   if (!perMeaning) byMeaning.set(rule, (perMeaning = new Map()));
   compiled = perMeaning.get(meaning);
   if (!compiled) {
-    compiled = indexGrants(rule, variables);
+    compiled = indexGrants(rule, variables, names);
     if (perMeaning.size >= MEANINGS_KEPT) perMeaning.clear();
     perMeaning.set(meaning, compiled);
   }
@@ -95,11 +95,41 @@ export function compiledFor(rule: InterfaceRule, variables: GlobVariables): Comp
   return compiled;
 }
 
-function indexGrants(rule: InterfaceRule, variables: GlobVariables): CompiledFiles {
+/** A grant whose glob names a snap variable: its top directories are worked out per binding. */
+const PER_SNAP = Symbol('per snap');
+type FixedTops = readonly (readonly string[] | undefined | typeof PER_SNAP)[];
+/**
+ * Per rule: each grant's top directories when its glob names no snap variable, for the values
+ * of the other variables the rule names (`meaning`: the same in every snap's binding).
+ */
+const fixedTopsOf = new WeakMap<InterfaceRule, { readonly meaning: string; readonly tops: FixedTops }>();
+
+/**
+ * The rule's grants' top directories that do not depend on the snap; PER_SNAP for the others.
+ * A rule naming a snap variable is indexed again for each snap, and most of its globs name none.
+ */
+function fixedTops(rule: InterfaceRule, variables: GlobVariables, names: readonly string[]): FixedTops {
+  let meaning = '';
+  for (const name of names) if (!SNAP_DEPENDENT.has(name)) meaning += `${variables[name] ?? '\u0002'}\u0001`;
+  let known = fixedTopsOf.get(rule);
+  if (known?.meaning !== meaning) {
+    const tops = rule.file.map((grant) =>
+      [...grant.path.matchAll(/@\{([^}]*)\}/g)].some((m) => SNAP_DEPENDENT.has(m[1]!))
+        ? PER_SNAP
+        : globTops(grant.path, variables),
+    );
+    fixedTopsOf.set(rule, (known = { meaning, tops }));
+  }
+  return known.tops;
+}
+
+function indexGrants(rule: InterfaceRule, variables: GlobVariables, names: readonly string[]): CompiledFiles {
   const byTop = new Map<string, number[]>();
   const anywhere: number[] = [];
+  const fixed = fixedTops(rule, variables, names);
   rule.file.forEach((grant, index) => {
-    const tops = globTops(grant.path, variables);
+    const known = fixed[index];
+    const tops = known === PER_SNAP ? globTops(grant.path, variables) : known;
     if (!tops) anywhere.push(index);
     else
       for (const top of tops) {

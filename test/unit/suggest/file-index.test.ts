@@ -46,3 +46,94 @@ describe('file globs indexed by top directory', () => {
     );
   });
 });
+
+describe('the grants of rules that name a snap variable', () => {
+  // Their globs are indexed once per snap, the top directories of the globs naming no snap
+  // variable only once (for the values of the other variables): every snap, met in any order,
+  // and a binding whose other variables differ must still get what trying every glob finds.
+  const dependent = rules.interfaces.filter((rule) => rule.file.some((grant) => /@\{SNAP/.test(grant.path)));
+  const snaps = ['foo', 'bar', 'chromium', 'greengrass', 'foo_x'];
+  const bindings = [
+    ...snaps.map((name) => variablesFor({ snap: name.split('_')[0], instance: name })),
+    { ...variablesFor({ snap: 'other' }), PROC: '/proc2', HOME: '/export/[^/]+' },
+  ];
+
+  it('are there to check (browser-support and greengrass-support)', () => {
+    expect(dependent.map((rule) => rule.id)).toEqual(
+      expect.arrayContaining(['browser-support', 'greengrass-support']),
+    );
+  });
+
+  it("match each glob's own paths under every binding, as trying every glob does", () => {
+    const homes = { normal: '/home/jo', other: '/export/jo' };
+    for (const [which, binding] of bindings.entries()) {
+      const other = which === bindings.length - 1;
+      const instance = other ? 'other' : snaps[which]!;
+      for (const rule of dependent) {
+        for (const grant of rule.file) {
+          // One concrete path per glob: variables by this binding's values, wildcards by a name.
+          const candidate = grant.path
+            .replaceAll('@{PROC}', other ? '/proc2' : '/proc')
+            .replaceAll('@{pid}', '7')
+            .replaceAll('@{HOME}', other ? homes.other : homes.normal)
+            .replaceAll('@{SNAP_INSTANCE_NAME}', instance)
+            .replaceAll('@{SNAP_NAME}', instance.split('_')[0]!)
+            .replace(/\{([^{},]*),[^{}]*\}/g, '$1')
+            .replaceAll('[0-9]', '1')
+            .replaceAll('**', 'a/b')
+            .replaceAll('*', 'x');
+          for (const owned of [false, true]) {
+            const everyGlob = rule.file.filter(
+              (g) => (!g.owner || owned) && compileGlob(g.path, binding).test(candidate),
+            );
+            expect(matchingGrants(rule, binding, candidate, owned), `${rule.id} ${candidate}`).toEqual(
+              everyGlob,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('are found by the index exactly as by trying every glob, whichever snap comes first', () => {
+    const dirs = [
+      '/proc/1/',
+      '/proc2/1/',
+      '/run/user/1000/snap.foo/',
+      '/run/user/1000/snap.chromium/',
+      '/run/user/1000/snap.foo_x/',
+      '/home/jo/',
+      '/export/jo/',
+      '/snap/greengrass/3/',
+      '/var/snap/greengrass/common/',
+    ];
+    const near = fc
+      .tuple(
+        fc.constantFrom(...dependent.flatMap((rule) => rule.file.map((grant) => grant.path))),
+        fc.stringMatching(/^[a-z0-9._-]{0,12}$/),
+      )
+      .map(([glob, tail]) => literalPrefix(glob).replace(/[^/]*$/, '') + tail);
+    const path = fc.oneof(
+      near,
+      fc.tuple(fc.constantFrom(...dirs), fc.stringMatching(/^[a-z0-9._/-]{0,20}$/)).map(([d, t]) => d + t),
+    );
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(bindings, { minLength: 1 }),
+        path,
+        fc.boolean(),
+        (order, candidate, owned) => {
+          for (const binding of order) {
+            for (const rule of dependent) {
+              const everyGlob = rule.file.filter(
+                (grant) => (!grant.owner || owned) && compileGlob(grant.path, binding).test(candidate),
+              );
+              expect(matchingGrants(rule, binding, candidate, owned)).toEqual(everyGlob);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
