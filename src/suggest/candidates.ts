@@ -12,18 +12,9 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
   const d = ctx.denial;
   switch (ctx.kind) {
     case 'syscall':
-      return d.syscall?.name === undefined
-        ? rules
-        : lookup(rules, 'syscall', d.syscall.name, (r, name) => r.seccomp.some((s) => s.syscall === name));
+      return d.syscall?.name === undefined ? rules : (seccompIndex(rules).get(d.syscall.name) ?? NONE);
     case 'capability':
-      return d.capname === undefined
-        ? rules
-        : lookup(
-            rules,
-            'capability',
-            d.capname,
-            (r, cap) => r.capability.includes(cap) || r.capability.includes('*'),
-          );
+      return d.capname === undefined ? rules : capabilityRules(rules, d.capname);
     case 'network':
     case 'unix':
     case 'dbus':
@@ -38,10 +29,59 @@ export function candidateRules(ctx: MatchContext, rules: readonly InterfaceRule[
   }
 }
 
+const NONE: readonly InterfaceRule[] = [];
+
+/**
+ * Per rule set: the rules with a seccomp line for each syscall, in the rule set's order, made in
+ * one pass over every line (rather than a pass over every rule for each syscall a log names).
+ */
+const bySyscall = new WeakMap<readonly InterfaceRule[], ReadonlyMap<string, readonly InterfaceRule[]>>();
+
+function seccompIndex(rules: readonly InterfaceRule[]): ReadonlyMap<string, readonly InterfaceRule[]> {
+  let index = bySyscall.get(rules);
+  if (!index) {
+    const made = new Map<string, InterfaceRule[]>();
+    for (const rule of rules) {
+      for (const { syscall } of rule.seccomp) {
+        const list = made.get(syscall);
+        if (list === undefined) made.set(syscall, [rule]);
+        else if (list[list.length - 1] !== rule) list.push(rule);
+      }
+    }
+    bySyscall.set(rules, (index = made));
+  }
+  return index;
+}
+
+/**
+ * Per rule set: the rules granting each capability some rule names, and those granting every
+ * capability (`*`, the answer for one no rule names), each list in the rule set's order.
+ */
+const byCapability = new WeakMap<
+  readonly InterfaceRule[],
+  { readonly named: ReadonlyMap<string, readonly InterfaceRule[]>; readonly any: readonly InterfaceRule[] }
+>();
+
+function capabilityRules(rules: readonly InterfaceRule[], capability: string): readonly InterfaceRule[] {
+  let index = byCapability.get(rules);
+  if (!index) {
+    const names = new Set(rules.flatMap((rule) => rule.capability).filter((name) => name !== '*'));
+    const named = new Map<string, InterfaceRule[]>([...names].map((name) => [name, []]));
+    const any: InterfaceRule[] = [];
+    for (const rule of rules) {
+      const all = rule.capability.includes('*');
+      if (all) any.push(rule);
+      for (const [name, list] of named) if (all || rule.capability.includes(name)) list.push(rule);
+    }
+    byCapability.set(rules, (index = { named, any }));
+  }
+  return index.named.get(capability) ?? index.any;
+}
+
 /** Access kinds whose matcher finds nothing in a rule without grants of that kind. */
 type GrantKind = 'network' | 'unix' | 'dbus' | 'signal' | 'ptrace' | 'mount';
 
-/** Per rule set: per index ("syscall", "capability"), the rules found for each key. */
+/** Per rule set: per index (the access kinds), the rules found for each key. */
 const indexes = new WeakMap<readonly InterfaceRule[], Map<string, readonly InterfaceRule[]>>();
 const KEYS_KEPT = 2_000;
 
