@@ -7,7 +7,7 @@ import { buildAppArmor, type BuildResult, type RecordBase } from './apparmor.js'
 import { BuildCache } from './build-cache.js';
 import { buildCgroup } from './cgroup.js';
 import { stripPrefix } from './prefix.js';
-import { LineCache, type RepeatParts } from './line-cache.js';
+import { basisOfParsed, LineCache, type RepeatParts } from './line-cache.js';
 import { findRecord, type Envelope } from './record.js';
 import { buildSeccomp } from './seccomp.js';
 import { isoFromMillis } from './time.js';
@@ -141,18 +141,20 @@ export function parseLine(line: string, source?: SourceName, now?: Date): ParseR
 }
 
 /**
- * parseLine, and the line's parts when the line cache holds its key with a denial that every line
- * of the key is made from (see LineCache.lastBasis and repeatBasis). For the first line of a key
- * the native scan keys (scan/repeat-lane.ts): the key's later lines are made from its template,
- * never parsed, so the build cache (which remembers a body on its second sight) is not asked: it
- * would only mask and key every first sight for nothing. Its builds are the same (parseLineUncached).
+ * parseLine, and the line's parts when every line of its key is made from its denial with their
+ * own parts (as LineCache.lastBasis once the key is learnt). For the first line of a key the
+ * native scan keys (scan/repeat-lane.ts): the key's later lines are made from its template, never
+ * parsed, so neither cache is asked or taught (the build cache remembers a body on its second
+ * sight, the line cache keeps a copy for repeats to come): the line is built as parseLineUncached
+ * builds it, and its parts are read and checked without being keyed.
  */
 export function parseLineWithBasis(
   line: string,
   source: SourceName,
 ): { readonly result: ParseResult; readonly basis: RepeatParts | undefined } {
-  const result = lineCache.parse(line, source, () => parseChecked(undefined, line, source, undefined));
-  return { result, basis: lineCache.lastBasis };
+  const result = parseChecked(undefined, line, source, undefined);
+  const basis = result.kind === 'denial' ? basisOfParsed(line, source, result.denial) : undefined;
+  return { result, basis };
 }
 
 /** Tells the line cache of `lines` repeats handled without parseLine (see LineCache.credit). */

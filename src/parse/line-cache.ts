@@ -66,7 +66,8 @@ const ALWAYS_PARSED: Entry = Object.freeze({ denial: undefined, identity: {} });
 // build cache: a log whose lines never repeat would pay for checking and keeping every one.
 const SEEN_ONCE: Entry = Object.freeze({ denial: undefined, identity: {} });
 
-function ownParts(line: string, source: SourceName | undefined): OwnParts | undefined {
+/** The line's own parts; `keyed`: with its key (else '': for a line whose key is not looked up). */
+function ownParts(line: string, source: SourceName | undefined, keyed = true): OwnParts | undefined {
   if (line.length > MAX_LINE) return undefined;
   const m = KERNEL_AUDIT_LINE.exec(line);
   if (m === null) return undefined;
@@ -80,7 +81,9 @@ function ownParts(line: string, source: SourceName | undefined): OwnParts | unde
   // The month's name decides whether the stamp is one (the day's and time's digits do not).
   // The host may hold NULs: its length keeps it from running into the parts after it.
   const host = m[2]!;
-  const key = `${source ?? ''}\u0000${line.slice(0, 3)}\u0000${host.length}:${host}\u0000${m[3] === undefined ? '' : 't'}\u0000${type}\u0000${cut === undefined ? `-\u0000${body}` : `${cut.mark}\u0000${cut.rest}`}`;
+  const key = !keyed
+    ? ''
+    : `${source ?? ''}\u0000${line.slice(0, 3)}\u0000${host.length}:${host}\u0000${m[3] === undefined ? '' : 't'}\u0000${type}\u0000${cut === undefined ? `-\u0000${body}` : `${cut.mark}\u0000${cut.rest}`}`;
   return {
     key,
     timeText: m[1]!,
@@ -209,8 +212,7 @@ function sameRecord(a: unknown, b: unknown): boolean {
  * undefined, so each equal value is also a member the denial already has, at its own place; the
  * fields copy equals the fields once their pid and ip are the line's.
  */
-function reproduces(entry: Entry, line: string, parts: OwnParts): boolean {
-  const denial = entry.denial!;
+function reproduces(denial: Denial, line: string, parts: OwnParts): boolean {
   if (!reproducesOwnValues(denial, parts)) return false;
   const stamp = denial.auditStamp;
   return (
@@ -267,7 +269,7 @@ export function reproduceChecks(
   const parts = ownParts(line, source);
   if (parts === undefined) return undefined;
   return {
-    direct: reproduces({ denial, identity: {} }, line, parts),
+    direct: reproduces(denial, line, parts),
     byCopy: reproducesByCopy(denial, line, parts),
   };
 }
@@ -324,7 +326,7 @@ export class LineCache {
     }
     this.learnt++;
     const entry = result.kind === 'denial' ? entryFor(result.denial, parts.own) : undefined;
-    const reproducing = entry !== undefined && reproduces(entry, line, parts);
+    const reproducing = entry !== undefined && reproduces(entry.denial!, line, parts);
     this.entries.set(parts.key, reproducing ? entry : ALWAYS_PARSED);
     if (reproducing) this.lastBasis = basisOf(parts);
     return result;
@@ -353,6 +355,16 @@ export interface RepeatParts {
   readonly millis: number;
   /** The pid= value its key masks, as a number; undefined when the key keeps pid= in. */
   readonly pid: number | undefined;
+}
+
+/**
+ * What LineCache.parse leaves in lastBasis once it has learnt the key of `line`, whose full parse
+ * is `denial`: the line's parts when the denial is what they make of it, else undefined. Without
+ * keying the line or keeping anything: for a line whose later repeats are never parsed.
+ */
+export function basisOfParsed(line: string, source: SourceName, denial: Denial): RepeatParts | undefined {
+  const parts = ownParts(line, source, false);
+  return parts !== undefined && reproduces(denial, line, parts) ? basisOf(parts) : undefined;
 }
 
 function basisOf(parts: OwnParts): RepeatParts {

@@ -50,8 +50,16 @@ export type RepeatTemplate =
  */
 const KEPT = 8192;
 
+/** How byKey holds a key whose lines are parsed in full (an undefined template): not a hole. */
+const PARSED_IN_FULL = Object.freeze({ shown: false as const, parsed: true as const });
+
 export class RepeatTemplates {
-  private readonly templates = new Map<number, RepeatTemplate>();
+  /**
+   * Templates by key number: the native scan numbers keys from 1 in order of first sight, so an
+   * array (looked up once or twice a line) instead of a map keyed by doubles. A hole: no template yet.
+   */
+  private readonly byKey: (ShownTemplate | { readonly shown: false })[] = [];
+  private kept = 0;
   /** Shown keys whose templates the native scan does not have yet, or not with their suggestions. */
   private unsent: { readonly key: number; readonly template: ShownTemplate }[] = [];
   private fresh: RenderTemplate[] = [];
@@ -69,13 +77,16 @@ export class RepeatTemplates {
 
   /** The template of `key`; null when the key has none yet. */
   get(key: number): RepeatTemplate | null {
-    const template = this.templates.get(key);
-    return template === undefined && !this.templates.has(key) ? null : template;
+    const template = this.byKey[key];
+    return template === undefined ? null : template === PARSED_IN_FULL ? undefined : template;
   }
 
   set(key: number, template: RepeatTemplate): void {
-    if (this.templates.size >= KEPT && !this.templates.has(key)) return;
-    this.templates.set(key, template);
+    if (this.byKey[key] === undefined) {
+      if (this.kept >= KEPT) return;
+      this.kept++;
+    }
+    this.byKey[key] = template ?? PARSED_IN_FULL;
     if (this.givenToRenderer.delete(key)) this.unplan(key);
     if (template?.shown !== true) return;
     const suggestions = template.slot.suggestions;

@@ -10,7 +10,7 @@ import {
   parseLineWithBasis,
   type ParseResult,
 } from '../../../src/parse/index.js';
-import { LineCache, lineKeyOf } from '../../../src/parse/line-cache.js';
+import { LineCache, lineKeyOf, reproduceChecks } from '../../../src/parse/line-cache.js';
 import { fuzzLines, Rng, seedLines } from '../../support/mutate.mjs';
 
 const SEEDS = seedLines().map((line) => line.replace(/\n/g, ' '));
@@ -150,7 +150,7 @@ describe('the line cache', () => {
 });
 
 describe('parseLineWithBasis (first sights of the repeat lane, without the build cache)', () => {
-  it('gives the full parse of every line, and a basis only as the line cache keys the line', () => {
+  it('gives the full parse of every line, and its parts when its denial is made from them', () => {
     const rng = new Rng(36);
     const lines: string[] = [];
     for (let round = 0; round < 3; round++) {
@@ -165,6 +165,10 @@ describe('parseLineWithBasis (first sights of the repeat lane, without the build
       const { result, basis } = parseLineWithBasis(line, 'file');
       expectSame(result, line);
       expectSame(parseLine(line, 'file'), line);
+      // A basis exactly when the line cache would learn the line's key as one made from its parts.
+      const reproducing =
+        result.kind === 'denial' && reproduceChecks(result.denial, line, 'file')?.direct === true;
+      expect(basis !== undefined, line).toBe(reproducing);
       if (basis === undefined) continue;
       based++;
       expect(basis, line).toEqual(lineKeyOf(line, 'file')?.basis);
