@@ -120,11 +120,19 @@ export function evaluate(denial: Denial, rules: RuleSet, exhaustive = false): Ev
 /**
  * The suggestions numbered in order. Every one of them was made for this evaluation alone
  * (interfaceSuggestion, adviceSuggestion, providerMatches), so each gets its rank itself rather
- * than through a copy: the same members in the same order, rank last.
+ * than through a copy: the same members in the same order, rank last. The list is a new one,
+ * pushed to: `out`, made of spreads, may be holey (so may a map()'s result, as optimised code
+ * allocates it), which V8's serialiser (the suggestion process's answers) writes as a sparse
+ * array, longer and slower to read.
  */
-function numbered(out: Suggestion[]): Suggestion[] {
-  for (let i = 0; i < out.length; i++) (out[i] as { rank?: number }).rank = i + 1;
-  return out;
+function numbered(out: readonly Suggestion[]): Suggestion[] {
+  const list: Suggestion[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const suggestion = out[i]!;
+    (suggestion as { rank?: number }).rank = i + 1;
+    list.push(suggestion);
+  }
+  return list;
 }
 
 function isConfident(match: InterfaceMatch): boolean {
