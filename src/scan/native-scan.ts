@@ -39,10 +39,17 @@ export type RenderTemplate =
 
 export interface NativeScanner {
   /**
-   * The next chunk, scanned on a libuv worker thread; null at the end of the file. One call at a
-   * time. A keyed scanner renders the repeats of `templates`' keys from then on.
+   * The next chunk, scanned on libuv worker threads; null at the end of the file. One call at a
+   * time. As soon as a chunk is handed over, the one after it is read and its candidates found,
+   * ahead of the call that asks for it; a keyed scanner keys it and renders the repeats of the
+   * keys of every template given so far (`templates` included) once asked.
    */
   next(templates?: readonly RenderTemplate[]): Promise<NativeChunk | null>;
+  /**
+   * Stops reading ahead: settles once no read is under way. The descriptor must stay open until
+   * then, and the scanner is not used again.
+   */
+  close(): Promise<void>;
   /**
    * How many chunks so far were written into memory of earlier chunks that JavaScript had let go
    * of (a chunk's Buffers are never written again while they are reachable). For tests.

@@ -1,5 +1,11 @@
 import { open } from 'node:fs/promises';
-import { scanAddon, type NativeChunk, type RenderTemplate, type ScanAddon } from '../scan/native-scan.js';
+import {
+  scanAddon,
+  type NativeChunk,
+  type NativeScanner,
+  type RenderTemplate,
+  type ScanAddon,
+} from '../scan/native-scan.js';
 import { cannotRead, opening } from './open-error.js';
 
 /** Lines of a saved file that hold at least one marker, in file order, and how many lines were passed over. */
@@ -63,10 +69,12 @@ export async function* scanCandidatesNative(
   keying: Pick<ScanOptions, 'keyed' | 'templates'> = {},
 ): AsyncGenerator<CandidateBatch> {
   const handle = await opening(path, () => open(path, 'r'));
-  // The descriptor must outlive the read under way on the worker thread: settle it before closing.
+  // The descriptor must outlive the reads under way on worker threads (the one asked for and the
+  // one ahead of it): close() settles once none is.
   let pending: Promise<NativeChunk | null> | undefined;
+  let scanner: NativeScanner | undefined;
   try {
-    const scanner = new addon.CandidateScanner(handle.fd, markers, chunkBytes, keying.keyed === true);
+    scanner = new addon.CandidateScanner(handle.fd, markers, chunkBytes, keying.keyed === true);
     pending = scanner.next();
     for (;;) {
       if (signal?.aborted) return;
@@ -84,6 +92,7 @@ export async function* scanCandidatesNative(
     }
   } finally {
     await pending?.catch(() => undefined);
+    await scanner?.close();
     await handle.close();
   }
 }

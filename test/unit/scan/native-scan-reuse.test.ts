@@ -156,3 +156,75 @@ describe('native scan buffer reuse', () => {
     }
   });
 });
+
+describe('native scan read-ahead', () => {
+  const line = (pid: number, ms: number): string =>
+    `Nov 22 10:02:30 devbox kernel: audit: type=1400 audit(1763805750.${String(ms).padStart(3, '0')}:${pid}): apparmor="DENIED" operation="open" profile="snap.a.b" name="/x" pid=${pid} comm="c"`;
+
+  it('renders a chunk with the templates given by the next() that asked for it, though it was read before', async () => {
+    const path = join(dir, 'ahead.log');
+    writeFileSync(path, `${Array.from({ length: 400 }, (_, i) => line(100 + i, i % 1000)).join('\n')}\n`);
+    const fd = openSync(path, 'r');
+    try {
+      const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 4096, true);
+      const first = (await scanner.next())!;
+      expect(first.facts![0]).toBe(1);
+      expect(first.facts![1]).toBe(0);
+      // Time for the read ahead to be done before the templates come.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const template: RenderTemplate = {
+        key: 1,
+        before: '{"time":',
+        afterTime: ',"pid":',
+        pid: null,
+        afterPid: ',"raw":',
+        tail: Buffer.from('}\n'),
+      };
+      const second = (await scanner.next([template]))!;
+      const sights = second.facts!.filter((_, i) => i % FACTS_PER_LINE === 1);
+      expect(sights.length).toBeGreaterThan(5);
+      expect(new Set(sights)).toEqual(new Set([2]));
+      expect(second.text).toBe('');
+      const rendered = second.rendered!.toString('latin1').split('\n');
+      expect(rendered[0]).toMatch(
+        /^\{"time":"2025-11-22T10:02:30\.\d{3}Z","pid":\d+,"raw":"Nov 22 10:02:30 devbox kernel: audit: type=1400 .*pid=\d+ comm=\\"c\\""\}$/,
+      );
+      let rest = 0;
+      for (let chunk = await scanner.next(); chunk !== null; chunk = await scanner.next())
+        rest += chunk.candidates;
+      expect(first.candidates + second.candidates + rest).toBe(400);
+      await scanner.close();
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('close() settles once no read is under way, and the scanner refuses next() after it', async () => {
+    const path = writeLog();
+    const fd = openSync(path, 'r');
+    try {
+      const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
+      expect(await scanner.next()).not.toBeNull();
+      // The chunk after it is being read: close() waits for that read, then the descriptor may go.
+      await scanner.close();
+      await scanner.close();
+      expect(() => scanner.next()).toThrow('CandidateScanner: next() after close()');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('refuses a second next() while the first is under way', async () => {
+    const path = writeLog();
+    const fd = openSync(path, 'r');
+    try {
+      const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
+      const first = scanner.next();
+      expect(() => scanner.next()).toThrow('CandidateScanner: next() while a read is under way');
+      expect(await first).not.toBeNull();
+      await scanner.close();
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
