@@ -84,10 +84,10 @@ void deliver(Napi::Env env, ScanState &state, ChunkResult &chunk, Napi::Promise:
       if (facts_bytes > 0) std::memcpy(buffer.Data(), chunk.facts.data(), facts_bytes);
       value.Set("facts", Napi::Float64Array::New(env, chunk.facts.size(), buffer, 0));
       // Handed over, not copied: the Buffer owns the rendered text until it is collected.
-      value.Set("rendered", scan::pooled_buffer(env, state.rendered_pool, std::move(chunk.rendered)));
+      value.Set("rendered", state.rendered_pool->lend(env, std::move(chunk.rendered)));
       value.Set("textLines", Napi::Number::New(env, static_cast<double>(chunk.text_lines)));
       // The same lines as bytes, for the late renderer (late-render.cc): handed over, not copied.
-      value.Set("textBytes", scan::pooled_buffer(env, state.text_pool, std::move(text)));
+      value.Set("textBytes", state.text_pool->lend(env, std::move(text)));
     }
     deferred.Resolve(value);
   }
@@ -183,6 +183,7 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
     return DefineClass(env, "CandidateScanner",
                        {InstanceMethod("next", &CandidateScanner::Next),
                         InstanceMethod("close", &CandidateScanner::Close),
+                        InstanceMethod("recycle", &CandidateScanner::Recycle),
                         InstanceMethod("buffersReused", &CandidateScanner::BuffersReused)});
   }
 
@@ -236,6 +237,17 @@ class CandidateScanner : public Napi::ObjectWrap<CandidateScanner> {
     state_->closing.push_back(deferred);
     settle(env, state_);
     return deferred.Promise();
+  }
+
+  // Takes back a chunk's `rendered` or `textBytes` Buffer before it is collected (see native-scan.ts).
+  Napi::Value Recycle(const Napi::CallbackInfo &info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsBuffer()) {
+      throw Napi::TypeError::New(env, "CandidateScanner: recycle() takes a chunk's Buffer");
+    }
+    const char *data = info[0].As<Napi::Buffer<char>>().Data();
+    const bool taken = state_->rendered_pool->recycle(data) || state_->text_pool->recycle(data);
+    return Napi::Boolean::New(env, taken);
   }
 
   Napi::Value BuffersReused(const Napi::CallbackInfo &info) {

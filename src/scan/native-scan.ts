@@ -51,6 +51,13 @@ export interface NativeScanner {
    */
   close(): Promise<void>;
   /**
+   * Gives back a chunk's `rendered` or `textBytes` Buffer (the Buffer itself, not a view of it)
+   * before it is collected, so that a later chunk writes into its memory instead of fresh pages.
+   * Neither it nor any view of it may be read after this. False when it is not one of this
+   * scanner's or was given back already.
+   */
+  recycle(buffer: Buffer): boolean;
+  /**
    * How many chunks so far were written into memory of earlier chunks that JavaScript had let go
    * of (a chunk's Buffers are never written again while they are reachable). For tests.
    */

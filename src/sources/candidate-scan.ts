@@ -25,6 +25,13 @@ export interface CandidateBatch {
   readonly rendered?: Buffer;
   /** With facts: `lines` as bytes, joined by \n (for the late renderer, see scan/repeat-lane.ts). */
   readonly text?: Buffer;
+  /**
+   * With facts: gives `rendered` and `text` back to the native scan before they are collected, so
+   * that later chunks write into their memory instead of faulting in fresh pages (a replay's
+   * rendered lines are tens of megabytes, kept until a full collection otherwise). Optional; call
+   * it only once neither they nor any view of them will be read again (written out).
+   */
+  readonly release?: () => void;
 }
 
 export interface ScanOptions {
@@ -86,9 +93,16 @@ export async function* scanCandidatesNative(
       pending = scanner.next(keying.templates?.());
       const lines = (chunk.textLines ?? chunk.candidates) === 0 ? [] : chunk.text.split('\n');
       const skipped = chunk.lines - chunk.candidates;
-      yield chunk.facts
-        ? { lines, skipped, facts: chunk.facts, rendered: chunk.rendered!, text: chunk.textBytes! }
-        : { lines, skipped };
+      if (!chunk.facts) {
+        yield { lines, skipped };
+        continue;
+      }
+      const { rendered, textBytes } = chunk as Required<NativeChunk>;
+      const release = (): void => {
+        scanner?.recycle(rendered);
+        scanner?.recycle(textBytes);
+      };
+      yield { lines, skipped, facts: chunk.facts, rendered, text: textBytes, release };
     }
   } finally {
     await pending?.catch(() => undefined);

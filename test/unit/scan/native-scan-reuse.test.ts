@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DENIAL_MARKERS } from '../../../src/parse/index.js';
 import type { NativeChunk, RenderTemplate, ScanAddon } from '../../../src/scan/native-scan.js';
 import { FACTS_PER_LINE } from '../../../src/scan/repeat-lane.js';
-import { scanCandidatesJs } from '../../../src/sources/candidate-scan.js';
+import { scanCandidatesJs, scanCandidatesNative } from '../../../src/sources/candidate-scan.js';
 import { builtScanAddon } from '../../support/scan-addon.js';
 
 setFlagsFromString('--expose-gc');
@@ -61,6 +61,15 @@ interface Copied {
   readonly facts: number[];
 }
 
+const templateFor = (key: number): RenderTemplate => ({
+  key,
+  before: `{"key":${key},"time":`,
+  afterTime: ',"pid":',
+  pid: null,
+  afterPid: ',"raw":',
+  tail: Buffer.from(`,"suggestions":["${'s'.repeat(200)}"]}\n`),
+});
+
 const copy = (chunk: NativeChunk): Copied => ({
   text: chunk.text,
   textBytes: chunk.textBytes!.toString('latin1'),
@@ -92,14 +101,7 @@ async function scan(
       copies.push(copied);
       for (let at = 0; at < chunk.facts!.length; at += FACTS_PER_LINE) {
         if (chunk.facts![at] !== 0 && chunk.facts![at + 1] === 0) {
-          templates.push({
-            key: chunk.facts![at]!,
-            before: `{"key":${chunk.facts![at]},"time":`,
-            afterTime: ',"pid":',
-            pid: null,
-            afterPid: ',"raw":',
-            tail: Buffer.from(`,"suggestions":["${'s'.repeat(200)}"]}\n`),
-          });
+          templates.push(templateFor(chunk.facts![at]!));
         }
       }
       if (keep(index)) kept.push({ chunk, copied });
@@ -226,5 +228,84 @@ describe('native scan read-ahead', () => {
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describe('native scan recycle()', () => {
+  it('takes a chunk’s Buffers back early: later chunks write into their memory, the others stay as they were', async () => {
+    const path = writeLog();
+    const withoutRecycling = await scan(path, () => true);
+    const fd = openSync(path, 'r');
+    try {
+      const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
+      const copies: Copied[] = [];
+      const kept: { chunk: NativeChunk; copied: Copied }[] = [];
+      let templates: RenderTemplate[] = [];
+      let recycled = 0;
+      for (let index = 0; ; index++) {
+        const chunk = await scanner.next(templates);
+        if (chunk === null) break;
+        const copied = copy(chunk);
+        copies.push(copied);
+        templates = [];
+        for (let at = 0; at < chunk.facts!.length; at += FACTS_PER_LINE) {
+          if (chunk.facts![at] !== 0 && chunk.facts![at + 1] === 0)
+            templates.push(templateFor(chunk.facts![at]!));
+        }
+        if (index % 2 === 0) {
+          kept.push({ chunk, copied });
+          continue;
+        }
+        // A view is not the Buffer: refused, and nothing is taken back.
+        if (chunk.rendered!.length > 1) expect(scanner.recycle(chunk.rendered!.subarray(1))).toBe(false);
+        if (chunk.rendered!.length > 0 && scanner.recycle(chunk.rendered!)) recycled++;
+        if (chunk.textBytes!.length > 0) expect(scanner.recycle(chunk.textBytes!)).toBe(true);
+        expect(scanner.recycle(chunk.textBytes!)).toBe(false);
+      }
+      expect(recycled).toBeGreaterThan(10);
+      expect(scanner.buffersReused()).toBeGreaterThan(20);
+      for (const { chunk, copied } of kept) expect(copy(chunk)).toEqual(copied);
+      expect(copies).toEqual(withoutRecycling.copies);
+      expect(() => scanner.recycle('x' as unknown as Buffer)).toThrow(
+        "CandidateScanner: recycle() takes a chunk's Buffer",
+      );
+      expect(scanner.recycle(Buffer.from('not the scanner’s'))).toBe(false);
+      await scanner.close();
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe('CandidateBatch.release()', () => {
+  it('gives a keyed batch’s Buffers back once copied, and the batches after it are those of a scan without it', async () => {
+    const path = writeLog();
+    const batches = async (
+      release: boolean,
+    ): Promise<{ lines: string[]; text: string; rendered: string }[]> => {
+      const out: { lines: string[]; text: string; rendered: string }[] = [];
+      let templates: RenderTemplate[] = [];
+      for await (const batch of scanCandidatesNative(addon, path, DENIAL_MARKERS, undefined, 48 << 10, {
+        keyed: true,
+        templates: () => templates,
+      })) {
+        out.push({
+          lines: [...batch.lines],
+          text: batch.text!.toString('latin1'),
+          rendered: batch.rendered!.toString('latin1'),
+        });
+        templates = [];
+        for (let at = 0; at < batch.facts!.length; at += FACTS_PER_LINE) {
+          if (batch.facts![at] !== 0 && batch.facts![at + 1] === 0)
+            templates.push(templateFor(batch.facts![at]!));
+        }
+        if (release) batch.release!();
+      }
+      return out;
+    };
+    const released = await batches(true);
+    expect(released.length).toBeGreaterThan(30);
+    expect(released.reduce((sum, b) => sum + b.rendered.length, 0)).toBeGreaterThan(1 << 20);
+    expect(released).toEqual(await batches(false));
   });
 });
