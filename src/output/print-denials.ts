@@ -1,6 +1,6 @@
 import type { Denial } from '../model/denial.js';
 import type { CommandIO } from '../commands/types.js';
-import { RenderedHead } from '../scan/repeat-lane.js';
+import { RenderedHead, RenderedRun, suggestionsTailBytes, viewOf } from '../scan/repeat-lane.js';
 import { FdWriter, fdOf } from './fd-writer.js';
 import { appendJsonLine, formatJsonLine } from './json.js';
 import { formatBlock } from './text.js';
@@ -33,7 +33,7 @@ class BatchedWriter {
 }
 
 /** A denial, or the JSON line of one, or the bytes of such lines (see ThreadedItem). */
-export type Printable = Denial | string | Uint8Array | RenderedHead;
+export type Printable = Denial | string | Uint8Array | RenderedHead | RenderedRun;
 
 const isBatch = (item: Printable | readonly Printable[]): item is readonly Printable[] => Array.isArray(item);
 
@@ -63,6 +63,19 @@ export async function printDenials(
         wait = out.write(denial);
       } else if (denial instanceof Uint8Array) {
         wait = writeBytes(out, denial);
+      } else if (denial instanceof RenderedRun) {
+        // Each head with its tail after it (its slots are all answered), then the bytes after the last.
+        const { bytes, headEnds, slots } = denial;
+        let from = denial.start;
+        for (let h = 0; h < headEnds.length; h++) {
+          const headEnd = headEnds[h]!;
+          wait = writeBytes(out, viewOf(bytes, from, headEnd));
+          if (wait) await wait;
+          wait = writeBytes(out, suggestionsTailBytes(slots[h]!.suggestions!));
+          if (wait) await wait;
+          from = headEnd;
+        }
+        wait = denial.end > from ? writeBytes(out, viewOf(bytes, from, denial.end)) : undefined;
       } else if (denial instanceof RenderedHead) {
         const head = denial.head;
         wait = typeof head === 'string' ? out.write(head) : writeBytes(out, head);

@@ -267,6 +267,34 @@ export class RenderedHead {
   }
 }
 
+/**
+ * A stretch of a chunk's lines the native scan rendered, one after the other in its bytes: lines
+ * rendered whole, and heads (lines rendered up to their tail: their key's suggestions were not
+ * known yet), each followed in the output by its slot's tail. One object for the stretch, not one
+ * a line; handed over once every head's slot is answered.
+ */
+export class RenderedRun {
+  /** Where each head ends in `bytes`; the tail after head i is slots[i]'s. */
+  readonly headEnds: number[] = [];
+  readonly slots: SuggestionSlot[] = [];
+  /** Where the stretch ends (set when it is closed). */
+  end: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly start: number,
+  ) {
+    this.end = start;
+  }
+
+  /** A head's slot not answered yet, if any. */
+  unanswered(): SuggestionSlot | undefined {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) if (slots[i]!.suggestions === undefined) return slots[i];
+    return undefined;
+  }
+}
+
 export const FILTERED_OUT: RepeatTemplate = Object.freeze({ shown: false });
 
 /** A repeat's JSON line up to its suggestions (see suggestionsTail). */

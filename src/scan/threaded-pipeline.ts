@@ -11,6 +11,7 @@ import {
   RENDERED,
   RENDERED_HEAD,
   RenderedHead,
+  RenderedRun,
   suggestionsTailBytes,
   type RepeatTemplates,
   repeatJson,
@@ -37,9 +38,10 @@ export interface ThreadedPipelineOptions {
 
 /**
  * What is handed over: a denial, or (with jsonRepeats) a repeat's JSON line in two parts (its
- * tail set once it is answered), or the bytes of consecutive JSON lines the native scan rendered.
+ * tail set once it is answered), or the bytes of consecutive JSON lines the native scan rendered
+ * (with the tails of its heads, see RenderedRun, once all are answered).
  */
-export type ThreadedItem = Denial | Uint8Array | RenderedHead;
+export type ThreadedItem = Denial | Uint8Array | RenderedHead | RenderedRun;
 
 /** The slot of rendered lines: their suggestions are in their text. */
 const IN_TEXT: SuggestionSlot = Object.freeze({ suggestions: Object.freeze([]) });
@@ -54,6 +56,7 @@ const WEIGHT_BYTES = 2048;
 
 function weightOf(item: ThreadedItem): number {
   if (item instanceof Uint8Array) return item.byteLength / WEIGHT_BYTES;
+  if (item instanceof RenderedRun) return (item.end - item.start) / WEIGHT_BYTES;
   if (item instanceof RenderedHead) {
     const bytes = item.byteLength;
     return bytes === undefined || item.late ? 1 : bytes / WEIGHT_BYTES;
@@ -82,6 +85,7 @@ export async function* denialBatchesThreaded(
   const byRepeat = new WeakMap<object, SuggestionSlot>();
   const templates = options.jsonRepeats;
   let denials: ThreadedItem[] = [];
+  /** What each item waits for; for a rendered run, see slotAt. */
   let waiting: SuggestionSlot[] = [];
   let head = 0;
   /** The weight of denials[head..]: see weightOf. */
@@ -90,6 +94,14 @@ export async function* denialBatchesThreaded(
     denials.push(item);
     waiting.push(slot);
     queued += weightOf(item);
+  };
+  /**
+   * The slot denials[at] waits for. A rendered run waits for its heads' slots; each head's key was
+   * first seen, and its slot queued, before the run, so by its turn they are all answered.
+   */
+  const slotAt = (at: number): SuggestionSlot => {
+    const item = denials[at]!;
+    return item instanceof RenderedRun ? (item.unanswered() ?? IN_TEXT) : waiting[at]!;
   };
 
   const slotOf = (denial: Denial): SuggestionSlot => {
@@ -149,6 +161,19 @@ export async function* denialBatchesThreaded(
       /** The rendered lines since the last item: one item when another comes. */
       let runStart = 0;
       let runEnd = 0;
+      /** The rendered lines since the last item when some of them are heads. */
+      let run: RenderedRun | undefined;
+      /** Queues the rendered lines since the last item. */
+      const closeRun = (): void => {
+        if (run !== undefined) {
+          run.end = runEnd;
+          enqueue(run, IN_TEXT);
+          run = undefined;
+        } else if (runEnd > runStart) {
+          enqueue(viewOf(rendered!, runStart, runEnd), IN_TEXT);
+        }
+        runStart = runEnd;
+      };
       const count = lane ? facts.length / FACTS_PER_LINE : lines.length;
       /** The next of `lines` (with facts, lines rendered whole or but for their tail are not in it). */
       let next = 0;
@@ -166,22 +191,20 @@ export async function* denialBatchesThreaded(
           runEnd += facts![at + 4]!;
           continue;
         }
-        if (runEnd > runStart) {
-          enqueue(viewOf(rendered!, runStart, runEnd), IN_TEXT);
-          runStart = runEnd;
-        }
         if (sight === RENDERED_HEAD) {
-          runEnd += facts![at + 4]!;
           const template = templates!.get(facts![at]!);
           if (template?.shown !== true) throw new Error('scanlog: a rendered repeat of an unknown key');
           repeats++;
           stats.lines++;
           stats.denials++;
           stats.shown++;
-          enqueue(new RenderedHead(rendered!, runStart, runEnd), template.slot);
-          runStart = runEnd;
+          run ??= new RenderedRun(rendered!, runStart);
+          runEnd += facts![at + 4]!;
+          run.headEnds.push(runEnd);
+          run.slots.push(template.slot);
           continue;
         }
+        closeRun();
         const line = lines[next++]!;
         if (lane && facts[at]! !== 0) {
           const key = facts[at]!;
@@ -206,21 +229,21 @@ export async function* denialBatchesThreaded(
         if (denial === undefined) continue;
         enqueue(denial, slotOf(denial));
       }
-      if (runEnd > runStart) enqueue(viewOf(rendered!, runStart, runEnd), IN_TEXT);
+      closeRun();
       templates?.settleLate(text);
       if (repeats > 0) creditRepeats(repeats);
       thread.send();
       let ready: ThreadedItem[] = [];
       for (; head < denials.length; head++) {
-        let suggestions = waiting[head]!.suggestions;
-        if (suggestions === undefined) {
-          if (queued <= maxWaiting) break;
+        let slot = slotAt(head);
+        if (slot.suggestions === undefined && queued <= maxWaiting) break;
+        for (; slot.suggestions === undefined; slot = slotAt(head)) {
           if (ready.length > 0) yield ready;
           ready = [];
-          suggestions = await thread.until(waiting[head]!);
+          await thread.until(slot);
         }
         queued -= weightOf(denials[head]!);
-        ready.push(withSuggestions(denials[head]!, suggestions));
+        ready.push(withSuggestions(denials[head]!, slot.suggestions));
       }
       if (ready.length > 0) yield ready;
       if (head > 4096 && head * 2 > denials.length) {
@@ -231,13 +254,13 @@ export async function* denialBatchesThreaded(
     }
     let ready: ThreadedItem[] = [];
     for (; head < denials.length; head++) {
-      let suggestions = waiting[head]!.suggestions;
-      if (suggestions === undefined) {
+      let slot = slotAt(head);
+      for (; slot.suggestions === undefined; slot = slotAt(head)) {
         if (ready.length > 0) yield ready;
         ready = [];
-        suggestions = await thread.until(waiting[head]!);
+        await thread.until(slot);
       }
-      ready.push(withSuggestions(denials[head]!, suggestions));
+      ready.push(withSuggestions(denials[head]!, slot.suggestions));
     }
     if (ready.length > 0) yield ready;
   } finally {
@@ -246,7 +269,7 @@ export async function* denialBatchesThreaded(
 }
 
 function withSuggestions(item: ThreadedItem, suggestions: readonly Suggestion[]): ThreadedItem {
-  if (item instanceof Uint8Array) return item;
+  if (item instanceof Uint8Array || item instanceof RenderedRun) return item;
   if (item instanceof RenderedHead) {
     item.tail = suggestionsTailBytes(suggestions);
     return item;

@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { generateSyslog } from '../../bench/gen-syslog.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Denial, Suggestion } from '../../src/model/denial.js';
 import { formatJsonLine } from '../../src/output/json.js';
 import { DENIAL_MARKERS, parseLine } from '../../src/parse/index.js';
 import { rulesCacheDir, rulesDir } from '../../src/paths.js';
@@ -15,9 +17,14 @@ import { Enricher } from '../../src/scan/enrich.js';
 import type { DenialFilter } from '../../src/scan/filter.js';
 import { scanAddon, type ScanAddon } from '../../src/scan/native-scan.js';
 import { denialsFromBatches } from '../../src/scan/pipeline.js';
-import { RenderedHead, RepeatTemplates } from '../../src/scan/repeat-lane.js';
+import {
+  RenderedHead,
+  RenderedRun,
+  RepeatTemplates,
+  suggestionsTailBytes,
+} from '../../src/scan/repeat-lane.js';
 import { newScanStats } from '../../src/scan/stats.js';
-import { SuggestionThread } from '../../src/scan/suggestion-thread.js';
+import { SuggestionThread, type SuggestionSlot } from '../../src/scan/suggestion-thread.js';
 import { denialBatchesThreaded } from '../../src/scan/threaded-pipeline.js';
 import { scanCandidatesJs, scanCandidatesNative } from '../../src/sources/candidate-scan.js';
 import { loadRules, type RuleSet } from '../../src/suggest/index.js';
@@ -73,16 +80,43 @@ async function answering(): Promise<SuggestionThread> {
 const WARM_UP =
   'Nov 22 10:02:30 devbox kernel: audit: type=1400 audit(1763805750.150:4001): apparmor="DENIED" operation="open" profile="snap.warm.up" name="/etc/fstab" pid=12 comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0';
 
+/**
+ * `thread`, but a slot it answered is only filled once the pipeline waits for it (until): nothing
+ * is answered before the end of the file, and then the pipeline waits for every slot in turn and
+ * must not hand a rendered run over before the last of its heads' slots is answered.
+ */
+function answeringOnlyWhenAsked(thread: SuggestionThread): SuggestionThread {
+  const inner = new Map<SuggestionSlot, SuggestionSlot>();
+  const lazy = {
+    request(denial: Denial, slot: SuggestionSlot): void {
+      const own: SuggestionSlot = {};
+      inner.set(slot, own);
+      thread.request(denial, own);
+    },
+    send: (): void => thread.send(),
+    async until(slot: SuggestionSlot): Promise<readonly Suggestion[]> {
+      const own = inner.get(slot);
+      if (own === undefined) return thread.until(slot);
+      slot.suggestions = await thread.until(own);
+      return slot.suggestions;
+    },
+    close: (): Promise<void> => thread.close(),
+  };
+  return lazy as unknown as SuggestionThread;
+}
+
 /** The repeat lane, as scanlog --json prints it. */
 async function throughRepeatLane(
   path: string,
   filter: DenialFilter,
   chunkBytes: number,
+  maxWaiting?: number,
+  lazily = false,
 ): Promise<{ text: Buffer; stats: object; kinds: Record<string, number> }> {
   const stats = newScanStats();
   const templates = new RepeatTemplates();
   const parts: Buffer[] = [];
-  const kinds: Record<string, number> = { denial: 0, spliced: 0, late: 0, rendered: 0, head: 0 };
+  const kinds: Record<string, number> = { denial: 0, spliced: 0, late: 0, rendered: 0, head: 0, mixedRun: 0 };
   const batches = scanCandidatesNative(addon, path, DENIAL_MARKERS, undefined, chunkBytes, {
     keyed: true,
     templates: () => templates.takeForScan(),
@@ -90,13 +124,31 @@ async function throughRepeatLane(
   for await (const items of denialBatchesThreaded(batches, {
     filter,
     stats,
-    thread: await answering(),
+    thread: lazily ? answeringOnlyWhenAsked(await answering()) : await answering(),
     jsonRepeats: templates,
+    // 0: every unanswered entry is waited for, a rendered run's between its heads too.
+    ...(maxWaiting !== undefined ? { maxWaiting } : {}),
   })) {
     for (const item of items) {
       if (item instanceof Uint8Array) {
         kinds.rendered!++;
         parts.push(Buffer.from(item));
+      } else if (item instanceof RenderedRun) {
+        for (const slot of item.slots) expect(slot.suggestions).toBeDefined();
+        if (new Set(item.slots).size > 1) kinds.mixedRun!++;
+        let from = item.start;
+        item.headEnds.forEach((headEnd, i) => {
+          kinds.head!++;
+          parts.push(
+            Buffer.from(item.bytes.subarray(from, headEnd)),
+            suggestionsTailBytes(item.slots[i]!.suggestions!),
+          );
+          from = headEnd;
+        });
+        if (item.end > from) {
+          kinds.rendered!++;
+          parts.push(Buffer.from(item.bytes.subarray(from, item.end)));
+        }
       } else if (item instanceof RenderedHead) {
         if (typeof item.head === 'string') kinds.spliced!++;
         else if (item.late) kinds.late!++;
@@ -124,7 +176,8 @@ describe('the repeat lane', () => {
         fc.array(fc.nat(seeds.length - 1), { maxLength: 10 }),
         fc.constantFrom(...FILTERS),
         fc.constantFrom(700, 4096, 1 << 20),
-        async (originals, picks, noise, filter, chunkBytes) => {
+        fc.constantFrom(undefined, 0),
+        async (originals, picks, noise, filter, chunkBytes, maxWaiting) => {
           const lines = [
             ...originals,
             ...picks.map(([which, seed]) => relogged(originals[which % originals.length]!, seed)),
@@ -133,7 +186,7 @@ describe('the repeat lane', () => {
           const path = join(dir, 'lines.log');
           writeFileSync(path, `${lines.join('\n')}\n`);
           const expected = await parsedOneByOne(path, filter);
-          const got = await throughRepeatLane(path, filter, chunkBytes);
+          const got = await throughRepeatLane(path, filter, chunkBytes, maxWaiting);
           expect(got.stats).toStrictEqual(expected.stats);
           expect(got.text.equals(expected.text)).toBe(true);
           seen.late += got.kinds.late!;
@@ -148,6 +201,20 @@ describe('the repeat lane', () => {
     expect(seen.rendered).toBeGreaterThan(0);
     expect(seen.head).toBeGreaterThan(0);
   }, 120_000);
+
+  it('hands a run of rendered heads over once all their suggestions are in, waiting for each', async () => {
+    // Slots answered only when waited for (at the end of the file, each in turn), small chunks and
+    // a generated log whose accesses recur across chunks: many runs hold heads of several slots.
+    const path = join(dir, 'generated.log');
+    await generateSyslog(path, 100_000);
+    const filter = { includeUnconfined: true };
+    const expected = await parsedOneByOne(path, filter);
+    const got = await throughRepeatLane(path, filter, 256 << 10, undefined, true);
+    expect(got.stats).toStrictEqual(expected.stats);
+    expect(got.text.equals(expected.text)).toBe(true);
+    expect(got.kinds.head).toBeGreaterThan(100);
+    expect(got.kinds.mixedRun).toBeGreaterThan(10);
+  }, 60_000);
 
   it('renders the instants JavaScript writes, to the last millisecond before year 10000', async () => {
     // Leap days, century years (2100 is no leap year, 2000 is), the epoch, the last instant of
