@@ -23,6 +23,8 @@ export class FdWriter {
   /** What goes out before the batch's bytes since its last cut: its earlier cuts and others' bytes. */
   private pieces: Uint8Array[] = [];
   private piecesBytes = 0;
+  /** afterWrite()'s callbacks, run by the next flush. */
+  private written: (() => void)[] = [];
 
   constructor(
     private readonly fd: number,
@@ -40,6 +42,15 @@ export class FdWriter {
     if (this.batch.length > 0) this.addPiece(this.batch.cut());
     this.addPiece(bytes);
     return this.pieces.length >= MAX_PIECES - 1 ? this.flush() : this.flushIfFull();
+  }
+
+  /**
+   * Calls `callback` once everything given so far is written (or copied, for the stream): from
+   * then on the bytes given to writeBytes may change. At once when none are waiting.
+   */
+  afterWrite(callback: () => void): void {
+    if (this.pieces.length === 0) callback();
+    else this.written.push(callback);
   }
 
   flushIfFull(): Promise<void> | undefined {
@@ -71,6 +82,11 @@ export class FdWriter {
       return undefined;
     } finally {
       this.batch.reset();
+      if (this.written.length > 0) {
+        const callbacks = this.written;
+        this.written = [];
+        for (const callback of callbacks) callback();
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Denial } from '../model/denial.js';
 import type { CommandIO } from '../commands/types.js';
-import { RenderedHead, RenderedRun, suggestionsTailBytes, viewOf } from '../scan/repeat-lane.js';
+import { ChunkEnd, RenderedHead, RenderedRun, suggestionsTailBytes, viewOf } from '../scan/repeat-lane.js';
 import { FdWriter, fdOf } from './fd-writer.js';
 import { appendJsonLine, formatJsonLine } from './json.js';
 import { formatBlock } from './text.js';
@@ -33,7 +33,7 @@ class BatchedWriter {
 }
 
 /** A denial, or the JSON line of one, or the bytes of such lines (see ThreadedItem). */
-export type Printable = Denial | string | Uint8Array | RenderedHead | RenderedRun;
+export type Printable = Denial | string | Uint8Array | RenderedHead | RenderedRun | ChunkEnd;
 
 const isBatch = (item: Printable | readonly Printable[]): item is readonly Printable[] => Array.isArray(item);
 
@@ -76,6 +76,10 @@ export async function printDenials(
           from = headEnd;
         }
         wait = denial.end > from ? writeBytes(out, viewOf(bytes, from, denial.end)) : undefined;
+      } else if (denial instanceof ChunkEnd) {
+        // The writer of text copies bytes as it takes them.
+        if (out instanceof FdWriter) out.afterWrite(denial.release);
+        else denial.release();
       } else if (denial instanceof RenderedHead) {
         const head = denial.head;
         wait = typeof head === 'string' ? out.write(head) : writeBytes(out, head);

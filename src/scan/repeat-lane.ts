@@ -295,6 +295,14 @@ export class RenderedRun {
   }
 }
 
+/**
+ * After a chunk's items: once they are written out, nothing reads its rendered bytes or text
+ * again, and `release` (CandidateBatch.release) gives their memory back to the native scan.
+ */
+export class ChunkEnd {
+  constructor(readonly release: () => void) {}
+}
+
 export const FILTERED_OUT: RepeatTemplate = Object.freeze({ shown: false });
 
 /** A repeat's JSON line up to its suggestions (see suggestionsTail). */

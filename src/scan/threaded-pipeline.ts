@@ -12,6 +12,7 @@ import {
   RENDERED_HEAD,
   RenderedHead,
   RenderedRun,
+  ChunkEnd,
   suggestionsTailBytes,
   type RepeatTemplates,
   repeatJson,
@@ -41,7 +42,7 @@ export interface ThreadedPipelineOptions {
  * tail set once it is answered), or the bytes of consecutive JSON lines the native scan rendered
  * (with the tails of its heads, see RenderedRun, once all are answered).
  */
-export type ThreadedItem = Denial | Uint8Array | RenderedHead | RenderedRun;
+export type ThreadedItem = Denial | Uint8Array | RenderedHead | RenderedRun | ChunkEnd;
 
 /** The slot of rendered lines: their suggestions are in their text. */
 const IN_TEXT: SuggestionSlot = Object.freeze({ suggestions: Object.freeze([]) });
@@ -57,6 +58,7 @@ const WEIGHT_BYTES = 2048;
 function weightOf(item: ThreadedItem): number {
   if (item instanceof Uint8Array) return item.byteLength / WEIGHT_BYTES;
   if (item instanceof RenderedRun) return (item.end - item.start) / WEIGHT_BYTES;
+  if (item instanceof ChunkEnd) return 0;
   if (item instanceof RenderedHead) {
     const bytes = item.byteLength;
     return bytes === undefined || item.late ? 1 : bytes / WEIGHT_BYTES;
@@ -155,7 +157,7 @@ export async function* denialBatchesThreaded(
   };
 
   try {
-    for await (const { lines, skipped, facts, rendered, text } of batches) {
+    for await (const { lines, skipped, facts, rendered, text, release } of batches) {
       stats.lines += skipped;
       const lane = templates !== undefined && facts !== undefined && rendered !== undefined;
       /** The rendered lines since the last item: one item when another comes. */
@@ -231,6 +233,8 @@ export async function* denialBatchesThreaded(
       }
       closeRun();
       templates?.settleLate(text);
+      // After the chunk's items, the last that read its bytes (settleLate has read its text).
+      if (release !== undefined) enqueue(new ChunkEnd(release), IN_TEXT);
       if (repeats > 0) creditRepeats(repeats);
       thread.send();
       let ready: ThreadedItem[] = [];
@@ -269,7 +273,7 @@ export async function* denialBatchesThreaded(
 }
 
 function withSuggestions(item: ThreadedItem, suggestions: readonly Suggestion[]): ThreadedItem {
-  if (item instanceof Uint8Array || item instanceof RenderedRun) return item;
+  if (item instanceof Uint8Array || item instanceof RenderedRun || item instanceof ChunkEnd) return item;
   if (item instanceof RenderedHead) {
     item.tail = suggestionsTailBytes(suggestions);
     return item;

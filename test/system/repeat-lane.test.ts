@@ -22,6 +22,7 @@ import {
   RenderedRun,
   RepeatTemplates,
   suggestionsTailBytes,
+  ChunkEnd,
 } from '../../src/scan/repeat-lane.js';
 import { newScanStats } from '../../src/scan/stats.js';
 import { SuggestionThread, type SuggestionSlot } from '../../src/scan/suggestion-thread.js';
@@ -130,7 +131,10 @@ async function throughRepeatLane(
     ...(maxWaiting !== undefined ? { maxWaiting } : {}),
   })) {
     for (const item of items) {
-      if (item instanceof Uint8Array) {
+      if (item instanceof ChunkEnd) {
+        // Every byte of the chunk was copied above: its memory goes back to the scan.
+        item.release();
+      } else if (item instanceof Uint8Array) {
         kinds.rendered!++;
         parts.push(Buffer.from(item));
       } else if (item instanceof RenderedRun) {

@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Step =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'batch'; readonly text: string }
-  | { readonly kind: 'bytes'; readonly text: string; readonly offset: number };
+  | { readonly kind: 'bytes'; readonly text: string; readonly offset: number; readonly spoil?: boolean };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('text' as const), text: fc.string({ unit: 'grapheme', maxLength: 300 }) }),
@@ -25,12 +25,18 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     kind: fc.constant('bytes' as const),
     text: fc.oneof(fc.string({ maxLength: 2000 }), fc.constant('x'.repeat(300_000))),
     offset: fc.nat(8),
+    spoil: fc.boolean(),
   }),
 );
 
-/** Runs the steps through a writer on `fd`; what they wrote, as the writer was given it. */
+/**
+ * Runs the steps through a writer on `fd`; what they wrote, as the writer was given it. Bytes to
+ * `spoil` are overwritten as soon as the writer says they are written (afterWrite).
+ */
 async function run(writer: FdWriter, steps: readonly Step[]): Promise<Buffer> {
   const expected: Buffer[] = [];
+  let spoilt = 0;
+  let spoiling = 0;
   for (const s of steps) {
     let wait: Promise<void> | undefined;
     if (s.kind === 'text') wait = writer.write(s.text);
@@ -41,12 +47,20 @@ async function run(writer: FdWriter, steps: readonly Step[]): Promise<Buffer> {
       // A view into a larger buffer, as the native scan's lines are.
       const whole = Buffer.concat([Buffer.alloc(s.offset, '!'), Buffer.from(s.text)]);
       wait = writer.writeBytes(whole.subarray(s.offset));
+      if (s.spoil) {
+        spoiling++;
+        writer.afterWrite(() => {
+          whole.fill(0x3f);
+          spoilt++;
+        });
+      }
     }
     expected.push(Buffer.from(s.text));
     if (wait) await wait;
   }
   const last = writer.flush();
   if (last) await last;
+  expect(spoilt).toBe(spoiling);
   return Buffer.concat(expected);
 }
 
@@ -75,7 +89,7 @@ describe('FdWriter with bytes written where they are', () => {
     stream.on('data', (chunk: Buffer) => throughStream.push(chunk));
     const steps: Step[] = Array.from({ length: 3000 }, (_, i) =>
       i % 3 === 0
-        ? { kind: 'bytes', text: `bytes ${i} ${'b'.repeat(i % 97)}\n`, offset: i % 5 }
+        ? { kind: 'bytes', text: `bytes ${i} ${'b'.repeat(i % 97)}\n`, offset: i % 5, spoil: i % 2 === 0 }
         : { kind: i % 3 === 1 ? 'text' : 'batch', text: `text ${i}\n` },
     );
     const expected = await run(new FdWriter(fd, stream), steps);
