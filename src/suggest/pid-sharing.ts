@@ -93,12 +93,17 @@ export class PidSharingSuggester {
   }
 }
 
-/** Every field a suggestion may depend on (suggestionReads), the path without its process number. */
-function sharingKey(denial: Denial, afterPid: string): string {
+/**
+ * Every field a suggestion may depend on (suggestionReads), the path without its process number.
+ * A string goes in as its length and itself (no JSON.stringify call per field: most fields are
+ * strings), which no other value's text starts like and no two strings share.
+ */
+export function sharingKey(denial: Denial, afterPid: string): string {
   let key = '';
   for (const name in denial) {
     if (!suggestionReads(name)) continue;
-    key += `${name}:${encoded(name === 'path' ? afterPid : denial[name as keyof Denial])};`;
+    const value = name === 'path' ? afterPid : denial[name as keyof Denial];
+    key += typeof value === 'string' ? `${name}:s${value.length}:${value};` : `${name}:${encoded(value)};`;
   }
   return key;
 }
@@ -134,13 +139,19 @@ function onlyInPath(suggestions: readonly Suggestion[], path: string, pid: strin
   return true;
 }
 
+/**
+ * Copies of the suggestions, `from` replaced by `to` in their texts: a spread (the same members
+ * in the same order) with only the texts that hold `from` set again.
+ */
 function withPath(suggestions: readonly Suggestion[], from: string, to: string): Suggestion[] {
-  return suggestions.map((suggestion) => {
-    const copy: Record<string, unknown> = {};
-    for (const name in suggestion) {
-      const value = suggestion[name as keyof Suggestion];
-      copy[name] = typeof value === 'string' ? value.replaceAll(from, to) : value;
+  const copies: Suggestion[] = [];
+  for (const suggestion of suggestions) {
+    const copy: Record<string, unknown> = { ...suggestion };
+    for (const name in copy) {
+      const value = copy[name];
+      if (typeof value === 'string' && value.includes(from)) copy[name] = value.replaceAll(from, to);
     }
-    return copy as unknown as Suggestion;
-  });
+    copies.push(copy as unknown as Suggestion);
+  }
+  return copies;
 }
