@@ -15,7 +15,6 @@ import {
   ChunkEnd,
   suggestionsTailBytes,
   type RepeatTemplates,
-  repeatJson,
   shownTemplate,
   viewOf,
 } from './repeat-lane.js';
@@ -129,6 +128,7 @@ export async function* denialBatchesThreaded(
     key: number,
     millis: number,
     pid: number,
+    at: number,
   ): Denial | undefined => {
     stats.lines++;
     const { result, basis } = parseLineWithBasis(line, 'file');
@@ -151,8 +151,9 @@ export async function* denialBatchesThreaded(
     const template = learn ? shownTemplate(denial, slot, basis) : undefined;
     if (template === undefined) return denial;
     templates.set(key, template);
-    // Its own line is one of its key's: the same text as its denial's, without formatting it.
-    enqueue(new RenderedHead(repeatJson(template, line, millis, pid)), slot);
+    // Its own line is one of its key's: the same text as its denial's, rendered as a later line
+    // of the key the scan had no template for (natively, with the chunk's other such lines).
+    enqueue(templates.lateHead(key, template, line, millis, pid, at), slot);
     return undefined;
   };
 
@@ -212,7 +213,7 @@ export async function* denialBatchesThreaded(
           const key = facts[at]!;
           const template = templates!.get(key);
           if (template === null) {
-            denial = learnt(templates!, line, key, facts[at + 2]!, facts[at + 3]!);
+            denial = learnt(templates!, line, key, facts[at + 2]!, facts[at + 3]!, next - 1);
           } else if (template !== undefined) {
             repeats++;
             stats.lines++;
