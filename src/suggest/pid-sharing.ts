@@ -93,17 +93,12 @@ export class PidSharingSuggester {
   }
 }
 
-/**
- * Every field a suggestion may depend on (suggestionReads), the path without its process number.
- * A string goes in as its length and itself (no JSON.stringify call per field: most fields are
- * strings), which no other value's text starts like and no two strings share.
- */
+/** Every field a suggestion may depend on (suggestionReads), the path without its process number. */
 export function sharingKey(denial: Denial, afterPid: string): string {
   let key = '';
   for (const name in denial) {
     if (!suggestionReads(name)) continue;
-    const value = name === 'path' ? afterPid : denial[name as keyof Denial];
-    key += typeof value === 'string' ? `${name}:s${value.length}:${value};` : `${name}:${encoded(value)};`;
+    key += `${name}:${encoded(name === 'path' ? afterPid : denial[name as keyof Denial])};`;
   }
   return key;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Denial } from '../../../src/model/denial.js';
 import { sharingKey } from '../../../src/suggest/pid-sharing.js';
 
-// sharingKey writes strings as their length and themselves. Two denials must get the same key
+// sharingKey is what two /proc/PID/ denials must share for one to take the other's answers. Two must get the same key
 // exactly when the plain encoding (every value through JSON.stringify, field by field) is the same.
 function plainKey(denial: Record<string, unknown>, afterPid: string): string {
   const fields = Object.keys(denial).filter((name) => !['raw', 'pid', 'comm'].includes(name));
