@@ -39,8 +39,22 @@ export class FdWriter {
 
   /** Bytes made elsewhere, written as they are: they must not change until the next flush. */
   writeBytes(bytes: Uint8Array): Promise<void> | undefined {
+    this.addBytes(bytes);
+    return this.flushIfPiled();
+  }
+
+  /**
+   * writeBytes() without its check for a flush, for a series of pieces (a rendered run's heads
+   * and tails) followed by one flushIfPiled(). They may pile up past one writev's worth: flush()
+   * writes them MAX_PIECES at a time.
+   */
+  addBytes(bytes: Uint8Array): void {
     if (this.batch.length > 0) this.addPiece(this.batch.cut());
     this.addPiece(bytes);
+  }
+
+  /** The check writeBytes() makes after its piece, once after a series of addBytes(). */
+  flushIfPiled(): Promise<void> | undefined {
     return this.pieces.length >= MAX_PIECES - 1 ? this.flush() : this.flushIfFull();
   }
 

@@ -43,6 +43,20 @@ function writeBytes(out: FdWriter | BatchedWriter, bytes: Uint8Array): Promise<v
   return undefined;
 }
 
+/** A rendered run as the loop in printDenials writes it, with one check for a flush at its end. */
+function writeRun(out: FdWriter, run: RenderedRun): Promise<void> | undefined {
+  const { bytes, headEnds, slots } = run;
+  let from = run.start;
+  for (let h = 0; h < headEnds.length; h++) {
+    const headEnd = headEnds[h]!;
+    out.addBytes(viewOf(bytes, from, headEnd));
+    out.addBytes(suggestionsTailBytes(slots[h]!.suggestions!));
+    from = headEnd;
+  }
+  if (run.end > from) out.addBytes(viewOf(bytes, from, run.end));
+  return out.flushIfPiled();
+}
+
 /** A saved file's replay (`bulk`) goes straight to stdout's descriptor in large writes. */
 export async function printDenials(
   stream: AsyncIterable<Printable | readonly Printable[]>,
@@ -63,6 +77,8 @@ export async function printDenials(
         wait = out.write(denial);
       } else if (denial instanceof Uint8Array) {
         wait = writeBytes(out, denial);
+      } else if (denial instanceof RenderedRun && out instanceof FdWriter) {
+        wait = writeRun(out, denial);
       } else if (denial instanceof RenderedRun) {
         // Each head with its tail after it (its slots are all answered), then the bytes after the last.
         const { bytes, headEnds, slots } = denial;
@@ -82,6 +98,13 @@ export async function printDenials(
         else denial.release();
       } else if (denial instanceof RenderedHead) {
         const head = denial.head;
+        if (typeof head !== 'string' && out instanceof FdWriter) {
+          out.addBytes(head);
+          out.addBytes(denial.tail!);
+          wait = out.flushIfPiled();
+          if (wait) await wait;
+          continue;
+        }
         wait = typeof head === 'string' ? out.write(head) : writeBytes(out, head);
         if (wait) await wait;
         wait = writeBytes(out, denial.tail!);

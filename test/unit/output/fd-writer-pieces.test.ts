@@ -16,7 +16,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Step =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'batch'; readonly text: string }
-  | { readonly kind: 'bytes'; readonly text: string; readonly offset: number; readonly spoil?: boolean };
+  | { readonly kind: 'bytes'; readonly text: string; readonly offset: number; readonly spoil?: boolean }
+  /** Pieces given with addBytes() one after the other, then one flushIfPiled(). */
+  | { readonly kind: 'series'; readonly texts: readonly string[] };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('text' as const), text: fc.string({ unit: 'grapheme', maxLength: 300 }) }),
@@ -26,6 +28,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     text: fc.oneof(fc.string({ maxLength: 2000 }), fc.constant('x'.repeat(300_000))),
     offset: fc.nat(8),
     spoil: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('series' as const),
+    texts: fc.oneof(
+      fc.array(fc.string({ maxLength: 200 }), { maxLength: 40 }),
+      // More pieces than one writev takes (IOV_MAX, 1024).
+      fc.constant(Array.from({ length: 2500 }, (_, i) => `piece ${i}\n`)),
+    ),
   }),
 );
 
@@ -39,6 +49,20 @@ async function run(writer: FdWriter, steps: readonly Step[]): Promise<Buffer> {
   let spoiling = 0;
   for (const s of steps) {
     let wait: Promise<void> | undefined;
+    if (s.kind === 'series') {
+      // Views into one larger buffer, as a rendered run's heads are.
+      const whole = Buffer.from(s.texts.join(''));
+      let from = 0;
+      for (const text of s.texts) {
+        const length = Buffer.byteLength(text);
+        writer.addBytes(whole.subarray(from, from + length));
+        from += length;
+      }
+      wait = writer.flushIfPiled();
+      expected.push(whole);
+      if (wait) await wait;
+      continue;
+    }
     if (s.kind === 'text') wait = writer.write(s.text);
     else if (s.kind === 'batch') {
       writer.batch.text(s.text);
@@ -90,7 +114,9 @@ describe('FdWriter with bytes written where they are', () => {
     const steps: Step[] = Array.from({ length: 3000 }, (_, i) =>
       i % 3 === 0
         ? { kind: 'bytes', text: `bytes ${i} ${'b'.repeat(i % 97)}\n`, offset: i % 5, spoil: i % 2 === 0 }
-        : { kind: i % 3 === 1 ? 'text' : 'batch', text: `text ${i}\n` },
+        : i % 100 === 1
+          ? { kind: 'series', texts: Array.from({ length: 1500 }, (_, j) => `series ${i} ${j}\n`) }
+          : { kind: i % 3 === 1 ? 'text' : 'batch', text: `text ${i}\n` },
     );
     const expected = await run(new FdWriter(fd, stream), steps);
     const inPipe = Buffer.alloc(expected.length);
