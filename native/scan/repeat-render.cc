@@ -1,7 +1,6 @@
 #include "repeat-render.h"
 
 #include <cmath>
-#include <cstdio>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -72,9 +71,10 @@ bool iso_time(double millis, std::string &out) {
   unsigned month;
   unsigned day;
   civil_from_days(days, year, month, day);
-  char year_text[8];
-  std::snprintf(year_text, sizeof year_text, "%04u", static_cast<unsigned>(year));
-  out.append(year_text);
+  // 1970 to 9999: always four digits.
+  const auto year_digits = static_cast<unsigned>(year);
+  two_digits(year_digits / 100, out);
+  two_digits(year_digits % 100, out);
   out.push_back('-');
   two_digits(month, out);
   out.push_back('-');
