@@ -104,7 +104,7 @@ describe('native candidate scan', () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it('finds markers in long lines and long runs of noise (the vector filter, not the tail loop)', async () => {
     await fc.assert(
@@ -123,7 +123,7 @@ describe('native candidate scan', () => {
       ),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 
   it('selects what the JavaScript scan selects for any set of markers (the fingerprint search and its fallbacks)', async () => {
     // Few distinct characters, so that markers overlap, share bytes and appear by chance.
@@ -156,7 +156,7 @@ describe('native candidate scan', () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, 60_000);
 
   it('finds a marker at every offset around the 32-byte blocks, in every line and at the end of the file', async () => {
     for (const marker of DENIAL_MARKERS) {
