@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import {
   scanAddon,
   type NativeChunk,
@@ -6,7 +5,8 @@ import {
   type RenderTemplate,
   type ScanAddon,
 } from '../scan/native-scan.js';
-import { cannotRead, opening } from './open-error.js';
+import { openUnlessAborted } from './abortable-open.js';
+import { cannotRead } from './open-error.js';
 
 /** Lines of a saved file that hold at least one marker, in file order, and how many lines were passed over. */
 export interface CandidateBatch {
@@ -75,7 +75,8 @@ export async function* scanCandidatesNative(
   chunkBytes = NATIVE_CHUNK,
   keying: Pick<ScanOptions, 'keyed' | 'templates'> = {},
 ): AsyncGenerator<CandidateBatch> {
-  const handle = await opening(path, () => open(path, 'r'));
+  const handle = await openUnlessAborted(path, signal);
+  if (handle === undefined) return;
   // The descriptor must outlive the reads under way on worker threads (the one asked for and the
   // one ahead of it): close() settles once none is.
   let pending: Promise<NativeChunk | null> | undefined;
@@ -118,7 +119,8 @@ export async function* scanCandidatesJs(
   signal?: AbortSignal,
 ): AsyncGenerator<CandidateBatch> {
   const probes = markers.map(probeFor);
-  const handle = await opening(path, () => open(path, 'r'));
+  const handle = await openUnlessAborted(path, signal);
+  if (handle === undefined) return;
   try {
     // The unfinished last line of each read, copied out: usually a few hundred bytes.
     let carry: Buffer = Buffer.alloc(0);
