@@ -17,6 +17,27 @@ export interface PaneOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+const SERVER_GONE_RETRIES = 40;
+const SERVER_GONE_WAIT_MS = 50;
+
+/**
+ * tmux new-session with `args`. When a test's last session was just killed, the server is still
+ * exiting: a client that reaches it then fails with "server exited unexpectedly" (seen once in
+ * CI), so that is retried until a new server answers.
+ */
+function startSession(args: readonly string[]): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      tmux('new-session', ...args);
+      return;
+    } catch (error) {
+      const said = String((error as { stderr?: unknown }).stderr ?? '');
+      if (!said.includes('server exited unexpectedly') || attempt >= SERVER_GONE_RETRIES) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SERVER_GONE_WAIT_MS);
+    }
+  }
+}
+
 /** One real terminal running one command; the shell stays after the command to show how it ended. */
 export class Pane {
   private constructor(readonly name: string) {}
@@ -29,8 +50,7 @@ export class Pane {
     );
     const unset = ciVariables.map((k) => `-u ${k}`).join(' ');
     const wrapped = `env ${unset} ${env.join(' ')} ${command}; echo "EXIT=$?"; sleep 600`;
-    tmux(
-      'new-session',
+    startSession([
       '-d',
       '-s',
       name,
@@ -41,7 +61,7 @@ export class Pane {
       '-c',
       options.cwd,
       wrapped,
-    );
+    ]);
     // Without this the window would follow the size of the (absent) client.
     tmux('set-option', '-t', name, 'window-size', 'manual');
     return new Pane(name);
