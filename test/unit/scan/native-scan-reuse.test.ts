@@ -77,6 +77,16 @@ const copy = (chunk: NativeChunk): Copied => ({
   facts: [...chunk.facts!],
 });
 
+/** Runs `use` with a descriptor of `path` open for reading, closed once `use` has settled. */
+async function withDescriptor<T>(path: string, use: (fd: number) => Promise<T>): Promise<T> {
+  const fd = openSync(path, 'r');
+  try {
+    return await use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * A keyed scan that gives a template to each key at its first sight (so later chunks render its
  * repeats). Keeps the chunks `keep` says, lets go of the others and collects garbage after each
@@ -87,8 +97,7 @@ async function scan(
   path: string,
   keep: (index: number) => boolean,
 ): Promise<{ copies: Copied[]; reused: number }> {
-  const fd = openSync(path, 'r');
-  try {
+  return withDescriptor(path, async (fd) => {
     const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
     const copies: Copied[] = [];
     const kept: { chunk: NativeChunk; copied: Copied }[] = [];
@@ -110,9 +119,7 @@ async function scan(
     }
     for (const { chunk, copied } of kept) expect(copy(chunk)).toEqual(copied);
     return { copies, reused: scanner.buffersReused() };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 describe('native scan buffer reuse', () => {
@@ -142,8 +149,7 @@ describe('native scan buffer reuse', () => {
 
   it('reuses the memory of an unkeyed scan’s text, which never leaves the addon', async () => {
     const path = writeLog();
-    const fd = openSync(path, 'r');
-    try {
+    await withDescriptor(path, async (fd) => {
       const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10);
       const lines: string[] = [];
       for (let chunk = await scanner.next(); chunk !== null; chunk = await scanner.next()) {
@@ -153,9 +159,7 @@ describe('native scan buffer reuse', () => {
       for await (const batch of scanCandidatesJs(path, DENIAL_MARKERS)) js.push(...batch.lines);
       expect(lines).toEqual(js);
       expect(scanner.buffersReused()).toBeGreaterThan(30);
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 });
 
@@ -166,8 +170,7 @@ describe('native scan read-ahead', () => {
   it('renders a chunk with the templates given by the next() that asked for it, though it was read before', async () => {
     const path = join(dir, 'ahead.log');
     writeFileSync(path, `${Array.from({ length: 400 }, (_, i) => line(100 + i, i % 1000)).join('\n')}\n`);
-    const fd = openSync(path, 'r');
-    try {
+    await withDescriptor(path, async (fd) => {
       const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 4096, true);
       const first = (await scanner.next())!;
       expect(first.facts![0]).toBe(1);
@@ -196,38 +199,30 @@ describe('native scan read-ahead', () => {
         rest += chunk.candidates;
       expect(first.candidates + second.candidates + rest).toBe(400);
       await scanner.close();
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   it('close() settles once no read is under way, and the scanner refuses next() after it', async () => {
     const path = writeLog();
-    const fd = openSync(path, 'r');
-    try {
+    await withDescriptor(path, async (fd) => {
       const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
       expect(await scanner.next()).not.toBeNull();
       // The chunk after it is being read: close() waits for that read, then the descriptor may go.
       await scanner.close();
       await scanner.close();
       expect(() => scanner.next()).toThrow('CandidateScanner: next() after close()');
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 
   it('refuses a second next() while the first is under way', async () => {
     const path = writeLog();
-    const fd = openSync(path, 'r');
-    try {
+    await withDescriptor(path, async (fd) => {
       const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
       const first = scanner.next();
       expect(() => scanner.next()).toThrow('CandidateScanner: next() while a read is under way');
       expect(await first).not.toBeNull();
       await scanner.close();
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 });
 
@@ -235,8 +230,7 @@ describe('native scan recycle()', () => {
   it('takes a chunk’s Buffers back early: later chunks write into their memory, the others stay as they were', async () => {
     const path = writeLog();
     const withoutRecycling = await scan(path, () => true);
-    const fd = openSync(path, 'r');
-    try {
+    await withDescriptor(path, async (fd) => {
       const scanner = new addon.CandidateScanner(fd, DENIAL_MARKERS, 48 << 10, true);
       const copies: Copied[] = [];
       const kept: { chunk: NativeChunk; copied: Copied }[] = [];
@@ -271,9 +265,7 @@ describe('native scan recycle()', () => {
       );
       expect(scanner.recycle(Buffer.from('not the scanner’s'))).toBe(false);
       await scanner.close();
-    } finally {
-      closeSync(fd);
-    }
+    });
   });
 });
 

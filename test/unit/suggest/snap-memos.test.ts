@@ -1,10 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { Denial } from '../../../src/model/denial.js';
-import { parseLine } from '../../../src/parse/index.js';
-import { Enricher } from '../../../src/scan/enrich.js';
+import { ruleSampleDenials } from '../../support/rule-samples.js';
 import { forgetSnapBindings } from '../../../src/suggest/file-index.js';
 import { loadRules, suggest } from '../../../src/suggest/index.js';
 import { PidSharingSuggester } from '../../../src/suggest/pid-sharing.js';
@@ -14,32 +9,9 @@ import { variablesFor } from '../../../src/suggest/variables.js';
 // The suggestion snapshot's build forgets, after its warm-up, what the engine kept for the
 // rules' sample snaps (suggestion-process-child.ts): answers made after that must be the ones
 // made before, whichever snaps come next.
-const ROOT = join(import.meta.dirname, '../../..');
 const rules = loadRules();
 
-/** Every rule file's sample lines (match and no_match) as denials, named as a replay names them. */
-function sampleDenials(): Denial[] {
-  const namer = new Enricher();
-  const denials: Denial[] = [];
-  for (const kind of ['interfaces', 'advice']) {
-    const dir = join(ROOT, 'rules', kind);
-    for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n))) {
-      const data = parseYaml(readFileSync(join(dir, name), 'utf8')) as {
-        samples?: { match?: unknown; no_match?: unknown };
-      } | null;
-      for (const list of [data?.samples?.match, data?.samples?.no_match]) {
-        if (!Array.isArray(list)) continue;
-        for (const line of list) {
-          const parsed = typeof line === 'string' ? parseLine(line) : undefined;
-          if (parsed?.kind === 'denial') denials.push(namer.enrich(parsed.denial, 'file'));
-        }
-      }
-    }
-  }
-  return denials;
-}
-
-const samples = sampleDenials();
+const samples = ruleSampleDenials({ noMatch: true });
 
 function forget(): void {
   forgetSnapMemos();
