@@ -8,7 +8,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRules } from '../suggest/index.js';
 import { PidSharingSuggester } from '../suggest/pid-sharing.js';
-import { answer, type SuggestionRequests, type SuggestionThreadData } from './suggestion-protocol.js';
+import {
+  answer,
+  SuggestionLists,
+  type SuggestionRequests,
+  type SuggestionThreadData,
+} from './suggestion-protocol.js';
 
 export { answer } from './suggestion-protocol.js';
 export { buildSuggestSnapshot } from './suggestion-process-child.js';
@@ -24,7 +29,8 @@ export function threadSuggester({ rulesDir, cacheDir }: SuggestionThreadData): P
 if (parentPort !== null) {
   const port = parentPort;
   const suggester = threadSuggester(workerData as SuggestionThreadData);
+  const lists = new SuggestionLists();
   port.on('message', (requests: SuggestionRequests) =>
-    answer(requests, suggester, (answers) => port.postMessage(answers)),
+    answer(requests, suggester, (answers) => port.postMessage(answers), lists),
   );
 }

@@ -16,6 +16,7 @@ import { forgetSnapMemos } from '../suggest/snap-memos.js';
 import { encodeFrame, FrameReader } from './suggestion-process-frames.js';
 import {
   answer,
+  SuggestionLists,
   type SuggestionProcessReady,
   type SuggestionRequests,
   type SuggestionThreadData,
@@ -70,10 +71,11 @@ function serve(built: RuleSet): void {
   const post = (value: unknown): void => writeAll(STDOUT, encodeFrame(value));
   post({ ready: true, rulesFromSnapshot: rules === built } satisfies SuggestionProcessReady);
   const reader = new FrameReader();
+  const lists = new SuggestionLists();
   const chunk = Buffer.allocUnsafe(1 << 16);
   for (let read = readSome(STDIN, chunk); read > 0; read = readSome(STDIN, chunk)) {
     for (const requests of reader.push(chunk.subarray(0, read))) {
-      answer(requests as SuggestionRequests, suggester, post);
+      answer(requests as SuggestionRequests, suggester, post, lists);
     }
   }
   process.exit(0);

@@ -15,10 +15,18 @@ export interface SuggestionRequests {
   readonly denials: readonly Denial[];
 }
 
-/** Suggestion thread to main thread: the suggestions of those requests, in request order. */
+/**
+ * Suggestion thread to main thread: the suggestions of those requests, in request order. Many
+ * denials get suggestions equal in content, so each distinct list crosses once: `lists` holds each
+ * request's list as an index into every list the engine has sent, and `newLists` the lists this
+ * message is the first to use (their indexes follow those sent before). `restart`: the engine
+ * forgot the lists it sent (SuggestionLists' limit), and indexes start again at 0 with this message.
+ */
 export interface SuggestionAnswers {
   readonly ids: readonly number[];
-  readonly suggestions: readonly (readonly Suggestion[])[];
+  readonly lists: readonly number[];
+  readonly newLists: readonly (readonly Suggestion[])[];
+  readonly restart?: true;
 }
 
 /**
@@ -33,21 +41,127 @@ export interface SuggestionProcessReady {
 /** Answers go back in groups this large (or at the end of a request): few messages, early answers. */
 const GROUP = 32;
 
-/** Suggests for one request, handing each group of answers to `post` as soon as it is made. */
+/**
+ * Suggests for one request, handing each group of answers to `post` as soon as it is made.
+ * `lists` is the engine's for the whole connection (a new one starts the indexes again: fine for
+ * one request alone, as the build's warm-up sends).
+ */
 export function answer(
   { ids, denials }: SuggestionRequests,
   suggester: { suggest(denial: Denial): Suggestion[] },
   post: (answers: SuggestionAnswers) => void,
+  lists: SuggestionLists = new SuggestionLists(),
 ): void {
   let groupIds: number[] = [];
-  let groupSuggestions: Suggestion[][] = [];
+  let groupLists: number[] = [];
   for (let i = 0; i < ids.length; i++) {
     groupIds.push(ids[i]!);
-    groupSuggestions.push(suggester.suggest(denials[i] as Denial));
+    groupLists.push(lists.indexOf(suggester.suggest(denials[i] as Denial)));
     if (groupIds.length >= GROUP || i === ids.length - 1) {
-      post({ ids: groupIds, suggestions: groupSuggestions });
+      post(lists.answers(groupIds, groupLists));
       groupIds = [];
-      groupSuggestions = [];
+      groupLists = [];
     }
   }
+}
+
+/**
+ * The engine's side of the lists of SuggestionAnswers: an index for every list, the same for
+ * lists equal in content (the same members in the same order with the same values, so that the
+ * main thread's copy of the first is exactly what a copy of any of them would be).
+ */
+export class SuggestionLists {
+  private readonly byArray = new WeakMap<readonly Suggestion[], number>();
+  /** Indexes by the lists' JSON text (which leaves undefined members out: compared in full). */
+  private readonly byText = new Map<string, number[]>();
+  private readonly known: (readonly Suggestion[])[] = [];
+  private fresh: (readonly Suggestion[])[] = [];
+  private restarted = false;
+
+  /** @param limit lists remembered at most (a message's may go beyond): then all are forgotten and the indexes start again. */
+  constructor(private readonly limit = 1 << 16) {}
+
+  indexOf(list: readonly Suggestion[]): number {
+    const same = this.byArray.get(list);
+    if (same !== undefined && this.known[same] === list) return same;
+    const text = JSON.stringify(list);
+    const candidates = this.byText.get(text);
+    if (candidates !== undefined) {
+      for (const index of candidates) {
+        if (sameList(this.known[index]!, list)) {
+          this.byArray.set(list, index);
+          return index;
+        }
+      }
+    }
+    const index = this.known.length;
+    this.known.push(list);
+    this.fresh.push(list);
+    this.byArray.set(list, index);
+    if (candidates !== undefined) candidates.push(index);
+    else this.byText.set(text, [index]);
+    return index;
+  }
+
+  /** The message for these requests and their lists' indexes, with the lists new since the last. */
+  answers(ids: readonly number[], lists: readonly number[]): SuggestionAnswers {
+    const newLists = this.fresh;
+    this.fresh = [];
+    const restart = this.restarted;
+    this.restarted = false;
+    // Forgotten between messages only: a message's indexes are all of one table.
+    if (this.known.length >= this.limit) this.forget();
+    return restart ? { ids, lists, newLists, restart } : { ids, lists, newLists };
+  }
+
+  private forget(): void {
+    this.known.length = 0;
+    this.byText.clear();
+    this.restarted = true;
+  }
+}
+
+/**
+ * The main thread's side: every list an engine sent, by index (one table per engine: a new
+ * engine's indexes are its own). Requests with lists equal in content share one frozen array.
+ */
+export class AnsweredLists {
+  private readonly known: (readonly Suggestion[])[] = [];
+
+  /** Each request's suggestions, in the message's order. */
+  suggestionsOf(answers: SuggestionAnswers): (readonly Suggestion[])[] {
+    if (answers.restart === true) this.known.length = 0;
+    for (const list of answers.newLists) this.known.push(Object.freeze(list));
+    return answers.lists.map((index) => {
+      const list = this.known[index];
+      if (list === undefined) throw new Error(`suggestion answers: no list ${index} was sent`);
+      return list;
+    });
+  }
+}
+
+function sameList(a: readonly Suggestion[], b: readonly Suggestion[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameRecord(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/** The same own members in the same order with the same values (Object.is: -0 and NaN too). */
+function sameRecord(a: object, b: object): boolean {
+  if (a === b) return true;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  if (keys.length !== otherKeys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key !== otherKeys[i]) return false;
+    const value = (a as Record<string, unknown>)[key];
+    const other = (b as Record<string, unknown>)[key];
+    if (Object.is(value, other)) continue;
+    if (typeof value !== 'object' || value === null || typeof other !== 'object' || other === null)
+      return false;
+    if (!sameRecord(value, other)) return false;
+  }
+  return true;
 }

@@ -13,7 +13,12 @@ import {
   type SuggestionBackend,
   type SuggestionSnapshot,
 } from './suggestion-process.js';
-import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
+import {
+  AnsweredLists,
+  type SuggestionAnswers,
+  type SuggestionRequests,
+  type SuggestionThreadData,
+} from './suggestion-protocol.js';
 
 /** Where a request's suggestions land once the thread has answered. */
 export interface SuggestionSlot {
@@ -79,8 +84,9 @@ export class SuggestionThread {
       this.backend = this.startWorker();
     } else {
       this.unanswered = [];
+      const lists = new AnsweredLists();
       const backend: SuggestionBackend = new SuggestionProcess(snapshot, data, {
-        answered: (answers) => this.answered(answers),
+        answered: (answers) => this.answered(lists, answers),
         stopped: (error, always) => this.stopped(backend, error, always),
       });
       this.backend = backend;
@@ -127,14 +133,24 @@ export class SuggestionThread {
   }
 
   private startWorker(): SuggestionBackend {
+    const lists = new AnsweredLists();
     const backend: SuggestionBackend = new WorkerBackend(this.workerPath, this.data, {
-      answered: (answers) => this.answered(answers),
+      answered: (answers) => this.answered(lists, answers),
       stopped: (error, always) => this.stopped(backend, error, always),
     });
     return backend;
   }
 
-  private answered({ ids, suggestions }: SuggestionAnswers): void {
+  /** An engine's answers, their lists in `lists` (that engine's: each has its own indexes). */
+  private answered(lists: AnsweredLists, answers: SuggestionAnswers): void {
+    let suggestions: (readonly Suggestion[])[];
+    try {
+      suggestions = lists.suggestionsOf(answers);
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    const ids = answers.ids;
     this.unanswered = undefined;
     this.lastAnswerAt = performance.now();
     this.firstAnswerAt ??= this.lastAnswerAt;
