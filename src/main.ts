@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { run } from './cli.js';
+import { promptExitRequested } from './prompt-exit.js';
 
 // `snappy-debug ... | head`: a closed pipe ends the program quietly, as for any Unix filter.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -17,9 +18,20 @@ const io = {
   stderr: process.stderr,
 };
 
+/** Resolves once everything written to `stream` has left the process (a slow pipe's reader holds it back). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableLength === 0) return Promise.resolve();
+  // Writes are done in order: the callback of an empty one runs once all before it are done.
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 run(process.argv.slice(2), io).then(
-  (status) => {
+  async (status) => {
     process.exitCode = status;
+    if (!promptExitRequested()) return;
+    await flushed(process.stdout);
+    await flushed(process.stderr);
+    process.exit(status);
   },
   (error: unknown) => {
     process.stderr.write(`snappy-debug: ${error instanceof Error ? error.message : String(error)}\n`);

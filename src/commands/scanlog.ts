@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { rulesCacheDir, rulesDir } from '../paths.js';
+import { exitPromptlyWhenDone } from '../prompt-exit.js';
 import { tuneForBatchReplay } from '../scan/batch-tuning.js';
 import { startSuggestionThread, type SuggestionThread } from '../scan/suggestion-thread.js';
 import { parseCommandArgs } from './args.js';
@@ -146,7 +147,10 @@ export const main: CommandMain = async (argv, io) => {
     : undefined;
   try {
     const { runScanlog } = await import('../scan/scanlog-run.js');
-    return await runScanlog(args, io, thread);
+    const status = await runScanlog(args, io, thread);
+    // Printed, its thread closed: nothing of a batch replay runs on after it.
+    if (batchReplay) exitPromptlyWhenDone();
+    return status;
   } finally {
     await thread?.close();
     if (thread && process.env.SNAPPY_DEBUG_SUGGEST_TIMES === '1') io.stderr.write(`${answerTimes(thread)}\n`);
