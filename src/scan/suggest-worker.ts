@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRules } from '../suggest/index.js';
 import { PidSharingSuggester } from '../suggest/pid-sharing.js';
+import { ENGINE_LIST_TEXTS } from './engine-list-texts.js';
 import {
   answer,
   SuggestionLists,
@@ -29,7 +30,7 @@ export function threadSuggester({ rulesDir, cacheDir }: SuggestionThreadData): P
 if (parentPort !== null) {
   const port = parentPort;
   const suggester = threadSuggester(workerData as SuggestionThreadData);
-  const lists = new SuggestionLists();
+  const lists = new SuggestionLists(ENGINE_LIST_TEXTS);
   port.on('message', (requests: SuggestionRequests) =>
     answer(requests, suggester, (answers) => port.postMessage(answers), lists),
   );

@@ -13,6 +13,8 @@ export interface SuggestionThreadData {
 export interface SuggestionRequests {
   readonly ids: readonly number[];
   readonly denials: readonly Denial[];
+  /** Answer the lists new in these answers with their JSON tails too (SuggestionAnswers.newTails). */
+  readonly tails?: true;
 }
 
 /**
@@ -26,6 +28,13 @@ export interface SuggestionAnswers {
   readonly ids: readonly number[];
   readonly lists: readonly number[];
   readonly newLists: readonly (readonly Suggestion[])[];
+  /**
+   * When the requests asked for them and the engine makes them: each new list's JSON line tail
+   * (output/suggestions-json.ts suggestionsTailBytes), in newLists' order, one after another in
+   * one buffer (one object to copy across, not one per list); `newTailEnds` says where each ends.
+   */
+  readonly newTails?: Uint8Array;
+  readonly newTailEnds?: readonly number[];
   readonly restart?: true;
 }
 
@@ -47,7 +56,7 @@ const GROUP = 32;
  * one request alone, as the build's warm-up sends).
  */
 export function answer(
-  { ids, denials }: SuggestionRequests,
+  { ids, denials, tails }: SuggestionRequests,
   suggester: { suggest(denial: Denial): Suggestion[] },
   post: (answers: SuggestionAnswers) => void,
   lists: SuggestionLists = new SuggestionLists(),
@@ -56,7 +65,7 @@ export function answer(
   let groupLists: number[] = [];
   for (let i = 0; i < ids.length; i++) {
     groupIds.push(ids[i]!);
-    groupLists.push(lists.indexOf(suggester.suggest(denials[i] as Denial)));
+    groupLists.push(lists.indexOf(suggester.suggest(denials[i] as Denial), tails === true));
     if (groupIds.length >= GROUP || i === ids.length - 1) {
       post(lists.answers(groupIds, groupLists));
       groupIds = [];
@@ -70,21 +79,43 @@ export function answer(
  * lists equal in content (the same members in the same order with the same values, so that the
  * main thread's copy of the first is exactly what a copy of any of them would be).
  */
+/** How an engine tells lists apart and makes the JSON tails the main thread may ask for. */
+export interface ListTexts {
+  /** A text equal for lists equal in content (lists of one text are compared in full). */
+  keyOf(list: readonly Suggestion[]): string;
+  tailOf(list: readonly Suggestion[]): Uint8Array;
+}
+
+const JSON_KEYS: ListTexts = {
+  keyOf: (list) => JSON.stringify(list),
+  tailOf: () => {
+    throw new Error('this engine makes no JSON tails');
+  },
+};
+
 export class SuggestionLists {
   private readonly byArray = new WeakMap<readonly Suggestion[], number>();
   /** Indexes by the lists' JSON text (which leaves undefined members out: compared in full). */
   private readonly byText = new Map<string, number[]>();
   private readonly known: (readonly Suggestion[])[] = [];
   private fresh: (readonly Suggestion[])[] = [];
+  private freshTails: Uint8Array[] | undefined;
   private restarted = false;
 
-  /** @param limit lists remembered at most (a message's may go beyond): then all are forgotten and the indexes start again. */
-  constructor(private readonly limit = 1 << 16) {}
+  /**
+   * @param texts keys and tails (without: JSON.stringify as key, no tails).
+   * @param limit lists remembered at most (a message's may go beyond): then all are forgotten and the indexes start again.
+   */
+  constructor(
+    private readonly texts?: ListTexts,
+    private readonly limit = 1 << 16,
+  ) {}
 
-  indexOf(list: readonly Suggestion[]): number {
+  /** `list`'s index; `withTail`: a new list's tail is sent with it (when this engine makes tails). */
+  indexOf(list: readonly Suggestion[], withTail = false): number {
     const same = this.byArray.get(list);
     if (same !== undefined && this.known[same] === list) return same;
-    const text = JSON.stringify(list);
+    const text = (this.texts ?? JSON_KEYS).keyOf(list);
     const candidates = this.byText.get(text);
     if (candidates !== undefined) {
       for (const index of candidates) {
@@ -96,6 +127,9 @@ export class SuggestionLists {
     }
     const index = this.known.length;
     this.known.push(list);
+    if (withTail && this.texts !== undefined && this.fresh.length === (this.freshTails?.length ?? 0)) {
+      (this.freshTails ??= []).push(this.texts.tailOf(list));
+    }
     this.fresh.push(list);
     this.byArray.set(list, index);
     if (candidates !== undefined) candidates.push(index);
@@ -106,12 +140,26 @@ export class SuggestionLists {
   /** The message for these requests and their lists' indexes, with the lists new since the last. */
   answers(ids: readonly number[], lists: readonly number[]): SuggestionAnswers {
     const newLists = this.fresh;
+    // Tails for all the new lists or for none.
+    const newTails = this.freshTails?.length === newLists.length ? this.freshTails : undefined;
     this.fresh = [];
+    this.freshTails = undefined;
     const restart = this.restarted;
     this.restarted = false;
     // Forgotten between messages only: a message's indexes are all of one table.
     if (this.known.length >= this.limit) this.forget();
-    return restart ? { ids, lists, newLists, restart } : { ids, lists, newLists };
+    const message: { -readonly [K in keyof SuggestionAnswers]: SuggestionAnswers[K] } = {
+      ids,
+      lists,
+      newLists,
+    };
+    if (newTails !== undefined && newTails.length > 0) {
+      let end = 0;
+      message.newTailEnds = newTails.map((tail) => (end += tail.byteLength));
+      message.newTails = Buffer.concat(newTails, end);
+    }
+    if (restart) message.restart = true;
+    return message;
   }
 
   private forget(): void {
@@ -128,10 +176,21 @@ export class SuggestionLists {
 export class AnsweredLists {
   private readonly known: (readonly Suggestion[])[] = [];
 
+  /** @param onTail given each new list that came with its JSON tail (a view of the message's bytes). */
+  constructor(private readonly onTail?: (list: readonly Suggestion[], tail: Buffer) => void) {}
+
   /** Each request's suggestions, in the message's order. */
   suggestionsOf(answers: SuggestionAnswers): (readonly Suggestion[])[] {
     if (answers.restart === true) this.known.length = 0;
-    for (const list of answers.newLists) this.known.push(Object.freeze(list));
+    const { newTails, newTailEnds } = answers;
+    let start = 0;
+    answers.newLists.forEach((list, i) => {
+      this.known.push(Object.freeze(list));
+      const end = newTailEnds?.[i];
+      if (newTails === undefined || end === undefined) return;
+      this.onTail?.(list, Buffer.from(newTails.buffer, newTails.byteOffset + start, end - start));
+      start = end;
+    });
     return answers.lists.map((index) => {
       const list = this.known[index];
       if (list === undefined) throw new Error(`suggestion answers: no list ${index} was sent`);

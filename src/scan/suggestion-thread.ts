@@ -71,6 +71,8 @@ export class SuggestionThread {
   /** What was sent to a process that has not answered yet, to send again to a worker should it fail. */
   private unanswered: SuggestionRequests[] | undefined;
   private closed = false;
+  /** Given the JSON tails that come with new lists (withJsonTails), when they are asked for. */
+  private onTail: ((list: readonly Suggestion[], tail: Buffer) => void) | undefined;
   /** When the first and the last answers came (performance.now(): ms since this process started). */
   firstAnswerAt: number | undefined;
   lastAnswerAt: number | undefined;
@@ -84,7 +86,7 @@ export class SuggestionThread {
       this.backend = this.startWorker();
     } else {
       this.unanswered = [];
-      const lists = new AnsweredLists();
+      const lists = this.answeredLists();
       const backend: SuggestionBackend = new SuggestionProcess(snapshot, data, {
         answered: (answers) => this.answered(lists, answers),
         stopped: (error, always) => this.stopped(backend, error, always),
@@ -107,10 +109,21 @@ export class SuggestionThread {
     this.denials.push(suggestionInput(denial));
   }
 
+  /**
+   * Asks the engine for each new list's JSON line tail (output/suggestions-json.ts) along with it,
+   * handed to `remember` before any slot gets the list: for JSON output, made beside the main thread.
+   */
+  withJsonTails(remember: (list: readonly Suggestion[], tail: Buffer) => void): void {
+    this.onTail = remember;
+  }
+
   /** Sends the requests made since the last send, as one message. */
   send(): void {
     if (this.ids.length === 0) return;
-    const requests: SuggestionRequests = { ids: this.ids, denials: this.denials };
+    const requests: SuggestionRequests =
+      this.onTail === undefined
+        ? { ids: this.ids, denials: this.denials }
+        : { ids: this.ids, denials: this.denials, tails: true };
     this.backend.post(requests);
     this.unanswered?.push(requests);
     this.ids = [];
@@ -132,8 +145,13 @@ export class SuggestionThread {
     await this.backend.close();
   }
 
+  /** A new engine's table of lists (each engine's indexes are its own). */
+  private answeredLists(): AnsweredLists {
+    return new AnsweredLists((list, tail) => this.onTail?.(list, tail));
+  }
+
   private startWorker(): SuggestionBackend {
-    const lists = new AnsweredLists();
+    const lists = this.answeredLists();
     const backend: SuggestionBackend = new WorkerBackend(this.workerPath, this.data, {
       answered: (answers) => this.answered(lists, answers),
       stopped: (error, always) => this.stopped(backend, error, always),

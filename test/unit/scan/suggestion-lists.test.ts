@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Denial, Suggestion } from '../../../src/model/denial.js';
+import {
+  rememberSuggestionsTail,
+  suggestionRecord,
+  suggestionsJson,
+  suggestionsTailBytes,
+} from '../../../src/output/suggestions-json.js';
+import { ENGINE_LIST_TEXTS } from '../../../src/scan/engine-list-texts.js';
 import { encodeFrame, FrameReader } from '../../../src/scan/suggestion-process-frames.js';
 import {
   answer,
@@ -39,6 +46,7 @@ function throughProtocol(
   made: readonly Suggestion[][],
   engineLists: SuggestionLists,
   table = new AnsweredLists(),
+  tails = false,
 ): (readonly Suggestion[])[] {
   const ids = made.map((_, i) => i);
   const denials = made.map((_, i) => ({ kind: 'apparmor', raw: String(i) }) as unknown as Denial);
@@ -46,7 +54,11 @@ function throughProtocol(
   // Several requests, as the pipeline sends them.
   for (let start = 0; start < ids.length; start += 50) {
     answer(
-      { ids: ids.slice(start, start + 50), denials: denials.slice(start, start + 50) },
+      {
+        ids: ids.slice(start, start + 50),
+        denials: denials.slice(start, start + 50),
+        ...(tails ? { tails: true as const } : {}),
+      },
       { suggest: (denial) => made[Number(denial.raw)]! },
       (answers) => frames.push(encodeFrame(answers)),
       engineLists,
@@ -70,22 +82,28 @@ function made(lists: readonly Suggestion[][], chosen: readonly number[]): Sugges
 describe('suggestion answers sent as distinct lists', () => {
   it('give every request what sending its own list gives, sharing arrays exactly for equal content', () => {
     fc.assert(
-      fc.property(listsArbitrary, requestLists, fc.constantFrom(1, 3, 1 << 16), (lists, chosen, limit) => {
-        const asked = made(lists, chosen);
-        const got = throughProtocol(asked, new SuggestionLists(limit));
-        expect(got).toStrictEqual(asked.map((list) => copied(list)));
-        if (limit < 1 << 16) return;
-        // Equal content (what one serialisation of both gives) is one array; anything else is not.
-        const byContent = new Map<string, readonly Suggestion[]>();
-        asked.forEach((list, i) => {
-          const content = encodeFrame(list).toString('latin1');
-          const first = byContent.get(content);
-          if (first === undefined) byContent.set(content, got[i]!);
-          else expect(got[i]).toBe(first);
-        });
-        expect(new Set(got).size).toBe(byContent.size);
-        for (const list of got) expect(Object.isFrozen(list)).toBe(true);
-      }),
+      fc.property(
+        listsArbitrary,
+        requestLists,
+        fc.constantFrom(1, 3, 1 << 16),
+        fc.constantFrom(undefined, ENGINE_LIST_TEXTS),
+        (lists, chosen, limit, texts) => {
+          const asked = made(lists, chosen);
+          const got = throughProtocol(asked, new SuggestionLists(texts, limit));
+          expect(got).toStrictEqual(asked.map((list) => copied(list)));
+          if (limit < 1 << 16) return;
+          // Equal content (what one serialisation of both gives) is one array; anything else is not.
+          const byContent = new Map<string, readonly Suggestion[]>();
+          asked.forEach((list, i) => {
+            const content = encodeFrame(list).toString('latin1');
+            const first = byContent.get(content);
+            if (first === undefined) byContent.set(content, got[i]!);
+            else expect(got[i]).toBe(first);
+          });
+          expect(new Set(got).size).toBe(byContent.size);
+          for (const list of got) expect(Object.isFrozen(list)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -130,6 +148,64 @@ describe('suggestion answers sent as distinct lists', () => {
   it('fails clearly on an index no message sent', () => {
     expect(() => new AnsweredLists().suggestionsOf({ ids: [0], lists: [3], newLists: [] })).toThrow(
       'suggestion answers: no list 3 was sent',
+    );
+  });
+
+  it('send each new list with its JSON tail when asked: the bytes the main thread would make of it', () => {
+    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }));
+    const anySuggestion = fc.record(
+      {
+        kind: fc.constantFrom('interface', 'advice', 'none'),
+        id: text,
+        text,
+        reason: fc.option(text, { nil: undefined }),
+        autoConnect: fc.option(fc.boolean(), { nil: undefined }),
+        command: fc.option(text, { nil: undefined }),
+        plugsLine: fc.option(text, { nil: undefined }),
+        slotsLine: fc.option(text, { nil: undefined }),
+        rank: fc.option(fc.integer(), { nil: undefined }),
+      },
+      { requiredKeys: ['kind', 'id', 'text'], noNullPrototype: true },
+    ) as fc.Arbitrary<Suggestion>;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(anySuggestion, { maxLength: 3 }), { minLength: 1, maxLength: 8 }),
+        requestLists,
+        (lists, chosen) => {
+          const asked = made(lists, chosen);
+          const sent: [readonly Suggestion[], Buffer][] = [];
+          const table = new AnsweredLists((list, tail) => {
+            sent.push([list, tail]);
+            rememberSuggestionsTail(list, tail);
+          });
+          const got = throughProtocol(asked, new SuggestionLists(ENGINE_LIST_TEXTS), table, true);
+          expect(got).toStrictEqual(asked.map((list) => copied(list)));
+          expect(sent.length).toBe(new Set(got).size);
+          for (const [list, tail] of sent) {
+            const json = JSON.stringify(list.map(suggestionRecord));
+            expect(tail.equals(Buffer.from(`,"suggestions":${json}}\n`))).toBe(true);
+            // The main thread's memos now hand out the engine's text, equal to what they would make.
+            expect(suggestionsTailBytes(list)).toBe(tail);
+            expect(suggestionsJson(list)).toBe(json);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('send no tails unless asked, and the main thread then makes the same', () => {
+    const lists = made([[{ kind: 'interface', id: 'home', text: 'é ✓ \u{1F600}' }]], [0, 0]);
+    const sent: Buffer[] = [];
+    const got = throughProtocol(
+      lists,
+      new SuggestionLists(ENGINE_LIST_TEXTS),
+      new AnsweredLists((_, tail) => sent.push(tail)),
+    );
+    expect(sent).toStrictEqual([]);
+    expect(got[1]).toBe(got[0]);
+    expect(suggestionsTailBytes(got[0]!).toString()).toBe(
+      `,"suggestions":${JSON.stringify(lists[0]!.map(suggestionRecord))}}\n`,
     );
   });
 });
