@@ -174,6 +174,17 @@ try {
   rmSync(warmUpDir, { recursive: true, force: true });
 }
 
+// A batch replay's suggestion thread as the bin entry starts it before scanlog's chunks load
+// (src/early-suggestion.ts requires it): CommonJS, so that it loads in one synchronous require.
+await build({
+  ...shared,
+  format: 'cjs',
+  banner: { js: "const __earlyUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__earlyUrl' },
+  entryPoints: ['src/scan/replay-suggestion-thread.ts'],
+  outfile: join(outdir, chunkDir, 'replay-suggestion-thread.cjs'),
+});
+
 // The suggestion thread (scan/suggestion-thread.ts starts it for a saved file): a small CommonJS
 // entry (suggest/worker-start.ts) that loads the engine, src/scan/suggest-worker.ts bundled as
 // CommonJS, through the V8 code cache scripts/prebuild-rules.mjs writes after warming it up. A

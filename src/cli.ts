@@ -79,8 +79,22 @@ function usage(): string {
   ].join('\n');
 }
 
-export async function run(argv: readonly string[], io: CommandIO): Promise<number> {
+/**
+ * The command `argv` names and its arguments: like Canonical's snappy-debug, no command (or a
+ * snap name) means scanlog. Help and version are run()'s own, before this.
+ */
+export function commandOf(argv: readonly string[]): {
+  readonly name: string;
+  readonly args: readonly string[];
+} {
   const [first, ...rest] = argv;
+  return first !== undefined && Object.hasOwn(COMMANDS, first)
+    ? { name: first, args: rest }
+    : { name: 'scanlog', args: argv };
+}
+
+export async function run(argv: readonly string[], io: CommandIO): Promise<number> {
+  const [first] = argv;
   if (first === '-h' || first === '--help' || first === 'help') {
     io.stdout.write(usage());
     return 0;
@@ -89,12 +103,9 @@ export async function run(argv: readonly string[], io: CommandIO): Promise<numbe
     io.stdout.write(`snappy-debug ${version()}\n`);
     return 0;
   }
-  // Like Canonical's snappy-debug, no command (or a snap name) means scanlog.
-  const entry = first !== undefined ? COMMANDS[first] : undefined;
-  const command = entry ?? COMMANDS.scanlog!;
-  const args = entry ? rest : argv;
+  const { name, args } = commandOf(argv);
   try {
-    const main = await command.load();
+    const main = await COMMANDS[name]!.load();
     return await main(args, io);
   } catch (error) {
     if (error instanceof UsageError) {

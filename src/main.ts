@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { run } from './cli.js';
+import { closeUntakenSuggestionThread, startSuggestionThreadEarly } from './early-suggestion.js';
 import { promptExitRequested } from './prompt-exit.js';
 
 // `snappy-debug ... | head`: a closed pipe ends the program quietly, as for any Unix filter.
@@ -25,9 +26,12 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
-run(process.argv.slice(2), io).then(
+const argv = process.argv.slice(2);
+startSuggestionThreadEarly(argv);
+run(argv, io).then(
   async (status) => {
     process.exitCode = status;
+    await closeUntakenSuggestionThread();
     if (!promptExitRequested()) return;
     await flushed(process.stdout);
     await flushed(process.stderr);
@@ -36,5 +40,6 @@ run(process.argv.slice(2), io).then(
   (error: unknown) => {
     process.stderr.write(`snappy-debug: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
+    void closeUntakenSuggestionThread();
   },
 );

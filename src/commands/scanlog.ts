@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
-import { rulesCacheDir, rulesDir } from '../paths.js';
+import { SNAP_NAME } from '../early-replay-args.js';
+import { takeEarlySuggestionThread } from '../early-suggestion.js';
 import { exitPromptlyWhenDone } from '../prompt-exit.js';
-import { tuneForBatchReplay } from '../scan/batch-tuning.js';
-import { startSuggestionThread, type SuggestionThread } from '../scan/suggestion-thread.js';
+import { startReplaySuggestionThread } from '../scan/replay-suggestion-thread.js';
+import type { SuggestionThread } from '../scan/suggestion-thread.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError, type CommandIO, type CommandMain } from './types.js';
 
@@ -75,7 +75,7 @@ export function parseScanArgs(argv: readonly string[]): ScanArgs | 'help' {
   if (positionals.length > 1)
     throw new UsageError(`scanlog: one SNAP at most, got: ${positionals.join(' ')}`);
   const snap = values['only-snap'] ?? positionals[0];
-  if (snap !== undefined && !/^[a-z0-9](?:-?[a-z0-9])*(?:_[a-z0-9]{1,10})?$/.test(snap)) {
+  if (snap !== undefined && !SNAP_NAME.test(snap)) {
     throw new UsageError(`scanlog: '${snap}' is not a valid snap name`);
   }
   if (values.snap !== undefined && snap === undefined)
@@ -119,15 +119,6 @@ export function wantsUi(args: ScanArgs, io: CommandIO): boolean {
   return !args.json && !args.plain && io.stdout.isTTY === true && io.stdin.isTTY === true;
 }
 
-/** The size of the file at `path`, 0 when it cannot be read (reading it reports why). */
-function fileBytes(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * Checks the command line, then loads the rest of scanlog (scan/scanlog-run.ts). A saved file
  * printed in bulk is the one batch job: V8 is tuned for it and its suggestion thread is started
@@ -141,9 +132,9 @@ export const main: CommandMain = async (argv, io) => {
   }
   const replayFile = replayFileOf(args);
   const batchReplay = replayFile !== undefined && !wantsUi(args, io);
-  if (batchReplay) tuneForBatchReplay();
+  // The bin entry may have started it already (early-suggestion.ts).
   const thread = batchReplay
-    ? startSuggestionThread({ rulesDir: rulesDir(), cacheDir: rulesCacheDir() }, fileBytes(replayFile))
+    ? await (takeEarlySuggestionThread(replayFile) ?? startReplaySuggestionThread(replayFile))
     : undefined;
   try {
     const { runScanlog } = await import('../scan/scanlog-run.js');
