@@ -44,6 +44,14 @@ export function suggestionsTail(suggestions: readonly Suggestion[] | undefined):
   return `${TAIL_HEAD}${suggestionsJson(suggestions)}${TAIL_END}`;
 }
 
+/**
+ * suggestionsTail()'s UTF-8 made anew, kept nowhere (the suggestion engine sends each list's
+ * once, and a process that kept them all would only collect more garbage).
+ */
+export function freshSuggestionsTail(suggestions: readonly Suggestion[]): Buffer {
+  return Buffer.from(`${TAIL_HEAD}${JSON.stringify(suggestions.map(suggestionRecord))}${TAIL_END}`);
+}
+
 /** suggestionsTail() as UTF-8. */
 export function suggestionsTailBytes(suggestions: readonly Suggestion[]): Buffer {
   let tail = tails.get(suggestions);

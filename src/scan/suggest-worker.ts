@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRules } from '../suggest/index.js';
 import { PidSharingSuggester } from '../suggest/pid-sharing.js';
-import { ENGINE_LIST_TEXTS } from './engine-list-texts.js';
+import { freshSuggestionsTail } from '../output/suggestions-json.js';
 import {
   answer,
   SuggestionLists,
@@ -30,7 +30,7 @@ export function threadSuggester({ rulesDir, cacheDir }: SuggestionThreadData): P
 if (parentPort !== null) {
   const port = parentPort;
   const suggester = threadSuggester(workerData as SuggestionThreadData);
-  const lists = new SuggestionLists(ENGINE_LIST_TEXTS);
+  const lists = new SuggestionLists(freshSuggestionsTail);
   port.on('message', (requests: SuggestionRequests) =>
     answer(requests, suggester, (answers) => port.postMessage(answers), lists),
   );

@@ -13,7 +13,7 @@ import { loadRules } from '../suggest/index.js';
 import { PidSharingSuggester } from '../suggest/pid-sharing.js';
 import type { RuleSet } from '../suggest/rules.js';
 import { forgetSnapMemos } from '../suggest/snap-memos.js';
-import { ENGINE_LIST_TEXTS } from './engine-list-texts.js';
+import { freshSuggestionsTail } from '../output/suggestions-json.js';
 import { encodeFrame, FrameReader } from './suggestion-process-frames.js';
 import {
   answer,
@@ -35,7 +35,7 @@ export function buildSuggestSnapshot(data: SuggestionThreadData, warmDenials: re
     { ids: warmDenials.map((_, i) => i), denials: warmDenials, tails: true },
     new PidSharingSuggester(rules),
     () => {},
-    new SuggestionLists(ENGINE_LIST_TEXTS),
+    new SuggestionLists(freshSuggestionsTail),
   );
   forgetSnapMemos();
   forgetSnapBindings(rules.interfaces);
@@ -73,7 +73,7 @@ function serve(built: RuleSet): void {
   const post = (value: unknown): void => writeAll(STDOUT, encodeFrame(value));
   post({ ready: true, rulesFromSnapshot: rules === built } satisfies SuggestionProcessReady);
   const reader = new FrameReader();
-  const lists = new SuggestionLists(ENGINE_LIST_TEXTS);
+  const lists = new SuggestionLists(freshSuggestionsTail);
   const chunk = Buffer.allocUnsafe(1 << 16);
   for (let read = readSome(STDIN, chunk); read > 0; read = readSome(STDIN, chunk)) {
     for (const requests of reader.push(chunk.subarray(0, read))) {

@@ -79,23 +79,9 @@ export function answer(
  * lists equal in content (the same members in the same order with the same values, so that the
  * main thread's copy of the first is exactly what a copy of any of them would be).
  */
-/** How an engine tells lists apart and makes the JSON tails the main thread may ask for. */
-export interface ListTexts {
-  /** A text equal for lists equal in content (lists of one text are compared in full). */
-  keyOf(list: readonly Suggestion[]): string;
-  tailOf(list: readonly Suggestion[]): Uint8Array;
-}
-
-const JSON_KEYS: ListTexts = {
-  keyOf: (list) => JSON.stringify(list),
-  tailOf: () => {
-    throw new Error('this engine makes no JSON tails');
-  },
-};
-
 export class SuggestionLists {
   private readonly byArray = new WeakMap<readonly Suggestion[], number>();
-  /** Indexes by the lists' JSON text (which leaves undefined members out: compared in full). */
+  /** Indexes by contentKey (lists of one key are compared in full). */
   private readonly byText = new Map<string, number[]>();
   private readonly known: (readonly Suggestion[])[] = [];
   private fresh: (readonly Suggestion[])[] = [];
@@ -103,11 +89,11 @@ export class SuggestionLists {
   private restarted = false;
 
   /**
-   * @param texts keys and tails (without: JSON.stringify as key, no tails).
+   * @param tailOf makes a list's JSON tail (without: no tails are sent).
    * @param limit lists remembered at most (a message's may go beyond): then all are forgotten and the indexes start again.
    */
   constructor(
-    private readonly texts?: ListTexts,
+    private readonly tailOf?: (list: readonly Suggestion[]) => Uint8Array,
     private readonly limit = 1 << 16,
   ) {}
 
@@ -115,7 +101,7 @@ export class SuggestionLists {
   indexOf(list: readonly Suggestion[], withTail = false): number {
     const same = this.byArray.get(list);
     if (same !== undefined && this.known[same] === list) return same;
-    const text = (this.texts ?? JSON_KEYS).keyOf(list);
+    const text = contentKey(list);
     const candidates = this.byText.get(text);
     if (candidates !== undefined) {
       for (const index of candidates) {
@@ -127,8 +113,8 @@ export class SuggestionLists {
     }
     const index = this.known.length;
     this.known.push(list);
-    if (withTail && this.texts !== undefined && this.fresh.length === (this.freshTails?.length ?? 0)) {
-      (this.freshTails ??= []).push(this.texts.tailOf(list));
+    if (withTail && this.tailOf !== undefined && this.fresh.length === (this.freshTails?.length ?? 0)) {
+      (this.freshTails ??= []).push(this.tailOf(list));
     }
     this.fresh.push(list);
     this.byArray.set(list, index);
@@ -197,6 +183,19 @@ export class AnsweredLists {
       return list;
     });
   }
+}
+
+/**
+ * A text that lists equal in content share: every documented member's value (a list differing
+ * in an undocumented member, or in one missing rather than undefined, gets the same key, and is
+ * told apart by sameList). Cheaper than JSON.stringify: nothing to escape.
+ */
+function contentKey(list: readonly Suggestion[]): string {
+  let key = '';
+  for (const s of list) {
+    key += `${s.kind}\0${s.id}\0${s.text}\0${s.reason}\0${s.command}\0${s.plugsLine}\0${s.slotsLine}\0${s.autoConnect}\0${s.needsReview}\0${s.rank}\u0001`;
+  }
+  return key;
 }
 
 function sameList(a: readonly Suggestion[], b: readonly Suggestion[]): boolean {

@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Denial, Suggestion } from '../../../src/model/denial.js';
 import {
+  freshSuggestionsTail,
   rememberSuggestionsTail,
   suggestionRecord,
   suggestionsJson,
   suggestionsTailBytes,
 } from '../../../src/output/suggestions-json.js';
-import { ENGINE_LIST_TEXTS } from '../../../src/scan/engine-list-texts.js';
 import { encodeFrame, FrameReader } from '../../../src/scan/suggestion-process-frames.js';
 import {
   answer,
@@ -86,7 +86,7 @@ describe('suggestion answers sent as distinct lists', () => {
         listsArbitrary,
         requestLists,
         fc.constantFrom(1, 3, 1 << 16),
-        fc.constantFrom(undefined, ENGINE_LIST_TEXTS),
+        fc.constantFrom(undefined, freshSuggestionsTail),
         (lists, chosen, limit, texts) => {
           const asked = made(lists, chosen);
           const got = throughProtocol(asked, new SuggestionLists(texts, limit));
@@ -178,7 +178,7 @@ describe('suggestion answers sent as distinct lists', () => {
             sent.push([list, tail]);
             rememberSuggestionsTail(list, tail);
           });
-          const got = throughProtocol(asked, new SuggestionLists(ENGINE_LIST_TEXTS), table, true);
+          const got = throughProtocol(asked, new SuggestionLists(freshSuggestionsTail), table, true);
           expect(got).toStrictEqual(asked.map((list) => copied(list)));
           expect(sent.length).toBe(new Set(got).size);
           for (const [list, tail] of sent) {
@@ -199,7 +199,7 @@ describe('suggestion answers sent as distinct lists', () => {
     const sent: Buffer[] = [];
     const got = throughProtocol(
       lists,
-      new SuggestionLists(ENGINE_LIST_TEXTS),
+      new SuggestionLists(freshSuggestionsTail),
       new AnsweredLists((_, tail) => sent.push(tail)),
     );
     expect(sent).toStrictEqual([]);
