@@ -1,9 +1,6 @@
-import type { Denial } from '../model/denial.js';
+import type { Denial, Suggestion } from '../model/denial.js';
 import type { ByteBatch } from './byte-batch.js';
 import { appendFromTemplate, fromTemplate, templateFor, type TemplateParts } from './json-template.js';
-import { suggestionRecord, suggestionsJson } from './suggestions-json.js';
-
-export { suggestionsTail } from './suggestions-json.js';
 
 /** The JSON form of a denial: snake_case keys, every documented key present (null when unknown). */
 export function toJsonRecord(d: Denial): Record<string, unknown> {
@@ -76,6 +73,33 @@ function processMembers(d: Denial): Record<string, unknown> {
   return { comm: d.comm ?? null, exe: d.exe ?? null };
 }
 
+function suggestionRecord(s: Suggestion): Record<string, unknown> {
+  return {
+    kind: s.kind,
+    id: s.id,
+    text: s.text,
+    reason: s.reason ?? null,
+    auto_connect: s.autoConnect ?? null,
+    needs_review: s.needsReview ?? null,
+    command: s.command ?? null,
+    plugs_line: s.plugsLine ?? null,
+    slots_line: s.slotsLine ?? null,
+  };
+}
+
+// Repeated denials share one suggestions array (the enricher memoises it): encode it once.
+const encodedSuggestions = new WeakMap<readonly Suggestion[], string>();
+
+function suggestionsJson(suggestions: readonly Suggestion[] | undefined): string {
+  if (!suggestions) return '[]';
+  let json = encodedSuggestions.get(suggestions);
+  if (json === undefined) {
+    json = JSON.stringify(suggestions.map(suggestionRecord));
+    encodedSuggestions.set(suggestions, json);
+  }
+  return json;
+}
+
 /**
  * One line of JSON, newline-terminated: the same text as JSON.stringify(toJsonRecord(d)). Repeats
  * of a denial differ only in time, source, pid, repeat and the raw line, so the text of the other
@@ -122,4 +146,9 @@ export function jsonLinePieces(d: Denial): JsonLinePieces | undefined {
     afterTime: `,"source":${JSON.stringify(d.source ?? null)},${parts.access},"pid":`,
     afterPid: `,${parts.process},"repeat":${JSON.stringify(d.repeat ?? 1)},"raw":`,
   };
+}
+
+/** The end of a JSON line from its `,"suggestions":` on (the newline included). */
+export function suggestionsTail(suggestions: readonly Suggestion[] | undefined): string {
+  return `,"suggestions":${suggestionsJson(suggestions)}}\n`;
 }

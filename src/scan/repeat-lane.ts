@@ -7,9 +7,8 @@
  * (and found to reproduce from its own parts), its JSON text is kept cut at those three places,
  * and every later line of the key is spliced into it.
  */
-import type { Denial } from '../model/denial.js';
-import { jsonLinePieces } from '../output/json.js';
-import { suggestionsTailBytes } from '../output/suggestions-json.js';
+import type { Denial, Suggestion } from '../model/denial.js';
+import { jsonLinePieces, suggestionsTail } from '../output/json.js';
 import type { RepeatParts } from '../parse/line-cache.js';
 import { isoFromMillis } from '../parse/time.js';
 import { LATE_PLAN_STRIDE, scanAddon, type LateRenderer, type RenderTemplate } from './native-scan.js';
@@ -219,7 +218,14 @@ export function shownTemplate(
   };
 }
 
-export { suggestionsTailBytes } from '../output/suggestions-json.js';
+const tails = new WeakMap<readonly Suggestion[], Buffer>();
+
+/** suggestionsTail() as UTF-8, made once per suggestions array. */
+export function suggestionsTailBytes(suggestions: readonly Suggestion[]): Buffer {
+  let tail = tails.get(suggestions);
+  if (tail === undefined) tails.set(suggestions, (tail = Buffer.from(suggestionsTail(suggestions))));
+  return tail;
+}
 
 /** A view of `bytes` from `start` to `end`: a plain Uint8Array, cheaper to make than Buffer#subarray's. */
 export function viewOf(bytes: Uint8Array, start: number, end: number): Uint8Array {

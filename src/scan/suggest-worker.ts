@@ -8,13 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRules } from '../suggest/index.js';
 import { PidSharingSuggester } from '../suggest/pid-sharing.js';
-import { freshSuggestionsTail } from '../output/suggestions-json.js';
-import {
-  answer,
-  SuggestionLists,
-  type SuggestionRequests,
-  type SuggestionThreadData,
-} from './suggestion-protocol.js';
+import { answer, type SuggestionRequests, type SuggestionThreadData } from './suggestion-protocol.js';
 
 export { answer } from './suggestion-protocol.js';
 export { buildSuggestSnapshot } from './suggestion-process-child.js';
@@ -30,8 +24,7 @@ export function threadSuggester({ rulesDir, cacheDir }: SuggestionThreadData): P
 if (parentPort !== null) {
   const port = parentPort;
   const suggester = threadSuggester(workerData as SuggestionThreadData);
-  const lists = new SuggestionLists(freshSuggestionsTail);
   port.on('message', (requests: SuggestionRequests) =>
-    answer(requests, suggester, (answers) => port.postMessage(answers), lists),
+    answer(requests, suggester, (answers) => port.postMessage(answers)),
   );
 }

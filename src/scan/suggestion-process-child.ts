@@ -13,11 +13,9 @@ import { loadRules } from '../suggest/index.js';
 import { PidSharingSuggester } from '../suggest/pid-sharing.js';
 import type { RuleSet } from '../suggest/rules.js';
 import { forgetSnapMemos } from '../suggest/snap-memos.js';
-import { freshSuggestionsTail } from '../output/suggestions-json.js';
 import { encodeFrame, FrameReader } from './suggestion-process-frames.js';
 import {
   answer,
-  SuggestionLists,
   type SuggestionProcessReady,
   type SuggestionRequests,
   type SuggestionThreadData,
@@ -32,10 +30,9 @@ import {
 export function buildSuggestSnapshot(data: SuggestionThreadData, warmDenials: readonly Denial[]): void {
   const rules = loadRules(data.rulesDir, { cacheDir: data.cacheDir });
   answer(
-    { ids: warmDenials.map((_, i) => i), denials: warmDenials, tails: true },
+    { ids: warmDenials.map((_, i) => i), denials: warmDenials },
     new PidSharingSuggester(rules),
     () => {},
-    new SuggestionLists(freshSuggestionsTail),
   );
   forgetSnapMemos();
   forgetSnapBindings(rules.interfaces);
@@ -73,11 +70,10 @@ function serve(built: RuleSet): void {
   const post = (value: unknown): void => writeAll(STDOUT, encodeFrame(value));
   post({ ready: true, rulesFromSnapshot: rules === built } satisfies SuggestionProcessReady);
   const reader = new FrameReader();
-  const lists = new SuggestionLists(freshSuggestionsTail);
   const chunk = Buffer.allocUnsafe(1 << 16);
   for (let read = readSome(STDIN, chunk); read > 0; read = readSome(STDIN, chunk)) {
     for (const requests of reader.push(chunk.subarray(0, read))) {
-      answer(requests as SuggestionRequests, suggester, post, lists);
+      answer(requests as SuggestionRequests, suggester, post);
     }
   }
   process.exit(0);

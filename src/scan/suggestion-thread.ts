@@ -13,25 +13,12 @@ import {
   type SuggestionBackend,
   type SuggestionSnapshot,
 } from './suggestion-process.js';
-import {
-  AnsweredLists,
-  type SuggestionAnswers,
-  type SuggestionRequests,
-  type SuggestionThreadData,
-} from './suggestion-protocol.js';
+import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
 /** Where a request's suggestions land once the thread has answered. */
 export interface SuggestionSlot {
   suggestions?: readonly Suggestion[];
 }
-
-/**
- * JSON tails are asked for while at most this many requests wait for their answers (these
- * included). Making them costs the engine about a tenth of a suggestion's time: with more
- * waiting (over a hundred milliseconds of its work), the engine is what the replay waits for,
- * and the main thread makes them itself as before.
- */
-const TAILS_BACKLOG = 2048;
 
 // Required when a worker is wanted: a replay that has a suggestion process does not load it
 // before it starts that process (as an ES module import it costs a start some milliseconds).
@@ -79,8 +66,6 @@ export class SuggestionThread {
   /** What was sent to a process that has not answered yet, to send again to a worker should it fail. */
   private unanswered: SuggestionRequests[] | undefined;
   private closed = false;
-  /** Given the JSON tails that come with new lists (withJsonTails), when they are asked for. */
-  private onTail: ((list: readonly Suggestion[], tail: Buffer) => void) | undefined;
   /** When the first and the last answers came (performance.now(): ms since this process started). */
   firstAnswerAt: number | undefined;
   lastAnswerAt: number | undefined;
@@ -94,9 +79,8 @@ export class SuggestionThread {
       this.backend = this.startWorker();
     } else {
       this.unanswered = [];
-      const lists = this.answeredLists();
       const backend: SuggestionBackend = new SuggestionProcess(snapshot, data, {
-        answered: (answers) => this.answered(lists, answers),
+        answered: (answers) => this.answered(answers),
         stopped: (error, always) => this.stopped(backend, error, always),
       });
       this.backend = backend;
@@ -117,21 +101,10 @@ export class SuggestionThread {
     this.denials.push(suggestionInput(denial));
   }
 
-  /**
-   * Asks the engine for each new list's JSON line tail (output/suggestions-json.ts) along with it,
-   * handed to `remember` before any slot gets the list: for JSON output, made beside the main thread.
-   */
-  withJsonTails(remember: (list: readonly Suggestion[], tail: Buffer) => void): void {
-    this.onTail = remember;
-  }
-
   /** Sends the requests made since the last send, as one message. */
   send(): void {
     if (this.ids.length === 0) return;
-    const requests: SuggestionRequests =
-      this.onTail !== undefined && this.waiting.size <= TAILS_BACKLOG
-        ? { ids: this.ids, denials: this.denials, tails: true }
-        : { ids: this.ids, denials: this.denials };
+    const requests: SuggestionRequests = { ids: this.ids, denials: this.denials };
     this.backend.post(requests);
     this.unanswered?.push(requests);
     this.ids = [];
@@ -153,30 +126,15 @@ export class SuggestionThread {
     await this.backend.close();
   }
 
-  /** A new engine's table of lists (each engine's indexes are its own). */
-  private answeredLists(): AnsweredLists {
-    return new AnsweredLists((list, tail) => this.onTail?.(list, tail));
-  }
-
   private startWorker(): SuggestionBackend {
-    const lists = this.answeredLists();
     const backend: SuggestionBackend = new WorkerBackend(this.workerPath, this.data, {
-      answered: (answers) => this.answered(lists, answers),
+      answered: (answers) => this.answered(answers),
       stopped: (error, always) => this.stopped(backend, error, always),
     });
     return backend;
   }
 
-  /** An engine's answers, their lists in `lists` (that engine's: each has its own indexes). */
-  private answered(lists: AnsweredLists, answers: SuggestionAnswers): void {
-    let suggestions: (readonly Suggestion[])[];
-    try {
-      suggestions = lists.suggestionsOf(answers);
-    } catch (error) {
-      this.fail(error as Error);
-      return;
-    }
-    const ids = answers.ids;
+  private answered({ ids, suggestions }: SuggestionAnswers): void {
     this.unanswered = undefined;
     this.lastAnswerAt = performance.now();
     this.firstAnswerAt ??= this.lastAnswerAt;

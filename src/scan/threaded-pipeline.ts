@@ -1,5 +1,4 @@
 import type { Denial, Suggestion } from '../model/denial.js';
-import { rememberSuggestionsTail } from '../output/suggestions-json.js';
 import { repeatOf } from '../parse/build-cache.js';
 import { creditRepeats, parseLineWithBasis } from '../parse/index.js';
 import type { CandidateBatch } from '../sources/candidate-scan.js';
@@ -86,9 +85,6 @@ export async function* denialBatchesThreaded(
   /** The same by the parser's remembered build (see repeatOf): no key to make for a repeat. */
   const byRepeat = new WeakMap<object, SuggestionSlot>();
   const templates = options.jsonRepeats;
-  // JSON output: the engine sends each list's JSON text with it (the build's warm-up thread,
-  // scan/replay-bundle.ts, has no engine to ask).
-  if (templates !== undefined) thread.withJsonTails?.(rememberSuggestionsTail);
   let denials: ThreadedItem[] = [];
   /** What each item waits for; for a rendered run, see slotAt. */
   let waiting: SuggestionSlot[] = [];
