@@ -15,6 +15,8 @@ import {
 } from './suggestion-process.js';
 import type { SuggestionAnswers, SuggestionRequests, SuggestionThreadData } from './suggestion-protocol.js';
 
+const RECORD_ANSWER_TIMES = process.env.SNAPPY_DEBUG_SUGGEST_TIMES === '1';
+
 /** Where a request's suggestions land once the thread has answered. */
 export interface SuggestionSlot {
   suggestions?: readonly Suggestion[];
@@ -66,7 +68,11 @@ export class SuggestionThread {
   /** What was sent to a process that has not answered yet, to send again to a worker should it fail. */
   private unanswered: SuggestionRequests[] | undefined;
   private closed = false;
-  /** When the first and the last answers came (performance.now(): ms since this process started). */
+  /**
+   * When the first and the last answers came (performance.now(): ms since this process started),
+   * kept only for SNAPPY_DEBUG_SUGGEST_TIMES=1: a replay's first performance.now() loads
+   * perf_hooks, about a millisecond of the main thread.
+   */
   firstAnswerAt: number | undefined;
   lastAnswerAt: number | undefined;
 
@@ -136,8 +142,10 @@ export class SuggestionThread {
 
   private answered({ ids, suggestions }: SuggestionAnswers): void {
     this.unanswered = undefined;
-    this.lastAnswerAt = performance.now();
-    this.firstAnswerAt ??= this.lastAnswerAt;
+    if (RECORD_ANSWER_TIMES) {
+      this.lastAnswerAt = performance.now();
+      this.firstAnswerAt ??= this.lastAnswerAt;
+    }
     for (let i = 0; i < ids.length; i++) {
       const slot = this.waiting.get(ids[i]!);
       this.waiting.delete(ids[i]!);
