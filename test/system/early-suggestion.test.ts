@@ -1,14 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-} from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +8,7 @@ import { generateSyslog } from '../../bench/gen-syslog.mjs';
 import { closeUntakenSuggestionThread, startSuggestionThreadEarly } from '../../src/early-suggestion.js';
 import { ensureBuilt } from '../support/build.js';
 import { CLI } from './support/cli.js';
+import { holdsOpen, snapshotChildrenOf } from './support/processes.js';
 
 // The bin entry starts a batch replay's suggestion process before scanlog's modules load
 // (src/early-suggestion.ts); scanlog takes it, or main.ts closes it.
@@ -31,36 +23,6 @@ beforeAll(async () => {
   await (generateSyslog as (path: string, lines: number) => Promise<void>)(log, 20_000);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The suggestion processes (started from a snapshot blob) whose parent is `parent`. */
-function snapshotChildrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--snapshot-blob');
-      } catch {
-        return false;
-      }
-    });
-}
-
-function holdsOpen(pid: number, path: string): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

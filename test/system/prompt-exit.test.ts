@@ -1,14 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyslog } from '../../bench/gen-syslog.mjs';
 import { ensureBuilt } from '../support/build.js';
 import { CLI } from './support/cli.js';
+import { snapshotChildrenOf } from './support/processes.js';
 
 // A batch replay (scanlog --file, printed) ends with process.exit as soon as its output has left
 // (src/main.ts, src/prompt-exit.ts): nothing it wrote may be lost, its status and its suggestion
@@ -112,19 +104,3 @@ describe('a batch replay that exits as soon as it is done', () => {
     expect(existsSync(`/proc/${children[0]}`)).toBe(false);
   }, 60_000);
 });
-
-/** The suggestion processes (started from a snapshot blob) whose parent is `parent`. */
-function snapshotChildrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--snapshot-blob');
-      } catch {
-        return false;
-      }
-    });
-}

@@ -9,7 +9,6 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  readlinkSync,
   rmSync,
   utimesSync,
   writeFileSync,
@@ -36,6 +35,7 @@ import { SuggestionThread, type SuggestionSlot } from '../../src/scan/suggestion
 import { loadRules, suggest } from '../../src/suggest/index.js';
 import { ensureBuilt, ROOT } from '../support/build.js';
 import { CLI } from './support/cli.js';
+import { holdsOpen, snapshotChildrenOf } from './support/processes.js';
 
 // A replay's suggestions come from a node process started from the build's V8 snapshot of the
 // engine (scan/suggestion-process.ts): its answers must be the worker thread's and suggest()'s,
@@ -119,37 +119,6 @@ async function gone(pid: number, timeoutMs = 20_000): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
-}
-
-/** The suggestion processes (started from a snapshot blob) whose parent is `parent`. */
-function snapshotChildrenOf(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--snapshot-blob');
-      } catch {
-        return false;
-      }
-    });
-}
-
-/** Whether process `pid` has `path` open. */
-function holdsOpen(pid: number, path: string): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
 }
 
 describe('the suggestion process', () => {
