@@ -176,14 +176,21 @@ try {
 
 // A batch replay's suggestion thread as the bin entry starts it before scanlog's chunks load
 // (src/early-suggestion.ts requires it): CommonJS, so that it loads in one synchronous require.
-await build({
-  ...shared,
-  format: 'cjs',
-  banner: { js: "const __earlyUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__earlyUrl' },
-  entryPoints: ['src/scan/replay-suggestion-thread.ts'],
-  outfile: join(outdir, chunkDir, 'replay-suggestion-thread.cjs'),
-});
+/**
+ * A CommonJS file required as it is (not through a code cache): import.meta.url becomes the
+ * file's own URL, worked out in its first line under the name `urlName`.
+ */
+const buildRequiredCjs = (entry, outfile, urlName) =>
+  build({
+    ...shared,
+    format: 'cjs',
+    banner: { js: `const ${urlName} = require('node:url').pathToFileURL(__filename).href;` },
+    define: { 'import.meta.url': urlName },
+    entryPoints: [entry],
+    outfile: join(outdir, chunkDir, outfile),
+  });
+
+await buildRequiredCjs('src/scan/replay-suggestion-thread.ts', 'replay-suggestion-thread.cjs', '__earlyUrl');
 
 // The suggestion thread (scan/suggestion-thread.ts starts it for a saved file): a small CommonJS
 // entry (suggest/worker-start.ts) that loads the engine, src/scan/suggest-worker.ts bundled as
@@ -195,12 +202,5 @@ await build({
   entryPoints: ['src/scan/suggest-worker.ts'],
   outfile: join(outdir, chunkDir, 'suggest-engine.cjs'),
 });
-await build({
-  ...shared,
-  format: 'cjs',
-  banner: { js: "const __startUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__startUrl' },
-  entryPoints: ['src/suggest/worker-start.ts'],
-  outfile: join(outdir, chunkDir, 'suggest-worker.cjs'),
-});
+await buildRequiredCjs('src/suggest/worker-start.ts', 'suggest-worker.cjs', '__startUrl');
 rmSync(join(outdir, chunkDir, 'suggest-worker.js'), { force: true });
